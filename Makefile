@@ -1,0 +1,85 @@
+# aidcsim — plain Makefile. `make run` and `make test` install missing Debian
+# packages first (tools/deps.sh), then build and act.
+CC      ?= cc
+BUILD   := build
+PREFIX  ?= /usr/local
+VERSION := 0.1.0
+
+PKGS     := gsl igraph libcjson cairo
+# Recursive (=) on purpose: pkg-config runs when a recipe needs the flags, after deps.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+OPT     ?= -O2
+SAN     ?=
+CFLAGS  ?=
+CFLAGS  += -std=c11 -Wall -Wextra -Werror $(OPT) -g $(SAN) -D_POSIX_C_SOURCE=200809L \
+           -DAIDC_VERSION='"$(VERSION)"' -I. -I$(BUILD) -MMD -MP
+LDFLAGS += $(SAN)
+
+SCHED_SRC  := $(wildcard sched/*.c)
+MODELS_SRC := $(wildcard models/*.c)
+SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC)) $(BUILD)/catalog_json.o
+UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c
+UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
+
+.PHONY: all deps run test unit e2e bench asan clean install
+all: $(BUILD)/aidcsim
+
+deps:
+	@bash tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/aidcsim
+	$(BUILD)/aidcsim run scenarios/default.json -o out/default
+
+test: deps
+	@bash tools/deps.sh python3-jsonschema
+	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing
+	@bash tests/run_all.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench_engine
+	$(BUILD)/bench_engine
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
+
+$(BUILD)/aidcsim: $(BUILD)/sim/main.o $(BUILD)/libaidc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/libaidc.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libaidc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcunit
+
+$(BUILD)/validate_queueing: $(BUILD)/tests/validate_queueing.o $(BUILD)/libaidc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench_engine: $(BUILD)/tests/bench_engine.o $(BUILD)/libaidc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The hardware catalog ships inside the binary, so a run never depends on install paths.
+$(BUILD)/catalog_json.c: models/catalog.json $(BUILD)/embed
+	$(BUILD)/embed aidc_catalog_json < $< > $@
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/catalog_json.o: $(BUILD)/catalog_json.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+install: $(BUILD)/aidcsim
+	install -D -m 755 $(BUILD)/aidcsim $(DESTDIR)$(PREFIX)/bin/aidcsim
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

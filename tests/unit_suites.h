@@ -1,0 +1,13 @@
+/* The list of CUnit suites that tests/unit_main.c runs; one line per module. */
+#ifndef AIDC_TESTS_UNIT_SUITES_H
+#define AIDC_TESTS_UNIT_SUITES_H
+
+int test_units_register(void);
+int test_jsonloc_register(void);
+
+static int (*const unit_suites[])(void) = {
+    test_units_register,
+    test_jsonloc_register,
+};
+
+#endif
