@@ -12,7 +12,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 OPT     ?= -O2
 SAN     ?=
 CFLAGS  ?=
-CFLAGS  += -std=c11 -Wall -Wextra -Werror $(OPT) -g $(SAN) -D_POSIX_C_SOURCE=200809L \
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -g $(SAN) -D_POSIX_C_SOURCE=200809L \
            -DAIDC_VERSION='"$(VERSION)"' -I. -I$(BUILD) -MMD -MP
 LDFLAGS += $(SAN)
 

@@ -1,0 +1,47 @@
+/* cluster — GPUs in nodes (with CPU cores and memory), nodes in racks, and
+ * who holds each GPU. The node array is the policy ABI's node view itself, so
+ * policies read the live state with no copying.
+ * Units: memory in GiB. */
+#ifndef AIDC_MODELS_CLUSTER_H
+#define AIDC_MODELS_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sched/aidc_policy.h"
+
+typedef enum { AIDC_GPU_FREE = 0, AIDC_GPU_BUSY = 1, AIDC_GPU_FAILED = 2 } aidc_gpu_state;
+
+typedef struct aidc_cluster {
+    aidc_sched_node *nodes;
+    size_t n_nodes;
+    int32_t n_racks;
+    int64_t total_gpus;
+    int64_t busy_gpus;
+    int64_t *first_gpu; /* per node: index of its first GPU */
+    int32_t *owner;     /* per GPU: job index holding it, -1 when free */
+    uint8_t *state;     /* per GPU: aidc_gpu_state */
+} aidc_cluster;
+
+typedef struct aidc_node_shape {
+    int32_t gpus;
+    int32_t cpus;
+    double mem_gib;
+    int32_t gpu_type;
+} aidc_node_shape;
+
+/* Builds n_nodes identical nodes, nodes_per_rack to a rack. Returns 0, or -1
+ * when out of memory. Pair with aidc_cluster_fini. */
+int aidc_cluster_init(aidc_cluster *c, size_t n_nodes, aidc_node_shape shape,
+                      int32_t nodes_per_rack);
+void aidc_cluster_fini(aidc_cluster *c);
+
+/* Whether an allocation names existing nodes and free resources. */
+bool aidc_cluster_can_take(const aidc_cluster *c, const aidc_sched_alloc *a, size_t n);
+
+/* Gives the allocation to job (asserts it can be taken) / takes it back. */
+void aidc_cluster_take(aidc_cluster *c, int32_t job, const aidc_sched_alloc *a, size_t n);
+void aidc_cluster_release(aidc_cluster *c, int32_t job, const aidc_sched_alloc *a, size_t n);
+
+#endif

@@ -1,0 +1,45 @@
+/* suggest — closest-name lookup for error messages; see suggest.h. */
+#include "models/suggest.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#define CAP 255
+
+int aidc_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > CAP || lb > CAP) return CAP;
+    int row[CAP + 1];
+    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            int best = diag + cost;
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb] > CAP ? CAP : row[lb];
+}
+
+const char *aidc_suggest(const char *word, const char *const *candidates)
+{
+    int limit = (int)strlen(word) / 3;
+    if (limit < 2) limit = 2;
+    const char *best = NULL;
+    int best_d = limit + 1;
+    for (size_t i = 0; candidates[i]; i++) {
+        int d = aidc_edit_distance(word, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best;
+}

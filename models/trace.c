@@ -1,0 +1,729 @@
+/* Native trace CSV reader; see trace.h for the format and the error contract.
+ *
+ * libcsv does the quoting; this file does lines. The file is fed to libcsv one physical
+ * line at a time, which is what lets every message name a line: the line being fed is
+ * known when a callback fires, and a record starts on the line fed while the parser was
+ * between records. The same knowledge skips blank and comment lines, which libcsv has no
+ * notion of, without touching a '#' or an empty line inside a quoted field. */
+#include "models/trace.h"
+
+#include <assert.h>
+#include <csv.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum {
+    READ_CHUNK = 1 << 16, /* first buffer size; it doubles only for longer lines */
+    ROW_MSG_MAX = 512,    /* a row's first field error, held until the row is complete */
+    QUOTE_MAX = 48,       /* bytes of a bad value shown in a message before "..." */
+};
+
+/* Seconds above this are an error: no trace spans 31 years, and a value this large is
+ * almost always a column of milliseconds or epoch timestamps put where seconds belong. */
+#define MAX_SECONDS 1e9
+#define MAX_GPUS 1000000
+
+enum col {
+    COL_ID,
+    COL_SUBMIT,
+    COL_GPUS,
+    COL_DURATION,
+    COL_CPUS,
+    COL_MEM,
+    COL_GPU_TYPE,
+    COL_TENANT,
+    COL_PRIORITY,
+    COL_KIND,
+    COL_ESTIMATE,
+    COL_DEADLINE,
+    N_COLS,
+    N_REQUIRED = COL_DURATION + 1 /* the first N_REQUIRED columns are required */
+};
+
+static const char *const col_names[N_COLS] = {
+    [COL_ID] = "id",
+    [COL_SUBMIT] = "submit_s",
+    [COL_GPUS] = "gpus",
+    [COL_DURATION] = "duration_s",
+    [COL_CPUS] = "cpus",
+    [COL_MEM] = "mem_gib",
+    [COL_GPU_TYPE] = "gpu_type",
+    [COL_TENANT] = "tenant",
+    [COL_PRIORITY] = "priority",
+    [COL_KIND] = "kind",
+    [COL_ESTIMATE] = "estimate_s",
+    [COL_DEADLINE] = "deadline_s",
+};
+
+/* ---- string tables ----------------------------------------------------------------------
+ * Open addressing over strings that live in the workload's pool. Keys are pool offsets,
+ * not pointers, because the pool moves when it grows. One table maps ids to the line that
+ * first used them (duplicate check); two map tenant and GPU-type names to their indices,
+ * so the workload's linear lookups run once per distinct name instead of once per row. */
+
+#define SLOT_EMPTY UINT32_MAX /* aidc_workload_intern never returns it as an offset */
+
+typedef struct slot {
+    uint32_t hash;
+    uint32_t off; /* key: offset in w->strings, SLOT_EMPTY when unused */
+    uint32_t val;
+} slot;
+
+typedef struct table {
+    slot *slots;
+    size_t cap, n; /* cap is zero or a power of two; kept at most half full */
+} table;
+
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a: short keys, and quality enough at half load */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot holding `key`, or the empty slot where it belongs. The table must have room. */
+static slot *table_find(const table *t, const char *strings, const char *key, uint32_t h)
+{
+    size_t mask = t->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        slot *s = &t->slots[i];
+        if (s->off == SLOT_EMPTY) return s;
+        if (s->hash == h && strcmp(strings + s->off, key) == 0) return s;
+    }
+}
+
+/* Makes room for one more key; 0, or -1 when out of memory. */
+static int table_reserve(table *t)
+{
+    if ((t->n + 1) * 2 <= t->cap) return 0;
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    if (cap > SIZE_MAX / sizeof(slot)) return -1;
+    slot *s = malloc(cap * sizeof *s);
+    if (!s) return -1;
+    memset(s, 0xff, cap * sizeof *s); /* every off becomes SLOT_EMPTY */
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->slots[i].off == SLOT_EMPTY) continue;
+        size_t j = t->slots[i].hash & (cap - 1);
+        while (s[j].off != SLOT_EMPTY)
+            j = (j + 1) & (cap - 1);
+        s[j] = t->slots[i];
+    }
+    free(t->slots);
+    t->slots = s;
+    t->cap = cap;
+    return 0;
+}
+
+/* ---- the reader ------------------------------------------------------------------------- */
+
+typedef struct reader {
+    const char *path;
+    aidc_workload *w;
+    char *err;
+    size_t errlen;
+    bool failed; /* err is written; callbacks do nothing more */
+
+    uint32_t line;         /* physical line being fed to libcsv, 1-based */
+    uint32_t row_line;     /* line where the current record starts */
+    unsigned row_ends;     /* records that ended while feeding the current line */
+    bool at_record_start;  /* libcsv is between records */
+    bool have_header;
+
+    size_t ncols;                /* fields per record, from the header */
+    enum col col_at[N_COLS];     /* header position -> column */
+    size_t header_pos[N_COLS];   /* column -> header position + 1; 0 when absent */
+
+    size_t nfield;               /* fields seen so far in the current record */
+    unsigned present;            /* bit per column whose field was non-empty */
+    aidc_job_spec job;           /* the record being built */
+    bool row_bad;
+    char row_msg[ROW_MSG_MAX];   /* the record's first field error */
+
+    table ids, tenants, gpu_types;
+} reader;
+
+static int fail_file(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(reader *r, uint32_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void row_error(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes "PATH: " or "PATH:LINE: " then the message; line 0 means the file as a whole.
+ * Only the first error is kept: it is the one the user can act on. */
+static void vfail(reader *r, uint32_t line, const char *fmt, va_list ap)
+{
+    if (r->failed) return;
+    r->failed = true;
+    if (r->errlen == 0) return;
+    int n = line ? snprintf(r->err, r->errlen, "%s:%" PRIu32 ": ", r->path, line)
+                 : snprintf(r->err, r->errlen, "%s: ", r->path);
+    if (n >= 0 && (size_t)n < r->errlen) vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+}
+
+static int fail_file(reader *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(r, 0, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int fail(reader *r, uint32_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(r, line, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Field errors wait for the end of the record: if the record has the wrong number of
+ * fields, that is the real problem and the field-level message would mislead. */
+static void row_error(reader *r, const char *fmt, ...)
+{
+    if (r->row_bad) return;
+    r->row_bad = true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->row_msg, sizeof r->row_msg, fmt, ap);
+    va_end(ap);
+}
+
+/* Quotes a value for a message: escapes what would break the one-line message or hide
+ * the problem (quotes, control bytes), and cuts long values. dst needs QUOTE_BUF bytes. */
+#define QUOTE_BUF (QUOTE_MAX * 4 + 8)
+static const char *quote(char *dst, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    dst[k++] = '"';
+    for (size_t i = 0; i < len && i < QUOTE_MAX; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            dst[k++] = '\\';
+            dst[k++] = (char)c;
+        } else if (c < 0x20 || c == 0x7f) {
+            dst[k++] = '\\';
+            dst[k++] = 'x';
+            dst[k++] = hex[c >> 4];
+            dst[k++] = hex[c & 15];
+        } else {
+            dst[k++] = (char)c;
+        }
+    }
+    dst[k++] = '"';
+    if (len > QUOTE_MAX) {
+        memcpy(dst + k, "...", 3);
+        k += 3;
+    }
+    dst[k] = '\0';
+    return dst;
+}
+
+/* ---- numbers ---------------------------------------------------------------------------- */
+
+typedef enum num_status { NUM_OK, NUM_SYNTAX, NUM_NEGATIVE, NUM_LOW, NUM_HIGH } num_status;
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* An unsigned decimal ("12", "0.5", ".5", "1186.0", "1e3"), or the same with a leading '-'
+ * so that the message can say "negative" instead of "not a number". strtod alone would
+ * also take "nan", "inf", hex and leading spaces. */
+static num_status parse_decimal(const char *s, double *out)
+{
+    const char *p = s;
+    bool neg = *p == '-';
+    if (neg) p++;
+    size_t digits = 0;
+    while (is_digit(*p)) {
+        p++;
+        digits++;
+    }
+    if (*p == '.') {
+        p++;
+        while (is_digit(*p)) {
+            p++;
+            digits++;
+        }
+    }
+    if (digits == 0) return NUM_SYNTAX;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') p++;
+        if (!is_digit(*p)) return NUM_SYNTAX;
+        while (is_digit(*p))
+            p++;
+    }
+    if (*p != '\0') return NUM_SYNTAX;
+    if (neg) return NUM_NEGATIVE;
+    double v = strtod(s, NULL); /* may underflow to 0, which is the right answer */
+    if (!isfinite(v)) return NUM_HIGH;
+    *out = v;
+    return NUM_OK;
+}
+
+/* A decimal integer with an optional '-', in [lo, hi]. *out is set unless the syntax is bad. */
+static num_status parse_integer(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    const char *p = s;
+    bool neg = *p == '-';
+    if (neg) p++;
+    if (!is_digit(*p)) return NUM_SYNTAX;
+    int64_t v = 0;
+    for (; is_digit(*p); p++)
+        if (v < INT64_C(1) << 40) v = v * 10 + (*p - '0'); /* saturates far beyond any range */
+    if (*p != '\0') return NUM_SYNTAX;
+    *out = neg ? -v : v; /* also when out of range, for the caller's message */
+    if (*out < lo) return NUM_LOW;
+    if (*out > hi) return NUM_HIGH;
+    return NUM_OK;
+}
+
+/* ---- fields ----------------------------------------------------------------------------- */
+
+/* Index of tenant or GPU type `name` through the reader's hash; -1 when out of memory. */
+static int32_t name_lookup(reader *r, table *t, bool tenant, const char *name)
+{
+    if (table_reserve(t) != 0) return -1;
+    uint32_t h = hash_str(name);
+    slot *s = table_find(t, r->w->strings, name, h);
+    if (s->off != SLOT_EMPTY) return (int32_t)s->val;
+    int32_t i = tenant ? aidc_workload_tenant(r->w, name) : aidc_workload_gpu_type(r->w, name);
+    if (i < 0) return -1;
+    /* The pool may have moved; the slot array did not, so s is still the right slot. */
+    *s = (slot){.hash = h, .off = tenant ? r->w->tenants[i] : r->w->gpu_types[i],
+                .val = (uint32_t)i};
+    t->n++;
+    return i;
+}
+
+static void seconds_field(reader *r, const char *col, const char *s, size_t len, int64_t *ns)
+{
+    double v = 0;
+    num_status st = parse_decimal(s, &v);
+    if (st == NUM_OK && v > MAX_SECONDS) st = NUM_HIGH;
+    if (st == NUM_OK) {
+        *ns = llround(v * 1e9);
+        return;
+    }
+    char q[QUOTE_BUF];
+    row_error(r, "column \"%s\": expected a number of seconds >= 0 like \"90\" or \"1186.5\", "
+                 "found %s%s",
+              col, quote(q, s, len),
+              st == NUM_HIGH ? "; too large (the limit is 1e9 seconds, about 31.7 years)" : "");
+}
+
+static void integer_field(reader *r, const char *col, const char *s, size_t len, int64_t lo,
+                          int64_t hi, int32_t *out)
+{
+    int64_t v = 0;
+    num_status st = parse_integer(s, lo, hi, &v);
+    if (st == NUM_OK) {
+        *out = (int32_t)v;
+        return;
+    }
+    char q[QUOTE_BUF];
+    quote(q, s, len);
+    if (lo == INT32_MIN)
+        row_error(r, "column \"%s\": expected an integer from %" PRId64 " to %" PRId64
+                     ", found %s",
+                  col, lo, hi, q);
+    else if (st == NUM_HIGH)
+        row_error(r, "column \"%s\": expected an integer from %" PRId64 " to %" PRId64
+                     ", found %s; too large",
+                  col, lo, hi, q);
+    else
+        row_error(r, "column \"%s\": expected an integer >= %" PRId64 ", found %s%s", col, lo, q,
+                  /* "0" is the likely mistake: a CPU-only job copied from a mixed trace */
+                  st == NUM_LOW && v == 0 && strcmp(col, "gpus") == 0 ? "; gpus must be at least 1"
+                                                                       : "");
+}
+
+static void kind_error(reader *r, const char *s, size_t len)
+{
+    char q[QUOTE_BUF];
+    row_error(r,
+              "column \"kind\": expected one of \"training\", \"finetune\" (or "
+              "\"fine-tuning\"), \"inference\", \"batch\", found %s",
+              quote(q, s, len));
+}
+
+/* One field of a data record. s is NUL-terminated (CSV_APPEND_NULL). */
+static void data_field(reader *r, enum col c, const char *s, size_t len)
+{
+    const char *name = col_names[c];
+    char q[QUOTE_BUF];
+    if (memchr(s, '\0', len)) {
+        row_error(r, "column \"%s\": the value %s holds a NUL byte", name, quote(q, s, len));
+        return;
+    }
+    if (len == 0) {
+        if (c < N_REQUIRED) row_error(r, "column \"%s\": a value is required, found \"\"", name);
+        return; /* an empty optional field is absent: the default stays */
+    }
+    r->present |= 1u << c;
+    aidc_job_spec *j = &r->job;
+    switch (c) {
+    case COL_ID:
+        j->id_str = aidc_workload_intern(r->w, s);
+        if (j->id_str == UINT32_MAX) row_error(r, "out of memory");
+        break;
+    case COL_SUBMIT:
+        seconds_field(r, name, s, len, &j->submit_ns);
+        break;
+    case COL_DURATION:
+        seconds_field(r, name, s, len, &j->duration_ns);
+        break;
+    case COL_ESTIMATE:
+        seconds_field(r, name, s, len, &j->estimate_ns);
+        break;
+    case COL_DEADLINE:
+        seconds_field(r, name, s, len, &j->deadline_ns);
+        break;
+    case COL_GPUS:
+        integer_field(r, name, s, len, 1, MAX_GPUS, &j->gpus);
+        break;
+    case COL_CPUS:
+        integer_field(r, name, s, len, 0, INT32_MAX, &j->cpus);
+        break;
+    case COL_PRIORITY:
+        integer_field(r, name, s, len, INT32_MIN, INT32_MAX, &j->priority);
+        break;
+    case COL_MEM: {
+        double m = 0;
+        num_status st = parse_decimal(s, &m);
+        if (st == NUM_OK)
+            j->mem_gib = m;
+        else
+            row_error(r, "column \"mem_gib\": expected a number of GiB >= 0 like \"80\" or "
+                         "\"0.5\", found %s%s",
+                      quote(q, s, len), st == NUM_HIGH ? "; too large" : "");
+        break;
+    }
+    case COL_KIND: {
+        int k = aidc_job_kind_parse(s);
+        if (k < 0)
+            kind_error(r, s, len);
+        else
+            j->kind = (aidc_job_kind)k;
+        break;
+    }
+    case COL_TENANT:
+        j->tenant = name_lookup(r, &r->tenants, true, s);
+        if (j->tenant < 0) row_error(r, "out of memory");
+        break;
+    case COL_GPU_TYPE:
+        j->gpu_type = name_lookup(r, &r->gpu_types, false, s);
+        if (j->gpu_type < 0) row_error(r, "out of memory");
+        break;
+    case N_COLS:
+        assert(!"not a column");
+        break;
+    }
+}
+
+/* Edit distance ignoring ASCII case, for "did you mean" on header names. Names longer
+ * than the buffer get no suggestion rather than a slow one. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    enum { MAXLEN = 32 };
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > MAXLEN || lb > MAXLEN) return SIZE_MAX;
+    size_t row[MAXLEN + 1];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            char ca = a[i - 1], cb = b[j - 1];
+            if (ca >= 'A' && ca <= 'Z') ca = (char)(ca - 'A' + 'a');
+            if (cb >= 'A' && cb <= 'Z') cb = (char)(cb - 'A' + 'a');
+            size_t best = diag + (ca != cb);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = row[j];
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+static void header_field(reader *r, const char *s, size_t len)
+{
+    size_t pos = r->nfield; /* 0-based; messages count columns from 1 */
+    char q[QUOTE_BUF];
+    if (len == 0) {
+        fail(r, r->row_line, "header: column %zu has no name", pos + 1);
+        return;
+    }
+    for (int c = 0; c < N_COLS; c++) {
+        if (strlen(col_names[c]) != len || memcmp(col_names[c], s, len) != 0) continue;
+        if (r->header_pos[c]) {
+            fail(r, r->row_line, "header: duplicate column \"%s\" (columns %zu and %zu)",
+                 col_names[c], r->header_pos[c], pos + 1);
+            return;
+        }
+        r->header_pos[c] = pos + 1;
+        assert(pos < N_COLS); /* past N_COLS every known name is a duplicate */
+        r->col_at[pos] = (enum col)c;
+        return;
+    }
+    quote(q, s, len);
+    int best = -1;
+    size_t best_d = 3; /* suggest only within distance 2 */
+    if (!memchr(s, '\0', len)) {
+        for (int c = 0; c < N_COLS; c++) {
+            size_t d = edit_distance(s, col_names[c]);
+            if (d < best_d) {
+                best_d = d;
+                best = c;
+            }
+        }
+    }
+    if (best >= 0)
+        fail(r, r->row_line, "header: unknown column %s; did you mean \"%s\"?", q, col_names[best]);
+    else
+        fail(r, r->row_line,
+             "header: unknown column %s; the columns are id, submit_s, gpus, duration_s "
+             "(required) and cpus, mem_gib, gpu_type, tenant, priority, kind, estimate_s, "
+             "deadline_s (optional)",
+             q);
+}
+
+static void header_end(reader *r)
+{
+    char missing[128] = "";
+    int n_missing = 0;
+    for (int c = 0; c < N_REQUIRED; c++) {
+        if (r->header_pos[c]) continue;
+        size_t k = strlen(missing);
+        snprintf(missing + k, sizeof missing - k, "%s\"%s\"", n_missing ? ", " : "", col_names[c]);
+        n_missing++;
+    }
+    if (n_missing) {
+        fail(r, r->row_line, "header: missing required column%s %s (the first row must name "
+                             "the columns id, submit_s, gpus, duration_s)",
+             n_missing > 1 ? "s" : "", missing);
+        return;
+    }
+    r->ncols = r->nfield;
+    r->have_header = true;
+}
+
+static void record_end(reader *r)
+{
+    if (r->nfield != r->ncols) {
+        fail(r, r->row_line, "expected %zu fields (one per header column), found %zu", r->ncols,
+             r->nfield);
+        return;
+    }
+    if (r->row_bad) {
+        fail(r, r->row_line, "%s", r->row_msg);
+        return;
+    }
+    aidc_job_spec *j = &r->job;
+    if (!(r->present & 1u << COL_ESTIMATE)) j->estimate_ns = j->duration_ns;
+    if (!(r->present & 1u << COL_TENANT)) {
+        j->tenant = name_lookup(r, &r->tenants, true, "default");
+        if (j->tenant < 0) {
+            fail(r, r->row_line, "out of memory");
+            return;
+        }
+    }
+    /* Duplicate ids would make per-job results ambiguous, so they are refused here. */
+    const char *id = aidc_workload_str(r->w, j->id_str);
+    uint32_t h = hash_str(id);
+    if (table_reserve(&r->ids) != 0) {
+        fail(r, r->row_line, "out of memory");
+        return;
+    }
+    slot *s = table_find(&r->ids, r->w->strings, id, h);
+    if (s->off != SLOT_EMPTY) {
+        char q[QUOTE_BUF];
+        fail(r, r->row_line, "column \"id\": duplicate id %s (first used on line %" PRIu32 ")",
+             quote(q, id, strlen(id)), s->val);
+        return;
+    }
+    *s = (slot){.hash = h, .off = j->id_str, .val = r->row_line};
+    r->ids.n++;
+    j->source_line = r->row_line;
+    if (aidc_workload_add(r->w, j) != 0) fail(r, r->row_line, "out of memory");
+}
+
+static void begin_record(reader *r)
+{
+    r->nfield = 0;
+    r->present = 0;
+    r->row_bad = false;
+    r->job = (aidc_job_spec){
+        .id_str = UINT32_MAX,
+        .deadline_ns = -1,
+        .tenant = -1,
+        .gpu_type = -1,
+        .kind = AIDC_KIND_TRAINING,
+    };
+}
+
+/* libcsv callback: one field of the current record. */
+static void on_field(void *s, size_t len, void *data)
+{
+    reader *r = data;
+    if (r->failed) return;
+    if (!r->have_header) {
+        header_field(r, s, len);
+    } else if (r->nfield < r->ncols) {
+        data_field(r, r->col_at[r->nfield], s, len);
+    }
+    r->nfield++;
+}
+
+/* libcsv callback: the end of a record (c is the terminator, -1 at end of file). */
+static void on_record(int c, void *data)
+{
+    (void)c;
+    reader *r = data;
+    r->row_ends++;
+    if (!r->failed) {
+        if (r->have_header)
+            record_end(r);
+        else
+            header_end(r);
+    }
+    begin_record(r);
+}
+
+/* Feeds one physical line (with its '\n', except maybe the last line of the file). */
+static int feed_line(reader *r, struct csv_parser *p, const char *s, size_t n)
+{
+    if (r->at_record_start) {
+        size_t i = 0;
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        bool blank = i == n || s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] == '\n'));
+        if (blank || s[i] == '#') return 0;
+        r->row_line = r->line;
+    }
+    r->row_ends = 0;
+    size_t done = csv_parse(p, s, n, on_field, on_record, r);
+    if (r->failed) return -1;
+    if (done != n) {
+        int e = csv_error(p);
+        if (e == CSV_EPARSE)
+            return fail(r, r->line,
+                        "bad quoting at byte %zu of the line: a field holding '\"' must be "
+                        "quoted whole, with each '\"' inside it doubled, like \"a \"\"b\"\"\"",
+                        done + 1);
+        if (e == CSV_ENOMEM) return fail(r, r->line, "out of memory");
+        return fail(r, r->line, "%s", csv_strerror(e));
+    }
+    if (r->row_ends > 1)
+        return fail(r, r->line, "a carriage return ends a record in the middle of the line; "
+                                "use LF or CRLF line endings");
+    r->at_record_start = r->row_ends > 0;
+    return 0;
+}
+
+/* Reads the file in chunks and feeds it line by line. A line cut by the end of a chunk is
+ * moved to the front of the buffer and completed by the next read. */
+static int read_lines(reader *r, FILE *f, struct csv_parser *p, uint64_t *total)
+{
+    size_t cap = READ_CHUNK, len = 0, pos = 0;
+    char *buf = malloc(cap);
+    if (!buf) return fail_file(r, "out of memory");
+    int rc = 0;
+    bool first = true;
+    for (;;) {
+        memmove(buf, buf + pos, len - pos);
+        len -= pos;
+        pos = 0;
+        if (len == cap) { /* one line fills the buffer */
+            char *b = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (!b) {
+                rc = fail(r, r->line, "out of memory (line longer than %zu bytes)", cap);
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        if (got == 0 && ferror(f)) {
+            rc = fail_file(r, "read error: %s", strerror(errno));
+            break;
+        }
+        *total += got;
+        len += got;
+        if (first) {
+            first = false; /* fread fills the buffer, so a BOM is whole in the first read */
+            if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) pos = 3;
+        }
+        char *nl;
+        while (rc == 0 && (nl = memchr(buf + pos, '\n', len - pos)) != NULL) {
+            size_t n = (size_t)(nl - (buf + pos)) + 1;
+            rc = feed_line(r, p, buf + pos, n);
+            pos += n;
+            if (rc == 0 && r->line == UINT32_MAX)
+                rc = fail(r, r->line, "too many lines (the limit is %" PRIu32 ")", UINT32_MAX);
+            r->line++;
+        }
+        if (rc != 0) break;
+        if (got == 0) { /* end of file: what is left is a last line without '\n' */
+            if (pos < len) rc = feed_line(r, p, buf + pos, len - pos);
+            break;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+int aidc_trace_read(const char *path, aidc_workload *w, char *err, size_t errlen)
+{
+    assert(path && w && (err || errlen == 0));
+    reader r = {.path = path, .w = w, .err = err, .errlen = errlen, .line = 1,
+                .at_record_start = true};
+    begin_record(&r);
+
+    FILE *f = fopen(path, "rb");
+    if (!f) return fail_file(&r, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return fail_file(&r, "is a directory, not a trace file");
+    }
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fclose(f);
+        return fail_file(&r, "out of memory");
+    }
+
+    uint64_t total = 0;
+    int rc = read_lines(&r, f, &p, &total);
+    if (rc == 0 && total == 0) rc = fail_file(&r, "file is empty (expected a header row)");
+    /* csv_fini submits a last record that has no newline, and finds an open quote. */
+    if (rc == 0 && csv_fini(&p, on_field, on_record, &r) != 0)
+        rc = fail(&r, r.row_line, "unterminated quoted field: a '\"' in the record that starts "
+                                  "on this line is never closed");
+    if (rc == 0 && r.failed) rc = -1;
+    if (rc == 0 && !r.have_header)
+        rc = fail_file(&r, "no header row: the file holds only blank lines and comments");
+
+    csv_free(&p);
+    fclose(f);
+    free(r.ids.slots);
+    free(r.tenants.slots);
+    free(r.gpu_types.slots);
+    if (rc == 0) aidc_workload_sort(w);
+    return rc;
+}

@@ -1,0 +1,22 @@
+/* builtin — the table of built-in policies. */
+#include "sched/builtin.h"
+
+#include <string.h>
+
+static aidc_policy_entry_fn const entries[] = {
+    aidc_policy_fifo,
+    aidc_policy_easy_backfill,
+};
+
+const aidc_policy_ops *aidc_policy_builtin_at(size_t i)
+{
+    return i < sizeof entries / sizeof entries[0] ? entries[i]() : NULL;
+}
+
+const aidc_policy_ops *aidc_policy_builtin_find(const char *name)
+{
+    const aidc_policy_ops *ops;
+    for (size_t i = 0; (ops = aidc_policy_builtin_at(i)) != NULL; i++)
+        if (strcmp(ops->name, name) == 0) return ops;
+    return NULL;
+}

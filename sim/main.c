@@ -1,0 +1,256 @@
+/* main — the aidcsim command line.
+ * Exit status: 0 success; 1 a regression check failed; 2 bad input or usage;
+ * 3 internal error (including a policy that broke the ABI contract). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched/builtin.h"
+#include "sim/output.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
+
+enum { EXIT_OK = 0, EXIT_BAD_INPUT = 2, EXIT_INTERNAL = 3 };
+
+#define ERR_LEN 4096
+
+static const char usage_main[] =
+    "usage: aidcsim COMMAND [ARGS]\n"
+    "\n"
+    "A discrete-event simulator and capacity planner for AI data centers.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO       simulate a scenario and write its outputs\n"
+    "  validate SCENARIO  check a scenario and the files it references, without running\n"
+    "  policies           list the built-in scheduling policies\n"
+    "  help [COMMAND]     show help for a command\n"
+    "\n"
+    "options:\n"
+    "  --help, -h         this help\n"
+    "  --version          print the version\n"
+    "\n"
+    "exit status: 0 ok, 1 regression check failed, 2 bad input or usage, 3 internal error\n";
+
+static const char usage_run[] =
+    "usage: aidcsim run SCENARIO [-o DIR] [--set key.path=value]... [--seed N] [--quiet]\n"
+    "\n"
+    "Simulates SCENARIO (a JSON file) and writes summary.json, jobs.csv and\n"
+    "timeseries.csv into DIR (default: out/NAME, NAME being the scenario's name).\n"
+    "The directory is replaced only when every file is complete.\n"
+    "\n"
+    "  -o, --output DIR        where to write the outputs\n"
+    "  --set key.path=value    override a scenario value before validation, e.g.\n"
+    "                          --set cluster.nodes=64 --set policy=easy-backfill\n"
+    "                          (value is JSON when it parses as JSON, else a string)\n"
+    "  --seed N                override the scenario's seed\n"
+    "  -q, --quiet             print nothing on success\n";
+
+static const char usage_validate[] =
+    "usage: aidcsim validate SCENARIO [--set key.path=value]...\n"
+    "\n"
+    "Loads SCENARIO, applies overrides, reads its trace or generator inputs and\n"
+    "checks that every job can fit the cluster, without simulating. Exit 0 when\n"
+    "valid, 2 with a message naming file, line and key otherwise.\n";
+
+static const char usage_policies[] =
+    "usage: aidcsim policies\n"
+    "\n"
+    "Lists the built-in scheduling policies with a one-line description.\n";
+
+typedef struct run_args {
+    const char *scenario;
+    const char *out_dir;
+    const char **overrides; /* NULL-terminated */
+    size_t n_overrides;
+    int64_t seed;
+    int quiet;
+} run_args;
+
+static int parse_run_args(int argc, char **argv, run_args *a, const char *cmd, const char *usage)
+{
+    memset(a, 0, sizeof *a);
+    a->seed = -1;
+    a->overrides = calloc((size_t)argc + 1, sizeof *a->overrides);
+    if (!a->overrides) return EXIT_INTERNAL;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(usage, stdout);
+            exit(EXIT_OK);
+        } else if ((strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) && next) {
+            a->out_dir = next;
+            i++;
+        } else if (strcmp(arg, "--set") == 0 && next) {
+            a->overrides[a->n_overrides++] = next;
+            i++;
+        } else if (strncmp(arg, "--set=", 6) == 0) {
+            a->overrides[a->n_overrides++] = arg + 6;
+        } else if (strcmp(arg, "--seed") == 0 && next) {
+            char *end;
+            errno = 0;
+            long long v = strtoll(next, &end, 10);
+            if (end == next || *end || v < 0 || errno) {
+                fprintf(stderr, "aidcsim %s: --seed: expected a non-negative integer, found \"%s\"\n",
+                        cmd, next);
+                return EXIT_BAD_INPUT;
+            }
+            a->seed = v;
+            i++;
+        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            a->quiet = 1;
+        } else if (arg[0] == '-' && arg[1]) {
+            fprintf(stderr, "aidcsim %s: unknown or incomplete option \"%s\"\n\n%s", cmd, arg, usage);
+            return EXIT_BAD_INPUT;
+        } else if (!a->scenario) {
+            a->scenario = arg;
+        } else {
+            fprintf(stderr, "aidcsim %s: unexpected argument \"%s\"\n\n%s", cmd, arg, usage);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (!a->scenario) {
+        fprintf(stderr, "aidcsim %s: missing SCENARIO\n\n%s", cmd, usage);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_run_args(argc, argv, &a, "validate", usage_validate);
+    if (rc) {
+        free(a.overrides);
+        return rc;
+    }
+    char *err = calloc(1, ERR_LEN);
+    aidc_scenario sc;
+    aidc_sim sim;
+    rc = EXIT_BAD_INPUT;
+    if (aidc_scenario_load(&sc, a.scenario, a.overrides, a.seed, err, ERR_LEN) == 0) {
+        if (aidc_sim_init(&sim, &sc, NULL, err, ERR_LEN) == 0) {
+            printf("%s: valid (%zu jobs, %lld GPUs, policy %s)\n", a.scenario, sim.n_jobs,
+                   (long long)sim.cluster.total_gpus, sc.policy.name);
+            aidc_sim_fini(&sim);
+            rc = EXIT_OK;
+        }
+        aidc_scenario_fini(&sc);
+    }
+    if (rc) fprintf(stderr, "aidcsim: %s\n", err);
+    free(err);
+    free(a.overrides);
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_run_args(argc, argv, &a, "run", usage_run);
+    if (rc) {
+        free(a.overrides);
+        return rc;
+    }
+    char *err = calloc(1, ERR_LEN);
+    char tmp[4200] = "", out_default[4200], path[4300];
+    aidc_scenario sc;
+    aidc_sim sim;
+    int have_sc = 0, have_sim = 0;
+    FILE *ts = NULL;
+    rc = EXIT_BAD_INPUT;
+    if (aidc_scenario_load(&sc, a.scenario, a.overrides, a.seed, err, ERR_LEN)) goto done;
+    have_sc = 1;
+    if (aidc_sim_init(&sim, &sc, NULL, err, ERR_LEN)) goto done;
+    have_sim = 1;
+    if (!a.out_dir) {
+        snprintf(out_default, sizeof out_default, "out/%s", sc.name);
+        a.out_dir = out_default;
+    }
+    if (aidc_outdir_begin(a.out_dir, tmp, sizeof tmp, err, ERR_LEN)) {
+        tmp[0] = '\0';
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/timeseries.csv", tmp);
+    if (!(ts = fopen(path, "w"))) {
+        snprintf(err, ERR_LEN, "%s: cannot write: %s", path, strerror(errno));
+        goto done;
+    }
+    sim.timeseries = ts;
+    if (aidc_sim_run(&sim, err, ERR_LEN)) {
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    int bad = ferror(ts) != 0;
+    if (fclose(ts) != 0 || bad) {
+        ts = NULL;
+        snprintf(err, ERR_LEN, "%s: write failed", path);
+        goto done;
+    }
+    ts = NULL;
+    if (aidc_output_write(&sim, tmp, err, ERR_LEN) ||
+        aidc_outdir_commit(tmp, a.out_dir, err, ERR_LEN))
+        goto done;
+    tmp[0] = '\0';
+    if (!a.quiet) {
+        aidc_output_print_summary(&sim, stdout);
+        printf("  outputs    %s/\n", a.out_dir);
+    }
+    rc = EXIT_OK;
+done:
+    if (ts) fclose(ts);
+    if (tmp[0]) aidc_outdir_abort(tmp);
+    if (rc) fprintf(stderr, "aidcsim: %s\n", err);
+    if (have_sim) aidc_sim_fini(&sim);
+    if (have_sc) aidc_scenario_fini(&sc);
+    free(err);
+    free(a.overrides);
+    return rc;
+}
+
+static int cmd_policies(void)
+{
+    const aidc_policy_ops *ops;
+    printf("built-in policies (use \"policy\": NAME in a scenario, or --set policy=NAME):\n");
+    for (size_t i = 0; (ops = aidc_policy_builtin_at(i)) != NULL; i++)
+        printf("  %-16s %s\n", ops->name, ops->description);
+    return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        fputs(usage_main, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[0], "run") == 0) fputs(usage_run, stdout);
+    else if (strcmp(argv[0], "validate") == 0) fputs(usage_validate, stdout);
+    else if (strcmp(argv[0], "policies") == 0) fputs(usage_policies, stdout);
+    else if (strcmp(argv[0], "help") == 0) fputs("usage: aidcsim help [COMMAND]\n", stdout);
+    else {
+        fprintf(stderr, "aidcsim help: unknown command \"%s\"\n\n%s", argv[0], usage_main);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_BAD_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) return cmd_help(0, NULL);
+    if (strcmp(cmd, "--version") == 0) {
+        printf("aidcsim %s (policy ABI %d.%d)\n", AIDC_VERSION, AIDC_POLICY_ABI_MAJOR,
+               AIDC_POLICY_ABI_MINOR);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "policies") == 0) return cmd_policies();
+    if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
+    fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
+    return EXIT_BAD_INPUT;
+}

@@ -1,0 +1,345 @@
+/* output — output directory handling and writers; see output.h. */
+#define _XOPEN_SOURCE 700
+#include "sim/output.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <ftw.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the directory ------------------------------------------------------ */
+
+int aidc_outdir_begin(const char *final_dir, char *tmp, size_t n, char *err, size_t errlen)
+{
+    size_t len = strlen(final_dir);
+    while (len > 1 && final_dir[len - 1] == '/') len--;
+    snprintf(tmp, n, "%.*s.tmp-%ld", (int)len, final_dir, (long)getpid());
+    aidc_outdir_abort(tmp); /* a leftover from a killed run with the same pid */
+    /* the parent must exist: create it (one level of `out/`) when missing */
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%.*s", (int)len, final_dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        struct stat st;
+        if (stat(parent, &st) != 0 && mkdir(parent, 0777) != 0) {
+            snprintf(err, errlen, "%s: cannot create: %s", parent, strerror(errno));
+            return -1;
+        }
+    }
+    if (mkdir(tmp, 0777) != 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void aidc_outdir_abort(const char *tmp) { nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+int aidc_outdir_commit(const char *tmp, const char *final_dir, char *err, size_t errlen)
+{
+    struct stat st;
+    char old[4200];
+    old[0] = '\0';
+    if (lstat(final_dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: exists and is not a directory", final_dir);
+            return -1;
+        }
+        snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
+        aidc_outdir_abort(old);
+        if (rename(final_dir, old) != 0) {
+            snprintf(err, errlen, "%s: cannot replace: %s", final_dir, strerror(errno));
+            return -1;
+        }
+    }
+    if (rename(tmp, final_dir) != 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", final_dir, strerror(errno));
+        if (old[0]) rename(old, final_dir);
+        return -1;
+    }
+    if (old[0]) aidc_outdir_abort(old);
+    return 0;
+}
+
+/* ---- statistics --------------------------------------------------------- */
+
+typedef struct stats {
+    size_t n;
+    double mean, p50, p95, p99, max;
+} stats;
+
+/* Sorts v in place. Quantiles interpolate linearly between order statistics
+ * (GSL's definition); an empty sample gives zeros and n = 0. */
+static stats summarize(double *v, size_t n)
+{
+    stats s = {0};
+    s.n = n;
+    if (n == 0) return s;
+    gsl_sort(v, 1, n);
+    s.mean = gsl_stats_mean(v, 1, n);
+    s.p50 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.50);
+    s.p95 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.95);
+    s.p99 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
+    s.max = v[n - 1];
+    return s;
+}
+
+/* Bounded slowdown threshold: jobs shorter than this count as this long, so
+ * a 1-second job that waited a minute does not dominate the mean. */
+#define SLOWDOWN_TAU_S 10.0
+
+typedef struct results {
+    stats wait, jct, slowdown;
+    size_t started, running_at_end, queued_at_end;
+    double makespan_s, duration_s, utilization, mean_queue;
+    double gpu_hours_delivered;
+} results;
+
+static int compute(const aidc_sim *s, results *r)
+{
+    memset(r, 0, sizeof *r);
+    double *wait = malloc((s->n_jobs + 1) * sizeof *wait);
+    double *jct = malloc((s->n_jobs + 1) * sizeof *jct);
+    double *sd = malloc((s->n_jobs + 1) * sizeof *sd);
+    if (!wait || !jct || !sd) {
+        free(wait);
+        free(jct);
+        free(sd);
+        return -1;
+    }
+    size_t nw = 0, nj = 0;
+    int64_t first_submit = -1, last_end = 0;
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        const aidc_job_rt *j = &s->jobs[i];
+        const aidc_job_spec *js = &s->workload.jobs[i];
+        if (j->state == AIDC_JOB_PENDING) r->queued_at_end++;
+        if (j->state == AIDC_JOB_RUNNING) r->running_at_end++;
+        if (j->state != AIDC_JOB_RUNNING && j->state != AIDC_JOB_DONE) continue;
+        if (first_submit < 0) first_submit = js->submit_ns;
+        r->started++;
+        wait[nw++] = (double)(j->view.start_ns - js->submit_ns) / 1e9;
+        if (j->state == AIDC_JOB_DONE) {
+            double t = (double)(j->end_ns - js->submit_ns) / 1e9;
+            double run = (double)js->duration_ns / 1e9;
+            jct[nj] = t;
+            sd[nj] = t / (run > SLOWDOWN_TAU_S ? run : SLOWDOWN_TAU_S);
+            if (sd[nj] < 1) sd[nj] = 1;
+            nj++;
+            if (j->end_ns > last_end) last_end = j->end_ns;
+        }
+    }
+    r->wait = summarize(wait, nw);
+    r->jct = summarize(jct, nj);
+    r->slowdown = summarize(sd, nj);
+    free(wait);
+    free(jct);
+    free(sd);
+    r->makespan_s = first_submit >= 0 && nj ? (double)(last_end - first_submit) / 1e9 : 0;
+    r->duration_s = (double)s->end_ns / 1e9;
+    double denom = (double)s->cluster.total_gpus * (double)s->end_ns;
+    r->utilization = denom > 0 ? s->busy_gpu_ns / denom : 0;
+    r->mean_queue = s->end_ns > 0 ? s->queued_job_ns / (double)s->end_ns : 0;
+    r->gpu_hours_delivered = s->busy_gpu_ns / 3.6e12;
+    return 0;
+}
+
+/* ---- writers ------------------------------------------------------------ */
+
+static int write_jobs_csv(const aidc_sim *s, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        return -1;
+    }
+    static const char *const state_names[] = {"future", "queued", "running", "done", "skipped"};
+    fputs("id,submit_s,start_s,end_s,wait_s,jct_s,duration_s,gpus,nodes,tenant,kind,state\n", f);
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        const aidc_job_rt *j = &s->jobs[i];
+        const aidc_job_spec *js = &s->workload.jobs[i];
+        double submit = (double)js->submit_ns / 1e9;
+        /* ids are written as given; quote them when CSV requires it */
+        const char *id = j->view.name;
+        if (strpbrk(id, ",\"\r\n")) {
+            fputc('"', f);
+            for (const char *c = id; *c; c++) {
+                if (*c == '"') fputc('"', f);
+                fputc(*c, f);
+            }
+            fputc('"', f);
+        } else {
+            fputs(id, f);
+        }
+        fprintf(f, ",%.9g,", submit);
+        bool started = j->state == AIDC_JOB_RUNNING || j->state == AIDC_JOB_DONE;
+        if (started) fprintf(f, "%.9g", (double)j->view.start_ns / 1e9);
+        fputc(',', f);
+        if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)j->end_ns / 1e9);
+        fputc(',', f);
+        if (started) fprintf(f, "%.9g", (double)(j->view.start_ns - js->submit_ns) / 1e9);
+        fputc(',', f);
+        if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)(j->end_ns - js->submit_ns) / 1e9);
+        fprintf(f, ",%.9g,%d,%d,%s,%s,%s\n", (double)js->duration_ns / 1e9, js->gpus,
+                started ? j->n_alloc : 0,
+                aidc_workload_str(&s->workload, s->workload.tenants[js->tenant]),
+                aidc_job_kind_name(js->kind), state_names[j->state]);
+    }
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
+        snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static cJSON *stats_json(const stats *st, bool quantiles)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "n", (double)st->n);
+    cJSON_AddNumberToObject(o, "mean", st->mean);
+    if (quantiles) {
+        cJSON_AddNumberToObject(o, "p50", st->p50);
+        cJSON_AddNumberToObject(o, "p95", st->p95);
+        cJSON_AddNumberToObject(o, "p99", st->p99);
+        cJSON_AddNumberToObject(o, "max", st->max);
+    }
+    return o;
+}
+
+static cJSON *summary_json(const aidc_sim *s, const results *r)
+{
+    const aidc_scenario *sc = s->sc;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "format", AIDC_SUMMARY_FORMAT);
+    cJSON_AddStringToObject(root, "aidcsim_version", AIDC_VERSION);
+    cJSON_AddStringToObject(root, "scenario", sc->name);
+    cJSON_AddNumberToObject(root, "seed", (double)sc->seed);
+    cJSON_AddStringToObject(root, "policy", sc->policy.name);
+
+    cJSON *cl = cJSON_AddObjectToObject(root, "cluster");
+    if (sc->cluster.system[0]) cJSON_AddStringToObject(cl, "system", sc->cluster.system);
+    cJSON_AddStringToObject(cl, "gpu", sc->cluster.gpu);
+    cJSON_AddNumberToObject(cl, "nodes", (double)sc->cluster.nodes);
+    cJSON_AddNumberToObject(cl, "racks", s->cluster.n_racks);
+    cJSON_AddNumberToObject(cl, "gpus", (double)s->cluster.total_gpus);
+
+    cJSON *jobs = cJSON_AddObjectToObject(root, "jobs");
+    cJSON_AddNumberToObject(jobs, "in_workload", (double)s->n_jobs);
+    cJSON_AddNumberToObject(jobs, "submitted", (double)s->submitted);
+    cJSON_AddNumberToObject(jobs, "started", (double)r->started);
+    cJSON_AddNumberToObject(jobs, "completed", (double)s->completed);
+    cJSON_AddNumberToObject(jobs, "running_at_end", (double)r->running_at_end);
+    cJSON_AddNumberToObject(jobs, "queued_at_end", (double)r->queued_at_end);
+    cJSON_AddNumberToObject(jobs, "skipped_unfit", (double)s->skipped);
+
+    cJSON_AddItemToObject(root, "wait_s", stats_json(&r->wait, true));
+    cJSON_AddItemToObject(root, "jct_s", stats_json(&r->jct, true));
+    cJSON_AddItemToObject(root, "slowdown", stats_json(&r->slowdown, true));
+    cJSON *util = cJSON_AddObjectToObject(root, "gpu_utilization");
+    cJSON_AddNumberToObject(util, "mean", r->utilization);
+    cJSON_AddNumberToObject(root, "gpu_hours_delivered", r->gpu_hours_delivered);
+    cJSON_AddNumberToObject(root, "queue_length_mean", r->mean_queue);
+    cJSON_AddNumberToObject(root, "makespan_s", r->makespan_s);
+    cJSON_AddNumberToObject(root, "simulated_s", r->duration_s);
+    cJSON_AddNumberToObject(root, "events", (double)s->events);
+
+    cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
+    char msg[256];
+    if (s->skipped) {
+        snprintf(msg, sizeof msg, "%zu jobs can never fit on this cluster and were skipped",
+                 s->skipped);
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(msg));
+    }
+    if (r->queued_at_end || r->running_at_end) {
+        snprintf(msg, sizeof msg,
+                 "the horizon ended with %zu jobs queued and %zu running; wait and JCT figures "
+                 "cover only jobs that started / finished",
+                 r->queued_at_end, r->running_at_end);
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(msg));
+    }
+    size_t future = s->n_jobs - s->submitted - s->skipped;
+    if (future) {
+        snprintf(msg, sizeof msg, "%zu jobs in the workload arrive after the horizon", future);
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(msg));
+    }
+    return root;
+}
+
+int aidc_output_write(const aidc_sim *s, const char *dir, char *err, size_t errlen)
+{
+    char path[4200];
+    results r;
+    if (compute(s, &r)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/jobs.csv", dir);
+    if (write_jobs_csv(s, path, err, errlen)) return -1;
+    cJSON *root = summary_json(s, &r);
+    char *text = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    FILE *f = fopen(path, "w");
+    int rc = 0;
+    if (!f || fputs(text, f) < 0 || fputc('\n', f) == EOF) rc = -1;
+    if (f && fclose(f) != 0) rc = -1;
+    if (rc) snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    free(text);
+    return rc;
+}
+
+static void human_duration(double s, char *buf, size_t n)
+{
+    if (s < 120)
+        snprintf(buf, n, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, n, "%.1f min", s / 60);
+    else if (s < 172800)
+        snprintf(buf, n, "%.1f h", s / 3600);
+    else
+        snprintf(buf, n, "%.1f d", s / 86400);
+}
+
+void aidc_output_print_summary(const aidc_sim *s, FILE *f)
+{
+    results r;
+    if (compute(s, &r)) return;
+    char a[32], b[32], c[32], d[32];
+    human_duration(r.duration_s, a, sizeof a);
+    fprintf(f, "%s: %lld GPUs (%s x %lld nodes), policy %s, %s simulated\n", s->sc->name,
+            (long long)s->cluster.total_gpus,
+            s->sc->cluster.system[0] ? s->sc->cluster.system : s->sc->cluster.gpu,
+            (long long)s->sc->cluster.nodes, s->sc->policy.name, a);
+    fprintf(f, "  jobs       %zu submitted, %zu completed, %zu running, %zu queued at end\n",
+            s->submitted, s->completed, r.running_at_end, r.queued_at_end);
+    human_duration(r.wait.mean, a, sizeof a);
+    human_duration(r.wait.p50, b, sizeof b);
+    human_duration(r.wait.p95, c, sizeof c);
+    human_duration(r.wait.p99, d, sizeof d);
+    fprintf(f, "  wait       mean %s, p50 %s, p95 %s, p99 %s\n", a, b, c, d);
+    human_duration(r.jct.mean, a, sizeof a);
+    human_duration(r.jct.p95, b, sizeof b);
+    fprintf(f, "  JCT        mean %s, p95 %s; bounded slowdown mean %.2f\n", a, b,
+            r.slowdown.mean);
+    fprintf(f, "  GPUs       %.1f%% utilized, %.0f GPU-hours delivered\n", 100 * r.utilization,
+            r.gpu_hours_delivered);
+}

@@ -1,0 +1,770 @@
+/* scenario — loading and validating scenario files; see scenario.h. */
+#include "sim/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "models/suggest.h"
+#include "models/trace.h"
+#include "sim/jread.h"
+#include "sim/jsonloc.h"
+
+#define MAX_FILE_BYTES (64L << 20)
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+/* Reads a whole regular file; NULL with a message on failure. */
+static char *slurp(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory, expected a scenario file", path);
+        return NULL;
+    }
+    if (st.st_size > MAX_FILE_BYTES) {
+        snprintf(err, errlen, "%s: %lld bytes is too large for a scenario file (limit %ld)", path,
+                 (long long)st.st_size, MAX_FILE_BYTES);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc((size_t)st.st_size + 1);
+    size_t got = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+    bool bad = !buf || ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(errno) : "out of memory");
+        return NULL;
+    }
+    buf[got] = '\0';
+    if (strlen(buf) != got) {
+        free(buf);
+        snprintf(err, errlen, "%s: contains a NUL byte; expected JSON text", path);
+        return NULL;
+    }
+    return buf;
+}
+
+static cJSON *parse_json(const char *file, const char *text, char *err, size_t errlen)
+{
+    const char *body = text;
+    if ((unsigned char)body[0] == 0xEF && (unsigned char)body[1] == 0xBB &&
+        (unsigned char)body[2] == 0xBF)
+        body += 3;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(body, &end, true);
+    if (root) return root;
+    size_t off = end ? (size_t)(end - text) : 0;
+    aidc_text_pos pos = aidc_jsonloc_offset(text, off);
+    const char *what = (end && *end == '\0') ? "unexpected end of file" : "invalid JSON";
+    if (!body[strspn(body, " \t\r\n")]) what = "empty file; expected a JSON object";
+    char line[160];
+    aidc_jsonloc_line(text, pos.line, line, sizeof line);
+    snprintf(err, errlen, "%s:%d:%d: %s\n    %s\n    %*s^", file, pos.line, pos.col, what, line,
+             pos.col - 1 < (int)strlen(line) ? pos.col - 1 : (int)strlen(line), "");
+    return NULL;
+}
+
+/* ---- --set overrides ---------------------------------------------------- */
+
+/* Applies one "a.b[2].c=value" to the tree. The value is JSON when it parses
+ * as JSON (7, true, "x", {...}), else a plain string (30d, DGX-H100). */
+static int apply_override(cJSON *root, const char *spec, const char *file, char *err, size_t errlen)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec) {
+        snprintf(err, errlen, "--set %s: expected key.path=value", spec);
+        return -1;
+    }
+    char path[AIDC_PATH_MAX];
+    size_t plen = (size_t)(eq - spec);
+    if (plen >= sizeof path) {
+        snprintf(err, errlen, "--set: key path too long");
+        return -1;
+    }
+    memcpy(path, spec, plen);
+    path[plen] = '\0';
+    cJSON *value = cJSON_Parse(eq + 1);
+    if (!value) value = cJSON_CreateString(eq + 1);
+    if (!value) {
+        snprintf(err, errlen, "--set %s: out of memory", spec);
+        return -1;
+    }
+    cJSON *node = root;
+    char *p = path;
+    for (;;) {
+        size_t klen = strcspn(p, ".[");
+        char key[AIDC_PATH_MAX];
+        memcpy(key, p, klen);
+        key[klen] = '\0';
+        p += klen;
+        long index = -1;
+        if (*p == '[') {
+            char *end;
+            index = strtol(p + 1, &end, 10);
+            if (end == p + 1 || *end != ']' || index < 0) goto bad_path;
+            p = end + 1;
+        }
+        if (!klen || !cJSON_IsObject(node)) goto bad_path;
+        bool last = (*p == '\0') && index < 0;
+        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, key);
+        if (last) {
+            if (child)
+                cJSON_ReplaceItemInObjectCaseSensitive(node, key, value);
+            else
+                cJSON_AddItemToObject(node, key, value);
+            return 0;
+        }
+        if (!child) {
+            if (index >= 0) goto bad_path;
+            child = cJSON_AddObjectToObject(node, key);
+            if (!child) goto bad_path;
+        }
+        if (index >= 0) {
+            if (!cJSON_IsArray(child) || index >= cJSON_GetArraySize(child)) goto bad_path;
+            if (*p == '\0') {
+                cJSON_ReplaceItemInArray(child, (int)index, value);
+                return 0;
+            }
+            child = cJSON_GetArrayItem(child, (int)index);
+        }
+        node = child;
+        if (*p == '.') p++;
+        else if (*p != '\0') goto bad_path;
+    }
+bad_path:
+    cJSON_Delete(value);
+    snprintf(err, errlen, "%s: --set %s: no such place to set (path \"%s\")", file, spec, path);
+    return -1;
+}
+
+/* ---- catalog ------------------------------------------------------------ */
+
+static int read_gpu_model(const aidc_jread *r, const cJSON *o, const char *path, const char *name,
+                          const aidc_gpu_model *base, aidc_gpu_model *g)
+{
+    static const char *const keys[] = {"tdp",     "idle",         "bf16_tflops", "hbm_gb",
+                                       "hbm_tbps", "scaleup_gbps", "price",       "source",
+                                       NULL};
+    if (!cJSON_IsObject(o)) return aidc_jread_fail(r, path, false, "expected an object");
+    if (aidc_jread_keys(r, o, path, keys)) return -1;
+    bool fresh = base == NULL;
+    if (base) *g = *base;
+    else memset(g, 0, sizeof *g);
+    if (strlen(name) >= sizeof g->name)
+        return aidc_jread_fail(r, path, true, "name longer than %d bytes", AIDC_NAME_MAX - 1);
+    snprintf(g->name, sizeof g->name, "%s", name);
+    if (aidc_jread_power(r, o, path, "tdp", fresh, &g->tdp_w) < 0 ||
+        aidc_jread_power(r, o, path, "idle", fresh, &g->idle_w) < 0 ||
+        aidc_jread_num(r, o, path, "bf16_tflops", fresh, 0, 1e6, &g->bf16_tflops) < 0 ||
+        aidc_jread_num(r, o, path, "hbm_gb", false, 0, 1e6, &g->hbm_gb) < 0 ||
+        aidc_jread_num(r, o, path, "hbm_tbps", false, 0, 1e6, &g->hbm_tbps) < 0 ||
+        aidc_jread_num(r, o, path, "scaleup_gbps", false, 0, 1e7, &g->scaleup_gbps) < 0 ||
+        aidc_jread_money(r, o, path, "price", false, &g->price_usd) < 0)
+        return -1;
+    if (g->tdp_w <= 0) return aidc_jread_fail(r, path, false, "\"tdp\" must be above 0 W");
+    if (g->idle_w > g->tdp_w)
+        return aidc_jread_fail(r, path, false, "\"idle\" (%g W) is above \"tdp\" (%g W)", g->idle_w,
+                               g->tdp_w);
+    return 0;
+}
+
+static int read_system_model(const aidc_jread *r, const cJSON *o, const char *path,
+                             const char *name, const aidc_catalog *c,
+                             const aidc_system_model *base, aidc_system_model *s)
+{
+    static const char *const keys[] = {"gpu",      "gpus_per_node", "cpus_per_node",
+                                       "mem_gib_per_node", "nodes_per_rack", "nvlink_domain",
+                                       "max_power", "price",        "source", NULL};
+    if (!cJSON_IsObject(o)) return aidc_jread_fail(r, path, false, "expected an object");
+    if (aidc_jread_keys(r, o, path, keys)) return -1;
+    bool fresh = base == NULL;
+    if (base) *s = *base;
+    else memset(s, 0, sizeof *s);
+    if (strlen(name) >= sizeof s->name)
+        return aidc_jread_fail(r, path, true, "name longer than %d bytes", AIDC_NAME_MAX - 1);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    const char *gpu = NULL;
+    int64_t gpn = s->gpus_per_node, cpn = s->cpus_per_node, npr = s->nodes_per_rack,
+            dom = s->nvlink_domain;
+    if (aidc_jread_str(r, o, path, "gpu", fresh, &gpu) < 0 ||
+        aidc_jread_int(r, o, path, "gpus_per_node", fresh, 1, 1024, &gpn) < 0 ||
+        aidc_jread_int(r, o, path, "cpus_per_node", fresh, 0, 1 << 20, &cpn) < 0 ||
+        aidc_jread_num(r, o, path, "mem_gib_per_node", fresh, 0, 1e9, &s->mem_gib_per_node) < 0 ||
+        aidc_jread_int(r, o, path, "nodes_per_rack", false, 1, 1 << 20, &npr) < 0 ||
+        aidc_jread_int(r, o, path, "nvlink_domain", false, 1, 1 << 20, &dom) < 0 ||
+        aidc_jread_power(r, o, path, "max_power", false, &s->max_power_w) < 0 ||
+        aidc_jread_money(r, o, path, "price", false, &s->price_usd) < 0)
+        return -1;
+    if (gpu) {
+        char p[AIDC_PATH_MAX];
+        if (!aidc_catalog_gpu(c, gpu))
+            return aidc_jread_fail(r, aidc_jread_join(p, path, "gpu"), false,
+                                   "unknown GPU type \"%s\"", gpu);
+        snprintf(s->gpu, sizeof s->gpu, "%s", gpu);
+    }
+    s->gpus_per_node = (int)gpn;
+    s->cpus_per_node = (int)cpn;
+    s->nodes_per_rack = npr ? (int)npr : 1;
+    s->nvlink_domain = dom ? (int)dom : (int)gpn;
+    return 0;
+}
+
+/* Merges a catalog object ({"gpus": {...}, "systems": {...}}) into c. */
+static int read_catalog(const aidc_jread *r, const cJSON *o, const char *path, aidc_catalog *c)
+{
+    static const char *const keys[] = {"gpus", "systems", "_comment", NULL};
+    if (aidc_jread_keys(r, o, path, keys)) return -1;
+    const cJSON *gpus, *systems;
+    char p[AIDC_PATH_MAX], q[AIDC_PATH_MAX];
+    if (aidc_jread_obj(r, o, path, "gpus", false, &gpus) < 0 ||
+        aidc_jread_obj(r, o, path, "systems", false, &systems) < 0)
+        return -1;
+    for (const cJSON *it = gpus ? gpus->child : NULL; it; it = it->next) {
+        aidc_gpu_model g;
+        aidc_jread_join(q, aidc_jread_join(p, path, "gpus"), it->string);
+        if (read_gpu_model(r, it, q, it->string, aidc_catalog_gpu(c, it->string), &g)) return -1;
+        if (aidc_catalog_put_gpu(c, &g)) return aidc_jread_fail(r, q, false, "out of memory");
+    }
+    for (const cJSON *it = systems ? systems->child : NULL; it; it = it->next) {
+        aidc_system_model s;
+        aidc_jread_join(q, aidc_jread_join(p, path, "systems"), it->string);
+        if (read_system_model(r, it, q, it->string, c, aidc_catalog_system(c, it->string), &s))
+            return -1;
+        if (aidc_catalog_put_system(c, &s)) return aidc_jread_fail(r, q, false, "out of memory");
+    }
+    return 0;
+}
+
+int aidc_scenario_builtin_catalog(aidc_catalog *c, char *err, size_t errlen)
+{
+    aidc_catalog_init(c);
+    cJSON *root = parse_json("<built-in catalog>", aidc_catalog_json, err, errlen);
+    if (!root) return -1;
+    aidc_jread r = {"<built-in catalog>", aidc_catalog_json, err, errlen, NULL};
+    int rc = read_catalog(&r, root, "", c);
+    cJSON_Delete(root);
+    if (rc) aidc_catalog_fini(c);
+    return rc;
+}
+
+/* ---- sections ----------------------------------------------------------- */
+
+static char *resolve_path(const aidc_scenario *s, const char *rel)
+{
+    if (rel[0] == '/' || !s->dir[0]) return dup_str(rel);
+    size_t n = strlen(s->dir) + strlen(rel) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", s->dir, rel);
+    return p;
+}
+
+static int read_cluster(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
+{
+    static const char *const keys[] = {"system",        "gpu",           "nodes",
+                                       "nodes_per_rack", "gpus_per_node", "cpus_per_node",
+                                       "mem_gib_per_node", NULL};
+    const cJSON *o;
+    if (aidc_jread_obj(r, root, "", "cluster", true, &o) < 0) return -1;
+    if (aidc_jread_keys(r, o, "cluster", keys)) return -1;
+    const char *system = NULL, *gpu = NULL;
+    if (aidc_jread_str(r, o, "cluster", "system", false, &system) < 0 ||
+        aidc_jread_str(r, o, "cluster", "gpu", false, &gpu) < 0)
+        return -1;
+    if (!system && !gpu)
+        return aidc_jread_fail(r, "cluster", false,
+                               "needs \"system\" (e.g. \"DGX-H100\") or \"gpu\" with a node shape");
+    const aidc_system_model *sys = NULL;
+    if (system) {
+        sys = aidc_catalog_system(&s->catalog, system);
+        if (!sys) {
+            const char *names[64];
+            size_t k = 0;
+            for (; k < s->catalog.n_systems && k < 63; k++) names[k] = s->catalog.systems[k].name;
+            names[k] = NULL;
+            const char *hint = aidc_suggest(system, names);
+            char known[512] = "";
+            for (size_t i = 0; i < k; i++) {
+                size_t used = strlen(known);
+                snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "", names[i]);
+            }
+            if (hint)
+                return aidc_jread_fail(r, "cluster.system", false,
+                                       "unknown system \"%s\"; did you mean \"%s\"?", system, hint);
+            return aidc_jread_fail(r, "cluster.system", false,
+                                   "unknown system \"%s\" (known: %s)", system, known);
+        }
+        snprintf(s->cluster.system, sizeof s->cluster.system, "%s", system);
+        snprintf(s->cluster.gpu, sizeof s->cluster.gpu, "%s", sys->gpu);
+    }
+    if (gpu) {
+        if (!aidc_catalog_gpu(&s->catalog, gpu))
+            return aidc_jread_fail(r, "cluster.gpu", false, "unknown GPU type \"%s\"", gpu);
+        snprintf(s->cluster.gpu, sizeof s->cluster.gpu, "%s", gpu);
+    }
+    int64_t nodes, npr = sys ? sys->nodes_per_rack : 1, gpn = sys ? sys->gpus_per_node : 0,
+                   cpn = sys ? sys->cpus_per_node : 0;
+    double mem = sys ? sys->mem_gib_per_node : 0;
+    if (aidc_jread_int(r, o, "cluster", "nodes", true, 1, 10000000, &nodes) < 0 ||
+        aidc_jread_int(r, o, "cluster", "nodes_per_rack", false, 1, 100000, &npr) < 0 ||
+        aidc_jread_int(r, o, "cluster", "gpus_per_node", !sys, 1, 1024, &gpn) < 0 ||
+        aidc_jread_int(r, o, "cluster", "cpus_per_node", false, 0, 1 << 20, &cpn) < 0 ||
+        aidc_jread_num(r, o, "cluster", "mem_gib_per_node", false, 0, 1e9, &mem) < 0)
+        return -1;
+    if (nodes * gpn > 100000000)
+        return aidc_jread_fail(r, "cluster.nodes", false,
+                               "%lld nodes x %lld GPUs is more than 100 million GPUs",
+                               (long long)nodes, (long long)gpn);
+    s->cluster.nodes = nodes;
+    s->cluster.nodes_per_rack = (int32_t)npr;
+    s->cluster.gpus_per_node = (int32_t)gpn;
+    s->cluster.cpus_per_node = (int32_t)cpn;
+    s->cluster.mem_gib_per_node = mem;
+    return 0;
+}
+
+/* A discrete distribution: an integer, or {"values": [...], "weights": [...]}. */
+static int read_gpu_dist(const aidc_jread *r, const cJSON *o, const char *path, aidc_synth_cfg *c)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "gpus");
+    char p[AIDC_PATH_MAX], q[AIDC_PATH_MAX], found[96];
+    aidc_jread_join(p, path, "gpus");
+    if (!v) {
+        c->n_gpu = 1;
+        c->gpu_values = malloc(sizeof *c->gpu_values);
+        c->gpu_weights = malloc(sizeof *c->gpu_weights);
+        if (!c->gpu_values || !c->gpu_weights) return aidc_jread_fail(r, p, false, "out of memory");
+        c->gpu_values[0] = 1;
+        c->gpu_weights[0] = 1;
+        return 0;
+    }
+    if (cJSON_IsNumber(v)) {
+        int64_t g;
+        if (aidc_jread_int(r, o, path, "gpus", true, 1, 1000000, &g) < 0) return -1;
+        c->n_gpu = 1;
+        c->gpu_values = malloc(sizeof *c->gpu_values);
+        c->gpu_weights = malloc(sizeof *c->gpu_weights);
+        if (!c->gpu_values || !c->gpu_weights) return aidc_jread_fail(r, p, false, "out of memory");
+        c->gpu_values[0] = (int32_t)g;
+        c->gpu_weights[0] = 1;
+        return 0;
+    }
+    if (!cJSON_IsObject(v))
+        return aidc_jread_fail(r, p, false,
+                               "expected an integer or {\"values\": [...], \"weights\": [...]}, "
+                               "found %s", aidc_jread_describe(v, found, sizeof found));
+    static const char *const keys[] = {"values", "weights", NULL};
+    if (aidc_jread_keys(r, v, p, keys)) return -1;
+    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(v, "values");
+    const cJSON *wts = cJSON_GetObjectItemCaseSensitive(v, "weights");
+    if (!cJSON_IsArray(vals) || cJSON_GetArraySize(vals) == 0)
+        return aidc_jread_fail(r, aidc_jread_join(q, p, "values"), false,
+                               "expected a non-empty array of GPU counts");
+    size_t n = (size_t)cJSON_GetArraySize(vals);
+    if (wts && (!cJSON_IsArray(wts) || (size_t)cJSON_GetArraySize(wts) != n))
+        return aidc_jread_fail(r, aidc_jread_join(q, p, "weights"), false,
+                               "expected an array of %zu weights, one per value", n);
+    c->gpu_values = calloc(n, sizeof *c->gpu_values);
+    c->gpu_weights = calloc(n, sizeof *c->gpu_weights);
+    if (!c->gpu_values || !c->gpu_weights) return aidc_jread_fail(r, p, false, "out of memory");
+    c->n_gpu = n;
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(vals, (int)i);
+        snprintf(q, sizeof q, "%s.values[%zu]", p, i);
+        if (!cJSON_IsNumber(x) || x->valuedouble != floor(x->valuedouble) || x->valuedouble < 1 ||
+            x->valuedouble > 1000000)
+            return aidc_jread_fail(r, q, false, "expected a GPU count from 1 to 1000000, found %s",
+                                   aidc_jread_describe(x, found, sizeof found));
+        c->gpu_values[i] = (int32_t)x->valuedouble;
+        c->gpu_weights[i] = 1;
+        if (wts) {
+            const cJSON *w = cJSON_GetArrayItem(wts, (int)i);
+            snprintf(q, sizeof q, "%s.weights[%zu]", p, i);
+            if (!cJSON_IsNumber(w) || !(w->valuedouble >= 0) || !isfinite(w->valuedouble))
+                return aidc_jread_fail(r, q, false, "expected a weight >= 0, found %s",
+                                       aidc_jread_describe(w, found, sizeof found));
+            c->gpu_weights[i] = w->valuedouble;
+        }
+        total += c->gpu_weights[i];
+    }
+    if (!(total > 0)) return aidc_jread_fail(r, p, false, "the weights add up to zero");
+    return 0;
+}
+
+static int read_tenants(const aidc_jread *r, const cJSON *o, const char *path, aidc_synth_cfg *c)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "tenants");
+    char p[AIDC_PATH_MAX], q[AIDC_PATH_MAX], found[96];
+    aidc_jread_join(p, path, "tenants");
+    if (!t) return 0;
+    const cJSON *names = t, *wts = NULL;
+    if (cJSON_IsObject(t)) {
+        static const char *const keys[] = {"names", "weights", NULL};
+        if (aidc_jread_keys(r, t, p, keys)) return -1;
+        names = cJSON_GetObjectItemCaseSensitive(t, "names");
+        wts = cJSON_GetObjectItemCaseSensitive(t, "weights");
+    }
+    if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) == 0)
+        return aidc_jread_fail(r, p, false,
+                               "expected a non-empty array of tenant names, or {\"names\": [...], "
+                               "\"weights\": [...]}");
+    size_t n = (size_t)cJSON_GetArraySize(names);
+    if (wts && (!cJSON_IsArray(wts) || (size_t)cJSON_GetArraySize(wts) != n))
+        return aidc_jread_fail(r, aidc_jread_join(q, p, "weights"), false,
+                               "expected an array of %zu weights, one per name", n);
+    c->tenants = calloc(n, sizeof *c->tenants);
+    c->tenant_weights = calloc(n, sizeof *c->tenant_weights);
+    if (!c->tenants || !c->tenant_weights) return aidc_jread_fail(r, p, false, "out of memory");
+    c->n_tenants = n;
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(names, (int)i);
+        if (!cJSON_IsString(x) || !x->valuestring[0]) {
+            snprintf(q, sizeof q, "%s[%zu]", cJSON_IsObject(t) ? "names" : "", i);
+            char full[AIDC_PATH_MAX];
+            snprintf(full, sizeof full, "%s%s%s", p, cJSON_IsObject(t) ? "." : "", q);
+            return aidc_jread_fail(r, full, false, "expected a tenant name, found %s",
+                                   aidc_jread_describe(x, found, sizeof found));
+        }
+        if (!(c->tenants[i] = dup_str(x->valuestring)))
+            return aidc_jread_fail(r, p, false, "out of memory");
+        c->tenant_weights[i] = 1;
+        if (wts) {
+            const cJSON *w = cJSON_GetArrayItem(wts, (int)i);
+            if (!cJSON_IsNumber(w) || !(w->valuedouble >= 0) || !isfinite(w->valuedouble)) {
+                snprintf(q, sizeof q, "%s.weights[%zu]", p, i);
+                return aidc_jread_fail(r, q, false, "expected a weight >= 0, found %s",
+                                       aidc_jread_describe(w, found, sizeof found));
+            }
+            c->tenant_weights[i] = w->valuedouble;
+        }
+    }
+    return 0;
+}
+
+static int read_arrival(const aidc_jread *r, const cJSON *o, const char *path, aidc_scenario *s)
+{
+    aidc_synth_cfg *c = &s->workload.synth;
+    const cJSON *a;
+    char p[AIDC_PATH_MAX], q[AIDC_PATH_MAX];
+    if (aidc_jread_obj(r, o, path, "arrival", true, &a) < 0) return -1;
+    aidc_jread_join(p, path, "arrival");
+    static const char *const keys[] = {"process", "rate_per_hour", "hourly", "file", NULL};
+    if (aidc_jread_keys(r, a, p, keys)) return -1;
+    const char *proc = "poisson";
+    if (aidc_jread_str(r, a, p, "process", false, &proc) < 0) return -1;
+    bool needs_rate = true;
+    if (strcmp(proc, "poisson") == 0) {
+        c->arrival = AIDC_ARRIVAL_POISSON;
+    } else if (strcmp(proc, "diurnal") == 0) {
+        c->arrival = AIDC_ARRIVAL_DIURNAL;
+        const cJSON *h = cJSON_GetObjectItemCaseSensitive(a, "hourly");
+        if (!cJSON_IsArray(h) || cJSON_GetArraySize(h) != 24)
+            return aidc_jread_fail(r, h ? aidc_jread_join(q, p, "hourly") : p, false,
+                                   "a diurnal process needs \"hourly\": 24 non-negative rate "
+                                   "multipliers, one per hour of the day");
+        double sum = 0;
+        for (int i = 0; i < 24; i++) {
+            const cJSON *x = cJSON_GetArrayItem(h, i);
+            if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0) || !isfinite(x->valuedouble)) {
+                snprintf(q, sizeof q, "%s.hourly[%d]", p, i);
+                return aidc_jread_fail(r, q, false, "expected a multiplier >= 0");
+            }
+            c->hourly[i] = x->valuedouble;
+            sum += x->valuedouble;
+        }
+        if (!(sum > 0)) return aidc_jread_fail(r, p, false, "the hourly multipliers are all zero");
+        for (int i = 0; i < 24; i++) c->hourly[i] *= 24.0 / sum;
+    } else if (strcmp(proc, "trace") == 0) {
+        c->arrival = AIDC_ARRIVAL_TRACE;
+        needs_rate = false;
+        const char *file;
+        if (aidc_jread_str(r, a, p, "file", true, &file) < 0) return -1;
+        char *full = resolve_path(s, file);
+        aidc_workload w;
+        aidc_workload_init(&w);
+        char msg[512];
+        int rc = full ? aidc_trace_read(full, &w, msg, sizeof msg) : -1;
+        free(full);
+        if (rc == 0 && w.n < 2) {
+            snprintf(msg, sizeof msg, "needs at least 2 jobs to take gaps from");
+            rc = -1;
+        }
+        if (rc == 0) {
+            c->n_gaps = w.n - 1;
+            c->gaps_s = malloc(c->n_gaps * sizeof *c->gaps_s);
+            if (!c->gaps_s) rc = -1;
+            for (size_t i = 0; c->gaps_s && i + 1 < w.n; i++)
+                c->gaps_s[i] = (double)(w.jobs[i + 1].submit_ns - w.jobs[i].submit_ns) / 1e9;
+        }
+        aidc_workload_fini(&w);
+        if (rc) return aidc_jread_fail(r, aidc_jread_join(q, p, "file"), false, "%s", msg);
+    } else {
+        return aidc_jread_fail(r, aidc_jread_join(q, p, "process"), false,
+                               "unknown arrival process \"%s\" (known: poisson, diurnal, trace)",
+                               proc);
+    }
+    if (aidc_jread_num(r, a, p, "rate_per_hour", needs_rate, 1e-9, 1e9, &c->rate_per_hour) < 0)
+        return -1;
+    return 0;
+}
+
+static int read_duration(const aidc_jread *r, const cJSON *o, const char *path, aidc_scenario *s)
+{
+    aidc_synth_cfg *c = &s->workload.synth;
+    const cJSON *d;
+    char p[AIDC_PATH_MAX], q[AIDC_PATH_MAX];
+    if (aidc_jread_obj(r, o, path, "duration", true, &d) < 0) return -1;
+    aidc_jread_join(p, path, "duration");
+    static const char *const keys[] = {"dist", "mean", "median", "sigma", "file", NULL};
+    if (aidc_jread_keys(r, d, p, keys)) return -1;
+    const char *dist;
+    if (aidc_jread_str(r, d, p, "dist", true, &dist) < 0) return -1;
+    int64_t ns;
+    if (strcmp(dist, "exponential") == 0) {
+        c->duration = AIDC_DUR_EXPONENTIAL;
+        if (aidc_jread_duration(r, d, p, "mean", true, 1, &ns) < 0) return -1;
+        c->mean_s = (double)ns / 1e9;
+    } else if (strcmp(dist, "lognormal") == 0) {
+        c->duration = AIDC_DUR_LOGNORMAL;
+        if (aidc_jread_duration(r, d, p, "median", true, 1, &ns) < 0 ||
+            aidc_jread_num(r, d, p, "sigma", true, 0, 5, &c->sigma) < 0)
+            return -1;
+        c->median_s = (double)ns / 1e9;
+    } else if (strcmp(dist, "empirical") == 0) {
+        c->duration = AIDC_DUR_EMPIRICAL;
+        const char *file;
+        if (aidc_jread_str(r, d, p, "file", true, &file) < 0) return -1;
+        char *full = resolve_path(s, file);
+        char msg[512];
+        int rc = full ? aidc_synth_read_samples(full, &c->samples_s, &c->n_samples, msg, sizeof msg)
+                      : -1;
+        free(full);
+        if (rc) return aidc_jread_fail(r, aidc_jread_join(q, p, "file"), false, "%s", msg);
+    } else {
+        return aidc_jread_fail(r, aidc_jread_join(q, p, "dist"), false,
+                               "unknown distribution \"%s\" (known: exponential, lognormal, "
+                               "empirical)", dist);
+    }
+    return 0;
+}
+
+static int read_synthetic(const aidc_jread *r, const cJSON *o, aidc_scenario *s)
+{
+    const char *path = "workload.synthetic";
+    static const char *const keys[] = {"jobs",     "arrival",         "gpus", "duration",
+                                       "tenants",  "estimate_factor", "kind", NULL};
+    if (aidc_jread_keys(r, o, path, keys)) return -1;
+    aidc_synth_cfg *c = &s->workload.synth;
+    const char *kind = NULL;
+    if (aidc_jread_int(r, o, path, "jobs", false, 1, 100000000, &c->jobs) < 0 ||
+        read_arrival(r, o, path, s) || read_gpu_dist(r, o, path, c) || read_duration(r, o, path, s) ||
+        read_tenants(r, o, path, c) ||
+        aidc_jread_num(r, o, path, "estimate_factor", false, 0.01, 1000, &c->estimate_factor) < 0 ||
+        aidc_jread_str(r, o, path, "kind", false, &kind) < 0)
+        return -1;
+    if (kind) {
+        int k = aidc_job_kind_parse(kind);
+        if (k < 0)
+            return aidc_jread_fail(r, "workload.synthetic.kind", false,
+                                   "unknown kind \"%s\" (known: training, finetune, inference, "
+                                   "batch)", kind);
+        c->kind = (aidc_job_kind)k;
+    }
+    if (c->jobs < 0 && s->horizon_ns < 0)
+        return aidc_jread_fail(r, path, false,
+                               "needs \"jobs\" (how many to generate) when the scenario has no "
+                               "\"horizon\"");
+    return 0;
+}
+
+static int read_workload(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
+{
+    static const char *const keys[] = {"trace", "synthetic", "unfit", NULL};
+    const cJSON *o;
+    if (aidc_jread_obj(r, root, "", "workload", true, &o) < 0) return -1;
+    if (aidc_jread_keys(r, o, "workload", keys)) return -1;
+    const char *trace = NULL, *unfit = NULL;
+    const cJSON *syn = NULL;
+    if (aidc_jread_str(r, o, "workload", "trace", false, &trace) < 0 ||
+        aidc_jread_obj(r, o, "workload", "synthetic", false, &syn) < 0 ||
+        aidc_jread_str(r, o, "workload", "unfit", false, &unfit) < 0)
+        return -1;
+    if (!trace == !syn)
+        return aidc_jread_fail(r, "workload", false,
+                               "needs exactly one of \"trace\" (a CSV file) or \"synthetic\"");
+    if (unfit) {
+        if (strcmp(unfit, "skip") != 0 && strcmp(unfit, "error") != 0)
+            return aidc_jread_fail(r, "workload.unfit", false,
+                                   "expected \"error\" or \"skip\", found \"%s\"", unfit);
+        s->workload.skip_unfit = strcmp(unfit, "skip") == 0;
+    }
+    if (trace) {
+        s->workload.trace_path = resolve_path(s, trace);
+        if (!s->workload.trace_path) return aidc_jread_fail(r, "workload", false, "out of memory");
+        struct stat st;
+        if (stat(s->workload.trace_path, &st) != 0)
+            return aidc_jread_fail(r, "workload.trace", false, "cannot open \"%s\": %s",
+                                   s->workload.trace_path, strerror(errno));
+        if (S_ISDIR(st.st_mode))
+            return aidc_jread_fail(r, "workload.trace", false,
+                                   "\"%s\" is a directory, expected a CSV file",
+                                   s->workload.trace_path);
+        return 0;
+    }
+    s->workload.synthetic = true;
+    return read_synthetic(r, syn, s);
+}
+
+static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "policy");
+    char found[96];
+    const char *name = "fifo";
+    const cJSON *params = NULL;
+    if (p && cJSON_IsString(p)) {
+        if (aidc_jread_str(r, root, "", "policy", true, &name) < 0) return -1;
+    } else if (p && cJSON_IsObject(p)) {
+        static const char *const keys[] = {"name", "params", NULL};
+        if (aidc_jread_keys(r, p, "policy", keys) ||
+            aidc_jread_str(r, p, "policy", "name", true, &name) < 0 ||
+            aidc_jread_obj(r, p, "policy", "params", false, &params) < 0)
+            return -1;
+    } else if (p) {
+        return aidc_jread_fail(r, "policy", false,
+                               "expected a policy name or {\"name\": ..., \"params\": {...}}, "
+                               "found %s", aidc_jread_describe(p, found, sizeof found));
+    }
+    if (!(s->policy.name = dup_str(name))) return aidc_jread_fail(r, "policy", false, "out of memory");
+    size_t n = params ? (size_t)cJSON_GetArraySize(params) : 0;
+    s->policy.params = calloc(n ? n : 1, sizeof *s->policy.params);
+    if (!s->policy.params) return aidc_jread_fail(r, "policy", false, "out of memory");
+    for (const cJSON *it = params ? params->child : NULL; it; it = it->next) {
+        aidc_policy_param *pp = &s->policy.params[s->policy.n_params];
+        char path[AIDC_PATH_MAX];
+        aidc_jread_join(path, "policy.params", it->string);
+        if (!(pp->key = dup_str(it->string))) return aidc_jread_fail(r, path, false, "out of memory");
+        s->policy.n_params++;
+        if (cJSON_IsNumber(it)) {
+            pp->type = AIDC_PARAM_NUMBER;
+            pp->number = it->valuedouble;
+        } else if (cJSON_IsBool(it)) {
+            pp->type = AIDC_PARAM_BOOL;
+            pp->boolean = cJSON_IsTrue(it);
+        } else if (cJSON_IsString(it)) {
+            pp->type = AIDC_PARAM_STRING;
+            if (!(pp->string = dup_str(it->valuestring)))
+                return aidc_jread_fail(r, path, false, "out of memory");
+        } else {
+            return aidc_jread_fail(r, path, false,
+                                   "expected a number, string or boolean parameter, found %s",
+                                   aidc_jread_describe(it, found, sizeof found));
+        }
+    }
+    return 0;
+}
+
+static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *s,
+                         int64_t seed_override)
+{
+    static const char *const keys[] = {"name",   "description", "seed",    "horizon",
+                                       "sample_interval", "cluster", "workload", "policy",
+                                       "catalog", NULL};
+    char found[96];
+    if (!cJSON_IsObject(root))
+        return aidc_jread_fail(r, "", false, "expected a JSON object, found %s",
+                               aidc_jread_describe(root, found, sizeof found));
+    if (aidc_jread_keys(r, root, "", keys)) return -1;
+    const char *name = NULL, *desc = NULL;
+    int64_t seed = 1;
+    const cJSON *catalog;
+    s->horizon_ns = -1;
+    s->sample_ns = 300 * (int64_t)1000000000;
+    if (aidc_jread_str(r, root, "", "name", false, &name) < 0 ||
+        aidc_jread_str(r, root, "", "description", false, &desc) < 0 ||
+        aidc_jread_int(r, root, "", "seed", false, 0, INT64_C(9007199254740991), &seed) < 0 ||
+        aidc_jread_duration(r, root, "", "horizon", false, 1, &s->horizon_ns) < 0 ||
+        aidc_jread_duration(r, root, "", "sample_interval", false, 1000000, &s->sample_ns) < 0 ||
+        aidc_jread_obj(r, root, "", "catalog", false, &catalog) < 0)
+        return -1;
+    s->seed = seed_override >= 0 ? (uint64_t)seed_override : (uint64_t)seed;
+    if (!name) {
+        /* default: the file name without directory and extension */
+        const char *base = strrchr(s->path, '/');
+        base = base ? base + 1 : s->path;
+        s->name = dup_str(base);
+        if (s->name) s->name[strcspn(s->name, ".")] = '\0';
+    } else {
+        s->name = dup_str(name);
+    }
+    if (!s->name) return aidc_jread_fail(r, "name", false, "out of memory");
+    if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
+    if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s)) return -1;
+    return 0;
+}
+
+int aidc_scenario_load(aidc_scenario *s, const char *path, const char *const *overrides,
+                       int64_t seed_override, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    aidc_synth_cfg_init(&s->workload.synth);
+    char *text = slurp(path, err, errlen);
+    if (!text) return -1;
+    cJSON *root = parse_json(path, text, err, errlen);
+    int rc = -1;
+    if (!root) goto out;
+    for (size_t i = 0; overrides && overrides[i]; i++)
+        if (apply_override(root, overrides[i], path, err, errlen)) goto out;
+    s->path = dup_str(path);
+    s->dir = dup_str(path);
+    if (!s->path || !s->dir) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    char *slash = strrchr(s->dir, '/');
+    if (slash) *slash = '\0';
+    else s->dir[0] = '\0';
+    if (aidc_scenario_builtin_catalog(&s->catalog, err, errlen)) goto out;
+    aidc_jread r = {path, text, err, errlen, overrides};
+    rc = read_scenario(&r, root, s, seed_override);
+out:
+    cJSON_Delete(root);
+    free(text);
+    if (rc) aidc_scenario_fini(s);
+    return rc;
+}
+
+void aidc_scenario_fini(aidc_scenario *s)
+{
+    free(s->path);
+    free(s->dir);
+    free(s->name);
+    aidc_catalog_fini(&s->catalog);
+    free(s->workload.trace_path);
+    aidc_synth_cfg_fini(&s->workload.synth);
+    free(s->policy.name);
+    for (size_t i = 0; i < s->policy.n_params; i++) {
+        free((char *)s->policy.params[i].key);
+        free((char *)s->policy.params[i].string);
+    }
+    free(s->policy.params);
+    memset(s, 0, sizeof *s);
+}

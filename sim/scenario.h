@@ -1,0 +1,59 @@
+/* scenario — a scenario file loaded, validated and resolved: units parsed,
+ * paths made relative to the file, defaults filled, catalog entries looked
+ * up. After aidc_scenario_load succeeds nothing downstream re-checks input.
+ *
+ * --set overrides are applied to the JSON tree before validation, so they are
+ * checked exactly like values written in the file.
+ * Units: times in int64 ns, memory in GiB. */
+#ifndef AIDC_SIM_SCENARIO_H
+#define AIDC_SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/catalog.h"
+#include "models/synth.h"
+#include "sched/aidc_policy.h"
+
+typedef struct aidc_scenario {
+    char *path;   /* as given */
+    char *dir;    /* its directory, for relative paths */
+    char *name;
+    uint64_t seed;
+    int64_t horizon_ns; /* -1: run until every job has finished */
+    int64_t sample_ns;
+    aidc_catalog catalog;
+    struct {
+        char system[AIDC_NAME_MAX]; /* "" when given by gpu + node shape */
+        char gpu[AIDC_NAME_MAX];
+        int64_t nodes;
+        int32_t nodes_per_rack;
+        int32_t gpus_per_node;
+        int32_t cpus_per_node;
+        double mem_gib_per_node;
+    } cluster;
+    struct {
+        char *trace_path; /* resolved; NULL when synthetic */
+        bool synthetic;
+        aidc_synth_cfg synth;
+        bool skip_unfit; /* "unfit": "skip" counts and drops jobs that can never fit */
+    } workload;
+    struct {
+        char *name;
+        aidc_policy_param *params;
+        size_t n_params;
+    } policy;
+} aidc_scenario;
+
+/* Loads path, applying overrides ("key.path=value", NULL-terminated, may be
+ * NULL) and then seed_override when >= 0. Returns 0, or -1 with a located
+ * message in err. On failure *s needs no fini. */
+int aidc_scenario_load(aidc_scenario *s, const char *path, const char *const *overrides,
+                       int64_t seed_override, char *err, size_t errlen);
+void aidc_scenario_fini(aidc_scenario *s);
+
+/* Loads the built-in catalog into c (used by the loader and by tests). */
+int aidc_scenario_builtin_catalog(aidc_catalog *c, char *err, size_t errlen);
+
+#endif

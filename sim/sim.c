@@ -1,0 +1,389 @@
+/* sim — the run loop and the host side of the policy ABI; see sim.h. */
+#include "sim/sim.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/trace.h"
+#include "sched/builtin.h"
+#include "sched/placement.h"
+#include "sim/rng.h"
+
+/* Event types, and their priorities at equal times: completions free GPUs
+ * before arrivals join the queue; the policy runs after both; samples see the
+ * instant's decisions; the horizon comes last. */
+enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON };
+static const uint32_t ev_priority[] = {0, 1, 2, 3, 4};
+
+const char aidc_timeseries_header[] =
+    "time_s,busy_gpus,gpu_utilization,running_jobs,queued_jobs,queued_gpus\n";
+
+/* ---- host services given to the policy ---------------------------------- */
+
+static int64_t host_now(void *ctx) { return ((aidc_sim *)ctx)->now_ns; }
+static size_t host_node_count(void *ctx) { return ((aidc_sim *)ctx)->cluster.n_nodes; }
+static const aidc_sched_node *host_nodes(void *ctx) { return ((aidc_sim *)ctx)->cluster.nodes; }
+static size_t host_pending_count(void *ctx) { return ((aidc_sim *)ctx)->n_pending; }
+static size_t host_running_count(void *ctx) { return ((aidc_sim *)ctx)->n_running; }
+
+static const aidc_sched_job *host_pending(void *ctx, size_t i)
+{
+    aidc_sim *s = ctx;
+    return i < s->n_pending ? &s->jobs[s->pending[i]].view : NULL;
+}
+
+static void update_progress(aidc_sim *s, aidc_job_rt *j)
+{
+    j->remaining_ns -= (double)(s->now_ns - j->last_ns) * j->speed;
+    if (j->remaining_ns < 0) j->remaining_ns = 0;
+    j->last_ns = s->now_ns;
+    double total = (double)(s->workload.jobs[j->view.id].duration_ns);
+    j->view.progress = total > 0 ? 1.0 - j->remaining_ns / total : 1.0;
+}
+
+static const aidc_sched_job *host_running(void *ctx, size_t i)
+{
+    aidc_sim *s = ctx;
+    if (i >= s->n_running) return NULL;
+    aidc_job_rt *j = &s->jobs[s->running[i]];
+    update_progress(s, j);
+    return &j->view;
+}
+
+/* Accumulates the time integrals up to now; call before any state change. */
+static void advance_integrals(aidc_sim *s)
+{
+    double dt = (double)(s->now_ns - s->last_change_ns);
+    s->busy_gpu_ns += dt * (double)s->cluster.busy_gpus;
+    s->queued_job_ns += dt * (double)s->n_pending;
+    s->last_change_ns = s->now_ns;
+}
+
+static int64_t finish_time(const aidc_sim *s, const aidc_job_rt *j)
+{
+    return s->now_ns + (int64_t)llround(j->remaining_ns / j->speed);
+}
+
+static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc)
+{
+    aidc_sim *s = ctx;
+    if (s->policy_error[0]) return -1;
+    if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_PENDING) {
+        snprintf(s->policy_error, sizeof s->policy_error,
+                 "policy \"%s\" tried to start job %llu, which is not pending", s->policy->name,
+                 (unsigned long long)id);
+        return -1;
+    }
+    aidc_job_rt *j = &s->jobs[id];
+    int64_t gpus = 0;
+    for (size_t i = 0; i < n_alloc && i < s->cluster.n_nodes; i++) gpus += alloc[i].gpus;
+    if (n_alloc > s->cluster.n_nodes || !aidc_cluster_can_take(&s->cluster, alloc, n_alloc) ||
+        gpus < j->view.gpus) {
+        snprintf(s->policy_error, sizeof s->policy_error,
+                 "policy \"%s\" tried to start job \"%s\" (%d GPUs) on an allocation of %lld GPUs "
+                 "over %zu nodes that is not free or not enough",
+                 s->policy->name, j->view.name, j->view.gpus, (long long)gpus, n_alloc);
+        return -1;
+    }
+    advance_integrals(s);
+    size_t k = 0;
+    while (s->pending[k] != id) k++;
+    memmove(&s->pending[k], &s->pending[k + 1], (s->n_pending - k - 1) * sizeof *s->pending);
+    s->n_pending--;
+
+    j->alloc = malloc(n_alloc * sizeof *j->alloc);
+    if (!j->alloc) abort();
+    memcpy(j->alloc, alloc, n_alloc * sizeof *alloc);
+    j->n_alloc = (int32_t)n_alloc;
+    aidc_cluster_take(&s->cluster, (int32_t)id, alloc, n_alloc);
+    j->state = AIDC_JOB_RUNNING;
+    j->view.start_ns = s->now_ns;
+    j->view.alloc = j->alloc;
+    j->view.n_alloc = j->n_alloc;
+    j->last_ns = s->now_ns;
+    j->running_slot = (uint32_t)s->n_running;
+    s->running[s->n_running++] = (uint32_t)id;
+    j->finish = aidc_eventq_push(&s->q, finish_time(s, j), ev_priority[EV_FINISH], EV_FINISH, id);
+    return 0;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static void queue_schedule(aidc_sim *s)
+{
+    if (s->schedule_queued) return;
+    s->schedule_queued = true;
+    aidc_eventq_push(&s->q, s->now_ns, ev_priority[EV_SCHEDULE], EV_SCHEDULE, 0);
+}
+
+/* The next job that will actually arrive, from index i on. */
+static void push_next_arrival(aidc_sim *s, size_t i)
+{
+    while (i < s->n_jobs && s->jobs[i].state == AIDC_JOB_SKIPPED) i++;
+    if (i < s->n_jobs)
+        aidc_eventq_push(&s->q, s->workload.jobs[i].submit_ns, ev_priority[EV_ARRIVAL], EV_ARRIVAL,
+                         i);
+}
+
+static void on_arrival(aidc_sim *s, uint64_t id)
+{
+    advance_integrals(s);
+    aidc_job_rt *j = &s->jobs[id];
+    j->state = AIDC_JOB_PENDING;
+    if (s->n_pending == s->cap_pending) {
+        s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
+        uint32_t *p = realloc(s->pending, s->cap_pending * sizeof *p);
+        if (!p) abort();
+        s->pending = p;
+    }
+    s->pending[s->n_pending++] = (uint32_t)id;
+    s->submitted++;
+    if (s->policy->job_submitted) s->policy->job_submitted(s->policy_state, &j->view);
+    push_next_arrival(s, id + 1);
+    queue_schedule(s);
+}
+
+static void on_finish(aidc_sim *s, uint64_t id)
+{
+    advance_integrals(s);
+    aidc_job_rt *j = &s->jobs[id];
+    update_progress(s, j);
+    j->state = AIDC_JOB_DONE;
+    j->end_ns = s->now_ns;
+    j->finish = 0;
+    aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
+    uint32_t slot = j->running_slot;
+    uint32_t last = s->running[--s->n_running];
+    s->running[slot] = last;
+    s->jobs[last].running_slot = slot;
+    s->completed++;
+    j->view.progress = 1.0;
+    if (s->policy->job_finished) s->policy->job_finished(s->policy_state, &j->view);
+    queue_schedule(s);
+}
+
+static bool work_left(const aidc_sim *s)
+{
+    return s->completed + s->skipped < s->n_jobs;
+}
+
+static void on_sample(aidc_sim *s)
+{
+    if (s->timeseries) {
+        int64_t queued_gpus = 0;
+        for (size_t i = 0; i < s->n_pending; i++) queued_gpus += s->jobs[s->pending[i]].view.gpus;
+        fprintf(s->timeseries, "%.9g,%lld,%.6f,%zu,%zu,%lld\n", (double)s->now_ns / 1e9,
+                (long long)s->cluster.busy_gpus,
+                (double)s->cluster.busy_gpus / (double)s->cluster.total_gpus, s->n_running,
+                s->n_pending, (long long)queued_gpus);
+    }
+    int64_t next = s->now_ns + s->sc->sample_ns;
+    bool before_end = s->sc->horizon_ns < 0 ? work_left(s) : next <= s->sc->horizon_ns;
+    if (before_end) aidc_eventq_push(&s->q, next, ev_priority[EV_SAMPLE], EV_SAMPLE, 0);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static int build_workload(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    aidc_workload_init(&s->workload);
+    if (!sc->workload.synthetic) return aidc_trace_read(sc->workload.trace_path, &s->workload, err, errlen);
+    gsl_rng *arr = aidc_rng_stream(sc->seed, "workload.arrivals");
+    gsl_rng *size = aidc_rng_stream(sc->seed, "workload.sizes");
+    gsl_rng *dur = aidc_rng_stream(sc->seed, "workload.durations");
+    int rc = -1;
+    if (arr && size && dur)
+        rc = aidc_synth_generate(&sc->workload.synth, sc->horizon_ns, arr, size, dur, &s->workload,
+                                 err, errlen);
+    else
+        snprintf(err, errlen, "out of memory");
+    if (arr) gsl_rng_free(arr);
+    if (size) gsl_rng_free(size);
+    if (dur) gsl_rng_free(dur);
+    return rc;
+}
+
+static int build_cluster(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    int32_t type = aidc_workload_gpu_type(&s->workload, sc->cluster.gpu);
+    aidc_node_shape shape = {sc->cluster.gpus_per_node, sc->cluster.cpus_per_node,
+                             sc->cluster.mem_gib_per_node, type};
+    if (type < 0 || aidc_cluster_init(&s->cluster, (size_t)sc->cluster.nodes, shape,
+                                      sc->cluster.nodes_per_rack)) {
+        snprintf(err, errlen, "%s: cluster: out of memory for %lld nodes", sc->path,
+                 (long long)sc->cluster.nodes);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *job_source(const aidc_sim *s, const aidc_job_spec *js, char *buf, size_t n)
+{
+    if (js->source_line)
+        snprintf(buf, n, "%s:%u", s->sc->workload.trace_path, js->source_line);
+    else
+        snprintf(buf, n, "%s: workload.synthetic", s->sc->path);
+    return buf;
+}
+
+/* Fills the per-job runtime records; jobs that can never fit are an error,
+ * or counted and skipped with "unfit": "skip". */
+static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    s->n_jobs = s->workload.n;
+    s->jobs = calloc(s->n_jobs ? s->n_jobs : 1, sizeof *s->jobs);
+    s->running = calloc(s->cluster.total_gpus > 0 ? (size_t)s->cluster.total_gpus : 1,
+                        sizeof *s->running);
+    if (!s->jobs || !s->running) {
+        snprintf(err, errlen, "out of memory for %zu jobs", s->n_jobs);
+        return -1;
+    }
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        const aidc_job_spec *js = &s->workload.jobs[i];
+        aidc_job_rt *j = &s->jobs[i];
+        j->view = (aidc_sched_job){
+            .id = i,
+            .name = aidc_workload_str(&s->workload, js->id_str),
+            .submit_ns = js->submit_ns,
+            .estimate_ns = js->estimate_ns,
+            .deadline_ns = js->deadline_ns,
+            .gpus = js->gpus,
+            .cpus = js->cpus,
+            .mem_gib = js->mem_gib,
+            .tenant = js->tenant,
+            .priority = js->priority,
+            .gpu_type = js->gpu_type,
+            .kind = (int32_t)js->kind,
+        };
+        j->remaining_ns = (double)js->duration_ns;
+        j->speed = 1.0;
+        if (!aidc_place_possible(s->cluster.nodes, s->cluster.n_nodes, &j->view)) {
+            char where[600];
+            if (!sc->workload.skip_unfit) {
+                snprintf(err, errlen,
+                         "%s: job \"%s\" can never run here: it asks for %d GPUs%s, %d CPUs and "
+                         "%g GiB, and the cluster has %lld GPUs in nodes of %d GPUs, %d CPUs and "
+                         "%g GiB (set workload.unfit to \"skip\" to drop such jobs)",
+                         job_source(s, js, where, sizeof where), j->view.name, js->gpus,
+                         js->gpu_type >= 0 ? " of a type the cluster lacks" : "", js->cpus,
+                         js->mem_gib, (long long)s->cluster.total_gpus, sc->cluster.gpus_per_node,
+                         sc->cluster.cpus_per_node, sc->cluster.mem_gib_per_node);
+                return -1;
+            }
+            j->state = AIDC_JOB_SKIPPED;
+            s->skipped++;
+        }
+    }
+    return 0;
+}
+
+static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    s->policy = aidc_policy_builtin_find(sc->policy.name);
+    if (!s->policy) {
+        snprintf(err, errlen, "%s: policy: unknown policy \"%s\" (built-in: fifo, easy-backfill)",
+                 sc->path, sc->policy.name);
+        return -1;
+    }
+    s->host = (aidc_sched_host){
+        .abi_major = AIDC_POLICY_ABI_MAJOR,
+        .abi_minor = AIDC_POLICY_ABI_MINOR,
+        .size = sizeof(aidc_sched_host),
+        .ctx = s,
+        .now_ns = host_now,
+        .node_count = host_node_count,
+        .nodes = host_nodes,
+        .pending_count = host_pending_count,
+        .pending = host_pending,
+        .running_count = host_running_count,
+        .running = host_running,
+        .start = host_start,
+    };
+    aidc_policy_params params = {sc->policy.n_params, sc->policy.params};
+    char msg[400] = "";
+    if (s->policy->create(&s->host, &params, &s->policy_state, msg, sizeof msg) != 0) {
+        snprintf(err, errlen, "%s: policy.params: %s", sc->path, msg);
+        s->policy = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *err,
+                  size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->sc = sc;
+    s->timeseries = timeseries;
+    s->end_ns = 0;
+    if (aidc_eventq_init(&s->q, 1024)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (build_workload(s, sc, err, errlen) || build_cluster(s, sc, err, errlen) ||
+        build_jobs(s, sc, err, errlen) || build_policy(s, sc, err, errlen)) {
+        aidc_sim_fini(s);
+        return -1;
+    }
+    return 0;
+}
+
+void aidc_sim_fini(aidc_sim *s)
+{
+    if (s->policy && s->policy_state) s->policy->destroy(s->policy_state);
+    for (size_t i = 0; s->jobs && i < s->n_jobs; i++) free(s->jobs[i].alloc);
+    free(s->jobs);
+    free(s->pending);
+    free(s->running);
+    aidc_cluster_fini(&s->cluster);
+    aidc_workload_fini(&s->workload);
+    aidc_eventq_fini(&s->q);
+    memset(s, 0, sizeof *s);
+}
+
+int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
+{
+    if (s->timeseries) fputs(aidc_timeseries_header, s->timeseries);
+    push_next_arrival(s, 0);
+    aidc_eventq_push(&s->q, 0, ev_priority[EV_SAMPLE], EV_SAMPLE, 0);
+    if (s->sc->horizon_ns >= 0)
+        aidc_eventq_push(&s->q, s->sc->horizon_ns, ev_priority[EV_HORIZON], EV_HORIZON, 0);
+    aidc_event ev;
+    while (aidc_eventq_pop(&s->q, &ev)) {
+        assert(ev.time_ns >= s->now_ns);
+        s->now_ns = ev.time_ns;
+        s->events++;
+        if (ev.type == EV_HORIZON) break;
+        switch (ev.type) {
+        case EV_ARRIVAL:
+            on_arrival(s, ev.arg);
+            break;
+        case EV_FINISH:
+            on_finish(s, ev.arg);
+            break;
+        case EV_SCHEDULE:
+            s->schedule_queued = false;
+            s->policy->schedule(s->policy_state);
+            break;
+        case EV_SAMPLE:
+            on_sample(s);
+            break;
+        default:
+            assert(!"unknown event type");
+        }
+        if (s->policy_error[0]) {
+            snprintf(err, errlen, "at t=%.3f s: %s", (double)s->now_ns / 1e9, s->policy_error);
+            return -1;
+        }
+        if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE) {
+            /* all work done: one last sample at this instant, then stop */
+            if (s->timeseries) on_sample(s);
+            break;
+        }
+    }
+    s->end_ns = s->now_ns;
+    advance_integrals(s);
+    return 0;
+}

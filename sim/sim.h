@@ -1,0 +1,86 @@
+/* sim — one simulation run: the engine loop, the host side of the policy ABI,
+ * and the per-job and per-sample records the writers turn into outputs.
+ *
+ * Jobs progress as fluids: a running job holds the work it has left (in
+ * full-speed nanoseconds) and a speed; a speed change brings the remaining
+ * work up to date and moves the finish event. The policy is called once per
+ * instant, after every arrival and completion at that instant.
+ * Units: int64 nanoseconds since the start of the run. */
+#ifndef AIDC_SIM_SIM_H
+#define AIDC_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/cluster.h"
+#include "models/workload.h"
+#include "sched/aidc_policy.h"
+#include "sim/eventq.h"
+#include "sim/scenario.h"
+
+typedef enum {
+    AIDC_JOB_FUTURE = 0, /* not yet submitted */
+    AIDC_JOB_PENDING,
+    AIDC_JOB_RUNNING,
+    AIDC_JOB_DONE,
+    AIDC_JOB_SKIPPED /* can never fit; dropped by "unfit": "skip" and counted */
+} aidc_job_state;
+
+typedef struct aidc_job_rt {
+    aidc_sched_job view; /* what the policy sees */
+    aidc_job_state state;
+    double remaining_ns; /* work left at full speed */
+    double speed;        /* 1 = full speed */
+    int64_t last_ns;     /* when remaining_ns was last brought up to date */
+    int64_t end_ns;
+    aidc_event_handle finish;
+    aidc_sched_alloc *alloc;
+    int32_t n_alloc;
+    uint32_t running_slot; /* index in the running list */
+} aidc_job_rt;
+
+typedef struct aidc_sim {
+    const aidc_scenario *sc;
+    aidc_workload workload;
+    aidc_cluster cluster;
+    aidc_eventq q;
+    aidc_job_rt *jobs;
+    size_t n_jobs;
+    uint32_t *pending; /* job indices, arrival order */
+    size_t n_pending, cap_pending;
+    uint32_t *running; /* job indices, deterministic order */
+    size_t n_running;
+    int64_t now_ns;
+    int64_t end_ns; /* when the run stopped */
+    bool schedule_queued;
+    const aidc_policy_ops *policy;
+    void *policy_state;
+    aidc_sched_host host;
+    char policy_error[512]; /* set when the policy made an invalid call */
+    /* time integrals for means */
+    int64_t last_change_ns;
+    double busy_gpu_ns;
+    double queued_job_ns;
+    size_t skipped;
+    size_t submitted;
+    size_t completed;
+    FILE *timeseries; /* NULL: no samples written */
+    uint64_t events;
+} aidc_sim;
+
+/* Builds the workload (reads the trace or generates jobs), the cluster and
+ * the policy. Returns 0; -1 with a message for bad input (exit 2). The
+ * timeseries stream may be NULL. */
+int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *err,
+                  size_t errlen);
+void aidc_sim_fini(aidc_sim *s);
+
+/* Runs to the horizon, or until every job has finished. Returns 0, or -1
+ * with a message when the policy broke the ABI contract (exit 3). */
+int aidc_sim_run(aidc_sim *s, char *err, size_t errlen);
+
+/* The header line of timeseries.csv. */
+extern const char aidc_timeseries_header[];
+
+#endif
