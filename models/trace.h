@@ -30,8 +30,9 @@
  *   kind        training | finetune (or fine-tuning) | inference | batch; absent = training
  *   estimate_s  the user's run-time estimate in seconds; absent = duration_s
  *   deadline_s  seconds since trace start; absent = none (-1)
- * Seconds become int64 nanoseconds rounded to the nearest (llround(x * 1e9)). Decimals are
- * read with strtod, so the process must be in the "C" locale (the default).
+ * Seconds become int64 nanoseconds exactly, from the decimal digits (no double in between),
+ * rounded to the nearest nanosecond, half up. mem_gib is read with strtod, so the process
+ * must be in the "C" locale (the default).
  * Units: times in int64 nanoseconds, memory in GiB. */
 #ifndef AIDC_MODELS_TRACE_H
 #define AIDC_MODELS_TRACE_H
