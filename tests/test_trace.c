@@ -2,6 +2,7 @@
  * tests/data/traces/, and for every bad fixture the failure, the file and physical line the
  * message names, and the words that tell the user what to fix. Run from the repo root. */
 #include <CUnit/CUnit.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +251,111 @@ static void test_large_generated(void)
     aidc_workload_fini(&w);
 }
 
+static const aidc_job_spec *find_job(const aidc_workload *w, const char *id)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (strcmp(id_of(w, i), id) == 0) return &w->jobs[i];
+    return NULL;
+}
+
+/* Seconds are converted from their decimal digits, not through a double. */
+static void test_numbers_exact(void)
+{
+    aidc_workload w;
+    READ_OK("numbers.csv", w);
+    CU_ASSERT_EQUAL_FATAL(w.n, 7);
+    const aidc_job_spec *j;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j = find_job(&w, "n1"));
+    CU_ASSERT_EQUAL(j->submit_ns, 100000000);
+    CU_ASSERT_EQUAL(j->duration_ns, 1); /* half a nanosecond rounds up */
+    CU_ASSERT_DOUBLE_EQUAL(j->mem_gib, 0.5, 0.0);
+    CU_ASSERT_EQUAL(j->priority, INT32_MIN);
+    CU_ASSERT_EQUAL(j->cpus, INT32_MAX);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j = find_job(&w, "n2"));
+    CU_ASSERT_EQUAL(j->submit_ns, 1);
+    CU_ASSERT_EQUAL(j->duration_ns, 0);
+    CU_ASSERT_DOUBLE_EQUAL(j->mem_gib, 1000.0, 0.0);
+    CU_ASSERT_EQUAL(j->priority, INT32_MAX);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j = find_job(&w, "n3"));
+    CU_ASSERT_EQUAL(j->submit_ns, NS(1500));
+    CU_ASSERT_EQUAL(j->duration_ns, NS(1000000000)); /* the largest allowed */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j = find_job(&w, "n4"));
+    CU_ASSERT_EQUAL(j->submit_ns, 500000000);
+    CU_ASSERT_EQUAL(j->duration_ns, NS(5));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j = find_job(&w, "n5"));
+    CU_ASSERT_EQUAL(j->submit_ns, NS(1000000000));
+    CU_ASSERT_EQUAL(j->duration_ns, NS(100));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j = find_job(&w, "n6"));
+    CU_ASSERT_EQUAL(j->submit_ns, NS(12));
+    CU_ASSERT_EQUAL(j->duration_ns, NS(3));
+    CU_ASSERT_EQUAL(j->gpus, 1000000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j = find_job(&w, "n7"));
+    CU_ASSERT_EQUAL(j->submit_ns, 0);
+    CU_ASSERT_EQUAL(j->duration_ns, 999999999949);
+    aidc_workload_fini(&w);
+}
+
+/* Writes a one-job trace whose `col` holds `value` and checks the message quotes it and says
+ * `key`. Temporary files rather than one fixture per value: the cases are many and small. */
+static void check_bad_value(const char *col, const char *value, const char *key)
+{
+    static const char *const cols[] = {"submit_s", "gpus", "duration_s", "cpus",
+                                       "mem_gib",  "priority", "estimate_s", "deadline_s"};
+    char path[] = "/tmp/aidc_test_value_XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "id,submit_s,gpus,duration_s,cpus,mem_gib,priority,estimate_s,deadline_s\n"
+               "ok,1,1,1,1,1,1,1,1\nbad");
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        fprintf(f, ",%s", strcmp(cols[i], col) == 0 ? value : "1");
+    fprintf(f, "\n");
+    fclose(f);
+
+    char e[ERRLEN] = "", want_where[64], want_col[64], want_found[128];
+    snprintf(want_where, sizeof want_where, "%s:3: ", path);
+    snprintf(want_col, sizeof want_col, "column \"%s\"", col);
+    snprintf(want_found, sizeof want_found, "found \"%s\"", value);
+    aidc_workload w;
+    aidc_workload_init(&w);
+    int rc = aidc_trace_read(path, &w, e, sizeof e);
+    unlink(path);
+    CU_ASSERT_EQUAL(rc, -1);
+    bool ok = strncmp(e, want_where, strlen(want_where)) == 0 && strstr(e, want_col) &&
+              strstr(e, want_found) && strstr(e, key);
+    CU_ASSERT(ok);
+    if (!ok) fprintf(stderr, "\n  %s = %s: message was: %s\n", col, value, e);
+    aidc_workload_fini(&w);
+}
+
+static void test_bad_numbers(void)
+{
+    static const char *const bad_seconds[] = {"+1", "0x10", "inf", "NaN", "1e", "e5", ".",
+                                              "1..2", "1 2", "1.5s", "1e+", "--1"};
+    for (size_t i = 0; i < sizeof bad_seconds / sizeof bad_seconds[0]; i++)
+        check_bad_value("submit_s", bad_seconds[i], "expected a number of seconds >= 0");
+    check_bad_value("duration_s", "-0", "seconds >= 0");
+    check_bad_value("estimate_s", "-1.5", "seconds >= 0");
+    check_bad_value("deadline_s", "1e10", "too large");
+    check_bad_value("submit_s", "1000000000.000000001", "too large");
+    check_bad_value("submit_s", "12345678901", "too large");
+    check_bad_value("submit_s", "1e999999", "too large");
+    check_bad_value("gpus", "1.0", "expected an integer >= 1");
+    check_bad_value("gpus", "+1", "expected an integer >= 1");
+    check_bad_value("gpus", "1e3", "expected an integer >= 1");
+    check_bad_value("gpus", "1000001", "from 1 to 1000000");
+    check_bad_value("gpus", "99999999999999999999999", "too large");
+    check_bad_value("cpus", "-1", "expected an integer >= 0");
+    check_bad_value("cpus", "2147483648", "too large");
+    check_bad_value("priority", "2147483648", "from -2147483648 to 2147483647");
+    check_bad_value("priority", "-2147483649", "from -2147483648 to 2147483647");
+    check_bad_value("priority", "high", "expected an integer");
+    check_bad_value("mem_gib", "-1", "number of GiB >= 0");
+    check_bad_value("mem_gib", "nan", "number of GiB >= 0");
+    check_bad_value("mem_gib", "1e999", "too large");
+}
+
 /* ---- bad traces ------------------------------------------------------------------------- */
 
 static void test_bad_header(void)
@@ -388,6 +494,8 @@ int test_trace_register(void)
         {"comments and blank lines", test_comments_and_blank_lines},
         {"header only", test_header_only},
         {"large generated trace", test_large_generated},
+        {"exact seconds", test_numbers_exact},
+        {"bad numbers", test_bad_numbers},
         {"bad header", test_bad_header},
         {"bad record shape", test_bad_shape},
         {"bad values", test_bad_values},

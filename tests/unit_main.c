@@ -18,7 +18,9 @@ int main(int argc, char **argv)
     }
     CU_basic_set_mode(argc > 1 && strcmp(argv[1], "-v") == 0 ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
     CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    unsigned run = CU_get_number_of_tests_run();
+    unsigned failed = CU_get_number_of_tests_failed();
+    printf("\nunit: %u passed, %u failed\n", run - failed, failed);
     CU_cleanup_registry();
     return failed ? 1 : 0;
 }

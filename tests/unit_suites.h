@@ -4,10 +4,14 @@
 
 int test_units_register(void);
 int test_jsonloc_register(void);
+int test_eventq_register(void);
+int test_policies_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
     test_jsonloc_register,
+    test_eventq_register,
+    test_policies_register,
 };
 
 #endif

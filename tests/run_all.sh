@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test program and prints one closing line with the totals.
+# Each program ends with a line "NAME: N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+total_pass=0
+total_fail=0
+status=0
+run() {
+  local name=$1; shift
+  echo "== $name"
+  local log; log=$(mktemp)
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local line; line=$(grep -E '^[a-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  rm -f "$log"
+  if [ -z "$line" ]; then
+    echo "$name: no result line (exit $rc)"; total_fail=$((total_fail + 1)); status=1; return
+  fi
+  local p f
+  p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+  f=$(echo "$line" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/')
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then total_fail=$((total_fail + 1)); fi
+  [ "$rc" -ne 0 ] && status=1
+}
+run unit "$BUILD/unit_tests"
+run queueing "$BUILD/validate_queueing"
+run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
+echo
+echo "all: $total_pass passed, $total_fail failed"
+exit $status
