@@ -132,22 +132,22 @@ typedef struct reader {
     size_t errlen;
     bool failed; /* err is written; callbacks do nothing more */
 
-    uint32_t line;         /* physical line being fed to libcsv, 1-based */
-    uint32_t row_line;     /* line where the current record starts */
-    unsigned row_ends;     /* records that ended while feeding the current line */
-    bool at_record_start;  /* libcsv is between records */
+    uint32_t line;        /* physical line being fed to libcsv, 1-based */
+    uint32_t row_line;    /* line where the current record starts */
+    unsigned row_ends;    /* records that ended while feeding the current line */
+    bool at_record_start; /* libcsv is between records */
     bool have_header;
 
-    size_t ncols;                /* fields per record, from the header */
-    enum col col_at[N_COLS];     /* header position -> column */
-    size_t header_pos[N_COLS];   /* column -> header position + 1; 0 when absent */
+    size_t ncols;              /* fields per record, from the header */
+    enum col col_at[N_COLS];   /* header position -> column */
+    size_t header_pos[N_COLS]; /* column -> header position + 1; 0 when absent */
 
-    size_t nfield;               /* fields seen so far in the current record */
-    unsigned present;            /* bit per column whose field was non-empty */
-    aidc_job_spec job;           /* the record being built */
-    uint32_t id_hash;            /* hash of its id */
+    size_t nfield;     /* fields seen so far in the current record */
+    unsigned present;  /* bit per column whose field was non-empty */
+    aidc_job_spec job; /* the record being built */
+    uint32_t id_hash;  /* hash of its id */
     bool row_bad;
-    char row_msg[ROW_MSG_MAX];   /* the record's first field error */
+    char row_msg[ROW_MSG_MAX]; /* the record's first field error */
 
     table ids, tenants, gpu_types;
 } reader;
@@ -304,8 +304,8 @@ static int32_t name_lookup(reader *r, table *t, bool tenant, const char *name)
     int32_t i = tenant ? aidc_workload_tenant(r->w, name) : aidc_workload_gpu_type(r->w, name);
     if (i < 0) return -1;
     /* The pool may have moved; the slot array did not, so s is still the right slot. */
-    *s = (slot){.hash = h, .off = tenant ? r->w->tenants[i] : r->w->gpu_types[i],
-                .val = (uint32_t)i};
+    *s = (slot){
+        .hash = h, .off = tenant ? r->w->tenants[i] : r->w->gpu_types[i], .val = (uint32_t)i};
     t->n++;
     return i;
 }
@@ -361,7 +361,7 @@ static num_status parse_seconds_ns(const char *s, int64_t *out)
     }
 
     /* ns keeps the first k digits of int_digits ++ frac_digits, padded with zeros. */
-#define DIGIT(j) ((j) < n_int ? int_digits[j] : frac_digits[(j) - n_int])
+#define DIGIT(j) ((j) < n_int ? int_digits[j] : frac_digits[(j)-n_int])
     int64_t n = n_int + n_frac, k = n_int + exp10 + 9;
     uint64_t ns = 0;
     for (int64_t j = 0; j < k; j++) {
@@ -381,8 +381,9 @@ static void seconds_field(reader *r, const char *col, const char *s, size_t len,
     num_status st = parse_seconds_ns(s, ns);
     if (st == NUM_OK) return;
     char q[QUOTE_BUF];
-    row_error(r, "column \"%s\": expected a number of seconds >= 0 like \"90\" or \"1186.5\", "
-                 "found %s%s",
+    row_error(r,
+              "column \"%s\": expected a number of seconds >= 0 like \"90\" or \"1186.5\", "
+              "found %s%s",
               col, quote(q, s, len),
               st == NUM_HIGH ? "; too large (the limit is 1e9 seconds, about 31.7 years)" : "");
 }
@@ -399,18 +400,18 @@ static void integer_field(reader *r, const char *col, const char *s, size_t len,
     char q[QUOTE_BUF];
     quote(q, s, len);
     if (lo == INT32_MIN)
-        row_error(r, "column \"%s\": expected an integer from %" PRId64 " to %" PRId64
-                     ", found %s",
+        row_error(r, "column \"%s\": expected an integer from %" PRId64 " to %" PRId64 ", found %s",
                   col, lo, hi, q);
     else if (st == NUM_HIGH)
-        row_error(r, "column \"%s\": expected an integer from %" PRId64 " to %" PRId64
-                     ", found %s; too large",
+        row_error(r,
+                  "column \"%s\": expected an integer from %" PRId64 " to %" PRId64
+                  ", found %s; too large",
                   col, lo, hi, q);
     else
         row_error(r, "column \"%s\": expected an integer >= %" PRId64 ", found %s%s", col, lo, q,
                   /* "0" is the likely mistake: a CPU-only job copied from a mixed trace */
                   st == NUM_LOW && v == 0 && strcmp(col, "gpus") == 0 ? "; gpus must be at least 1"
-                                                                       : "");
+                                                                      : "");
 }
 
 static void kind_error(reader *r, const char *s, size_t len)
@@ -471,8 +472,9 @@ static void data_field(reader *r, enum col c, const char *s, size_t len)
         if (st == NUM_OK)
             j->mem_gib = m;
         else
-            row_error(r, "column \"mem_gib\": expected a number of GiB >= 0 like \"80\" or "
-                         "\"0.5\", found %s%s",
+            row_error(r,
+                      "column \"mem_gib\": expected a number of GiB >= 0 like \"80\" or "
+                      "\"0.5\", found %s%s",
                       quote(q, s, len), st == NUM_HIGH ? "; too large" : "");
         break;
     }
@@ -576,8 +578,9 @@ static void header_end(reader *r)
         n_missing++;
     }
     if (n_missing) {
-        fail(r, r->row_line, "header: missing required column%s %s (the first row must name "
-                             "the columns id, submit_s, gpus, duration_s)",
+        fail(r, r->row_line,
+             "header: missing required column%s %s (the first row must name "
+             "the columns id, submit_s, gpus, duration_s)",
              n_missing > 1 ? "s" : "", missing);
         return;
     }
@@ -698,8 +701,9 @@ static int feed_line(reader *r, struct csv_parser *p, const char *s, size_t n)
         return fail(r, r->line, "%s", csv_strerror(e));
     }
     if (r->row_ends > 1)
-        return fail(r, r->line, "a carriage return ends a record in the middle of the line; "
-                                "use LF or CRLF line endings");
+        return fail(r, r->line,
+                    "a carriage return ends a record in the middle of the line; "
+                    "use LF or CRLF line endings");
     r->at_record_start = r->row_ends > 0;
     return 0;
 }
@@ -759,8 +763,8 @@ static int read_lines(reader *r, FILE *f, struct csv_parser *p, uint64_t *total)
 int aidc_trace_read(const char *path, aidc_workload *w, char *err, size_t errlen)
 {
     assert(path && w && (err || errlen == 0));
-    reader r = {.path = path, .w = w, .err = err, .errlen = errlen, .line = 1,
-                .at_record_start = true};
+    reader r = {
+        .path = path, .w = w, .err = err, .errlen = errlen, .line = 1, .at_record_start = true};
     begin_record(&r);
 
     FILE *f = fopen(path, "rb");
@@ -781,8 +785,9 @@ int aidc_trace_read(const char *path, aidc_workload *w, char *err, size_t errlen
     if (rc == 0 && total == 0) rc = fail_file(&r, "file is empty (expected a header row)");
     /* csv_fini submits a last record that has no newline, and finds an open quote. */
     if (rc == 0 && csv_fini(&p, on_field, on_record, &r) != 0)
-        rc = fail(&r, r.row_line, "unterminated quoted field: a '\"' in the record that starts "
-                                  "on this line is never closed");
+        rc = fail(&r, r.row_line,
+                  "unterminated quoted field: a '\"' in the record that starts "
+                  "on this line is never closed");
     if (rc == 0 && r.failed) rc = -1;
     if (rc == 0 && !r.have_header)
         rc = fail_file(&r, "no header row: the file holds only blank lines and comments");

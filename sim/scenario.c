@@ -102,7 +102,7 @@ static int apply_override(cJSON *root, const char *spec, const char *file, char 
     }
     memcpy(path, spec, plen);
     path[plen] = '\0';
-    cJSON *value = cJSON_Parse(eq + 1);
+    cJSON *value = cJSON_ParseWithOpts(eq + 1, NULL, 1);
     if (!value) value = cJSON_CreateString(eq + 1);
     if (!value) {
         snprintf(err, errlen, "--set %s: out of memory", spec);

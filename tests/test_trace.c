@@ -14,7 +14,7 @@
 
 #define DIR "tests/data/traces/"
 #define ERRLEN 512
-#define NS(s) ((int64_t)(s) * INT64_C(1000000000))
+#define NS(s) ((int64_t)(s)*INT64_C(1000000000))
 
 static const char *id_of(const aidc_workload *w, size_t i)
 {
@@ -65,7 +65,7 @@ static void test_good_all_columns(void)
 
     /* Sorted by submit time; the four jobs at 10 s keep file order (lines 3, 7, 8), and
      * job-f at 10 s + 1 ns comes after them: rounding to the nanosecond is exact. */
-    static const char *const order[] = {"job-e", "job-b", "job-a", "job-c",
+    static const char *const order[] = {"job-e", "job-b", "job-a",  "job-c",
                                         "job,d", "job-f", "job\ng", "job-h"};
     static const uint32_t lines[] = {9, 4, 3, 7, 8, 10, 11, 13};
     for (size_t i = 0; i < 8; i++) {
@@ -176,7 +176,7 @@ static void test_crlf_and_bom(void)
     CU_ASSERT_STRING_EQUAL(id_of(&w, 1), "j1");
     CU_ASSERT_EQUAL(w.jobs[1].source_line, 3);
     CU_ASSERT_STRING_EQUAL(tenant_of(&w, 1), "t1"); /* no stray '\r' at the end of the row */
-    CU_ASSERT_STRING_EQUAL(id_of(&w, 2), "j\r\n3");  /* inside quotes, CRLF is data */
+    CU_ASSERT_STRING_EQUAL(id_of(&w, 2), "j\r\n3"); /* inside quotes, CRLF is data */
     CU_ASSERT_EQUAL(w.jobs[2].source_line, 6);
     CU_ASSERT_STRING_EQUAL(id_of(&w, 3), "j4");
     CU_ASSERT_EQUAL(w.jobs[3].source_line, 8);
@@ -299,7 +299,7 @@ static void test_numbers_exact(void)
  * `key`. Temporary files rather than one fixture per value: the cases are many and small. */
 static void check_bad_value(const char *col, const char *value, const char *key)
 {
-    static const char *const cols[] = {"submit_s", "gpus", "duration_s", "cpus",
+    static const char *const cols[] = {"submit_s", "gpus",     "duration_s", "cpus",
                                        "mem_gib",  "priority", "estimate_s", "deadline_s"};
     char path[] = "/tmp/aidc_test_value_XXXXXX";
     int fd = mkstemp(path);
@@ -331,8 +331,8 @@ static void check_bad_value(const char *col, const char *value, const char *key)
 
 static void test_bad_numbers(void)
 {
-    static const char *const bad_seconds[] = {"+1", "0x10", "inf", "NaN", "1e", "e5", ".",
-                                              "1..2", "1 2", "1.5s", "1e+", "--1"};
+    static const char *const bad_seconds[] = {"+1", "0x10", "inf", "NaN",  "1e",  "e5",
+                                              ".",  "1..2", "1 2", "1.5s", "1e+", "--1"};
     for (size_t i = 0; i < sizeof bad_seconds / sizeof bad_seconds[0]; i++)
         check_bad_value("submit_s", bad_seconds[i], "expected a number of seconds >= 0");
     check_bad_value("duration_s", "-0", "seconds >= 0");
@@ -380,14 +380,16 @@ static void test_bad_shape(void)
 
 static void test_bad_values(void)
 {
-    READ_BAD(DIR "bad_negative_gpus.csv", ":7: ",
-             "column \"gpus\": expected an integer >= 1, found \"-4\"", "-4");
-    READ_BAD(DIR "bad_zero_gpus.csv", ":3: ", "column \"gpus\"", "found \"0\"; gpus must be at least 1");
+    READ_BAD(DIR "bad_negative_gpus.csv",
+             ":7: ", "column \"gpus\": expected an integer >= 1, found \"-4\"", "-4");
+    READ_BAD(DIR "bad_zero_gpus.csv", ":3: ", "column \"gpus\"",
+             "found \"0\"; gpus must be at least 1");
     READ_BAD(DIR "bad_duration_text.csv", ":4: ", "column \"duration_s\"", "found \"ten\"");
     READ_BAD(DIR "bad_nan.csv", ":2: ", "column \"submit_s\"", "found \"nan\"");
     READ_BAD(DIR "bad_huge.csv", ":3: ", "column \"duration_s\"", "found \"5e9\"; too large");
     READ_BAD(DIR "bad_trailing_garbage.csv", ":2: ", "column \"submit_s\"", "found \"12s\"");
-    READ_BAD(DIR "bad_kind.csv", ":3: ", "column \"kind\"", "\"inference\", \"batch\", found \"pretraining\"");
+    READ_BAD(DIR "bad_kind.csv", ":3: ", "column \"kind\"",
+             "\"inference\", \"batch\", found \"pretraining\"");
     READ_BAD(DIR "bad_duplicate_id.csv", ":6: ", "duplicate id \"j2\"", "first used on line 3");
     READ_BAD(DIR "bad_empty_required.csv", ":3: ", "column \"gpus\"", "required");
 }

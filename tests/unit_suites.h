@@ -6,12 +6,14 @@ int test_units_register(void);
 int test_jsonloc_register(void);
 int test_eventq_register(void);
 int test_policies_register(void);
+int test_scenario_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
     test_jsonloc_register,
     test_eventq_register,
     test_policies_register,
+    test_scenario_register,
 };
 
 #endif
