@@ -548,11 +548,15 @@ static void header_field(reader *r, const char *s, size_t len)
         return;
     }
     quote(q, s, len);
+    /* Within edit distance 2, but tighter for short names: any two-letter word is within
+     * 2 of "id", and suggesting it for "4." would only confuse. */
     int best = -1;
-    size_t best_d = 3; /* suggest only within distance 2 */
+    size_t best_d = SIZE_MAX;
     for (int c = 0; c < N_COLS; c++) {
+        size_t limit = strlen(col_names[c]) / 3;
+        limit = limit < 1 ? 1 : limit > 2 ? 2 : limit;
         size_t d = edit_distance(s, col_names[c]);
-        if (d < best_d) {
+        if (d <= limit && d < best_d) {
             best_d = d;
             best = c;
         }

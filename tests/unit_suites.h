@@ -7,6 +7,7 @@ int test_jsonloc_register(void);
 int test_eventq_register(void);
 int test_policies_register(void);
 int test_scenario_register(void);
+int test_trace_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -14,6 +15,7 @@ static int (*const unit_suites[])(void) = {
     test_eventq_register,
     test_policies_register,
     test_scenario_register,
+    test_trace_register,
 };
 
 #endif
