@@ -30,13 +30,15 @@ int aidc_edit_distance(const char *a, const char *b)
 
 const char *aidc_suggest(const char *word, const char *const *candidates)
 {
-    int limit = (int)strlen(word) / 3;
-    if (limit < 2) limit = 2;
     const char *best = NULL;
-    int best_d = limit + 1;
+    int best_d = CAP;
     for (size_t i = 0; candidates[i]; i++) {
+        /* within 2 edits, but fewer for short names: every two-letter word is
+         * within 2 of "id", and suggesting it would only confuse */
+        int limit = (int)strlen(candidates[i]) / 3;
+        limit = limit < 1 ? 1 : limit > 2 ? 2 : limit;
         int d = aidc_edit_distance(word, candidates[i]);
-        if (d < best_d) {
+        if (d <= limit && d < best_d) {
             best_d = d;
             best = candidates[i];
         }

@@ -8,8 +8,8 @@
 /* Edit distance between a and b, ignoring ASCII case; capped at 255. */
 int aidc_edit_distance(const char *a, const char *b);
 
-/* The candidate closest to word with distance <= max(2, strlen(word)/3),
- * or NULL. candidates is NULL-terminated. */
+/* The candidate closest to word, within min(2, max(1, strlen(candidate)/3))
+ * edits, or NULL. candidates is NULL-terminated. */
 const char *aidc_suggest(const char *word, const char *const *candidates);
 
 #endif

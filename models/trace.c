@@ -7,6 +7,8 @@
  * notion of, without touching a '#' or an empty line inside a quoted field. */
 #include "models/trace.h"
 
+#include "models/suggest.h"
+
 #include <assert.h>
 #include <csv.h>
 #include <errno.h>
@@ -48,7 +50,7 @@ enum col {
     N_REQUIRED = COL_DURATION + 1 /* the first N_REQUIRED columns are required */
 };
 
-static const char *const col_names[N_COLS] = {
+static const char *const col_names[N_COLS + 1] = {
     [COL_ID] = "id",
     [COL_SUBMIT] = "submit_s",
     [COL_GPUS] = "gpus",
@@ -500,33 +502,6 @@ static void data_field(reader *r, enum col c, const char *s, size_t len)
     }
 }
 
-/* Edit distance ignoring ASCII case, for "did you mean" on header names. Names longer
- * than the buffer get no suggestion rather than a slow one. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    enum { MAXLEN = 32 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > MAXLEN || lb > MAXLEN) return SIZE_MAX;
-    size_t row[MAXLEN + 1];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            char ca = a[i - 1], cb = b[j - 1];
-            if (ca >= 'A' && ca <= 'Z') ca = (char)(ca - 'A' + 'a');
-            if (cb >= 'A' && cb <= 'Z') cb = (char)(cb - 'A' + 'a');
-            size_t best = diag + (ca != cb);
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            diag = row[j];
-            row[j] = best;
-        }
-    }
-    return row[lb];
-}
-
 static void header_field(reader *r, const char *s, size_t len)
 {
     size_t pos = r->nfield; /* 0-based; messages count columns from 1 */
@@ -548,21 +523,11 @@ static void header_field(reader *r, const char *s, size_t len)
         return;
     }
     quote(q, s, len);
-    /* Within edit distance 2, but tighter for short names: any two-letter word is within
-     * 2 of "id", and suggesting it for "4." would only confuse. */
-    int best = -1;
-    size_t best_d = SIZE_MAX;
-    for (int c = 0; c < N_COLS; c++) {
-        size_t limit = strlen(col_names[c]) / 3;
-        limit = limit < 1 ? 1 : limit > 2 ? 2 : limit;
-        size_t d = edit_distance(s, col_names[c]);
-        if (d <= limit && d < best_d) {
-            best_d = d;
-            best = c;
-        }
-    }
-    if (best >= 0)
-        fail(r, r->row_line, "header: unknown column %s; did you mean \"%s\"?", q, col_names[best]);
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), s);
+    const char *best = len < 63 ? aidc_suggest(name, col_names) : NULL;
+    if (best)
+        fail(r, r->row_line, "header: unknown column %s; did you mean \"%s\"?", q, best);
     else
         fail(r, r->row_line,
              "header: unknown column %s; the columns are id, submit_s, gpus, duration_s "
