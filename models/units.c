@@ -336,11 +336,15 @@ static const struct alias *find_alias(const struct alias *a, size_t n, const cha
     return NULL;
 }
 
-static int alias_fail(const struct alias *a, const char *s, const char *what, char *err,
-                      size_t errlen)
+/* Suggests the whole input with the word tok[0..len) replaced by the unit. */
+static int alias_fail(const struct alias *a, const char *s, const char *tok, size_t len,
+                      const char *what, char *err, size_t errlen)
 {
     if (a->note) return fail(err, errlen, what, s, "%s", a->note);
-    return fail(err, errlen, what, s, "did you mean \"%s\"?", a->unit);
+    const char *before_end = tok;
+    while (before_end > s && before_end[-1] == ' ') before_end--; /* "30 days" -> "30d" */
+    return fail(err, errlen, what, s, "did you mean \"%.*s%s%s\"?", (int)(before_end - s), s,
+                a->unit, tok + len);
 }
 
 /* ---- durations --------------------------------------------------------------------------- */
@@ -413,7 +417,7 @@ static int duration_unit_error(const char *s, const char *tok, size_t len, char 
                     u->name);
     const struct alias *a = find_alias(
         duration_aliases, sizeof duration_aliases / sizeof duration_aliases[0], tok, len);
-    if (a) return alias_fail(a, s, what_duration, err, errlen);
+    if (a) return alias_fail(a, s, tok, len, what_duration, err, errlen);
     return fail(err, errlen, what_duration, s, "unknown unit \"%.*s\"; use %s", (int)len, tok,
                 duration_unit_list);
 }
@@ -537,7 +541,7 @@ static int power_unit_error(const char *s, const char *what, const char *tok, si
                     power_unit_list);
     const struct alias *a =
         find_alias(power_aliases, sizeof power_aliases / sizeof power_aliases[0], tok, len);
-    if (a) return alias_fail(a, s, what, err, errlen);
+    if (a) return alias_fail(a, s, tok, len, what, err, errlen);
     return fail(err, errlen, what, s, "unknown unit \"%.*s\"; use %s", (int)len, tok,
                 power_unit_list);
 }
@@ -639,7 +643,7 @@ static int money_word_error(const char *s, const char *tok, size_t len, char *er
 {
     const struct alias *a =
         find_alias(money_aliases, sizeof money_aliases / sizeof money_aliases[0], tok, len);
-    if (a) return alias_fail(a, s, what_money, err, errlen);
+    if (a) return alias_fail(a, s, tok, len, what_money, err, errlen);
     return fail(err, errlen, what_money, s,
                 "unknown word \"%.*s\"; use k, M or B for thousands, millions or billions, "
                 "and \"$\" or \"USD\" (only US dollars are supported)",
@@ -759,7 +763,7 @@ int aidc_parse_price_usd_per_kwh(const char *s, double *out, char *err, size_t e
             const struct alias *a = find_alias(
                 price_currency_aliases,
                 sizeof price_currency_aliases / sizeof price_currency_aliases[0], cur, len);
-            if (a) return alias_fail(a, s, what_price, err, errlen);
+            if (a) return alias_fail(a, s, cur, len, what_price, err, errlen);
             return fail(err, errlen, what_price, s,
                         "unknown currency \"%.*s\"; use \"$\", \"USD\" or \"c\" (US cents)",
                         (int)len, cur);
