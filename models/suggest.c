@@ -1,31 +1,40 @@
 /* suggest — closest-name lookup for error messages; see suggest.h. */
 #include "models/suggest.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <string.h>
 
 #define CAP 255
 
+static int same(char x, char y) { return tolower((unsigned char)x) == tolower((unsigned char)y); }
+
 int aidc_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > CAP || lb > CAP) return CAP;
-    int row[CAP + 1];
-    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+    /* three rows: the previous two and the current (for transpositions) */
+    static_assert(CAP < 256, "rows are sized by CAP");
+    int rows[3][CAP + 1];
+    int *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
+        cur[0] = (int)i;
         for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-            int best = diag + cost;
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            int best = prev[j - 1] + !same(a[i - 1], b[j - 1]);
+            if (prev[j] + 1 < best) best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]) &&
+                prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1; /* "tpd" -> "tdp" is one slip, not two */
+            cur[j] = best;
         }
+        int *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
     }
-    return row[lb] > CAP ? CAP : row[lb];
+    return prev[lb];
 }
 
 const char *aidc_suggest(const char *word, const char *const *candidates)

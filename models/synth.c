@@ -151,9 +151,27 @@ int aidc_synth_generate(const aidc_synth_cfg *c, int64_t horizon_ns, gsl_rng *ar
     double t_s = 0;
     for (int64_t k = 0; c->jobs < 0 || k < c->jobs; k++) {
         t_s += next_gap_s(c, arrivals, t_s);
+        if (t_s > AIDC_SYNTH_MAX_SECONDS) break; /* past any horizon */
         int64_t submit = llround(t_s * 1e9);
         if (horizon_ns >= 0 && c->jobs < 0 && submit >= horizon_ns) break;
+        if (k >= AIDC_SYNTH_MAX_JOBS) {
+            snprintf(err, errlen,
+                     "workload.synthetic: more than %d jobs arrive before the horizon; lower the "
+                     "rate, shorten the horizon or set \"jobs\"",
+                     AIDC_SYNTH_MAX_JOBS);
+            rc = -1;
+            goto done;
+        }
         double dur_s = draw_duration_s(c, durations);
+        if (dur_s * (c->estimate_factor > 1 ? c->estimate_factor : 1) > AIDC_SYNTH_MAX_SECONDS) {
+            snprintf(err, errlen,
+                     "workload.synthetic.duration: job %lld drew a run time of %.3g s (estimate "
+                     "%.3g s), beyond the limit of %.0e s (about 31 years); narrow the "
+                     "distribution",
+                     (long long)k + 1, dur_s, dur_s * c->estimate_factor, AIDC_SYNTH_MAX_SECONDS);
+            rc = -1;
+            goto done;
+        }
         char id[32];
         snprintf(id, sizeof id, "s%lld", (long long)k + 1);
         aidc_job_spec j = {0};

@@ -17,6 +17,12 @@
 
 #include "models/workload.h"
 
+/* Limits that keep a generated workload representable: run times and
+ * submit times (as int64 ns, like the trace reader's limit), and the count
+ * generated when "jobs" is not given. */
+#define AIDC_SYNTH_MAX_SECONDS 1e9
+#define AIDC_SYNTH_MAX_JOBS 100000000
+
 typedef enum { AIDC_ARRIVAL_POISSON, AIDC_ARRIVAL_DIURNAL, AIDC_ARRIVAL_TRACE } aidc_arrival_kind;
 typedef enum { AIDC_DUR_EXPONENTIAL, AIDC_DUR_LOGNORMAL, AIDC_DUR_EMPIRICAL } aidc_duration_kind;
 
@@ -52,7 +58,8 @@ int aidc_synth_read_samples(const char *path, double **out, size_t *n, char *err
 
 /* Appends generated jobs (submit times from 0, strictly before horizon_ns if
  * jobs is -1) to w. Each stream is used for one aspect only. Returns 0, or -1
- * with a message (out of memory, or jobs == -1 without a horizon). */
+ * with a message (out of memory, jobs == -1 without a horizon, a drawn run
+ * time beyond AIDC_SYNTH_MAX_SECONDS, more than AIDC_SYNTH_MAX_JOBS jobs). */
 int aidc_synth_generate(const aidc_synth_cfg *c, int64_t horizon_ns, gsl_rng *arrivals,
                         gsl_rng *sizes, gsl_rng *durations, aidc_workload *w, char *err,
                         size_t errlen);

@@ -91,8 +91,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *cmd, c
             char *end;
             errno = 0;
             long long v = strtoll(next, &end, 10);
-            if (end == next || *end || v < 0 || errno) {
-                fprintf(stderr, "aidcsim %s: --seed: expected a non-negative integer, found \"%s\"\n",
+            if (end == next || *end || v < 0 || v > 9007199254740991LL || errno) {
+                fprintf(stderr, "aidcsim %s: --seed: expected an integer from 0 to 2^53-1, found \"%s\"\n",
                         cmd, next);
                 return EXIT_BAD_INPUT;
             }

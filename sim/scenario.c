@@ -9,11 +9,14 @@
 #include <sys/stat.h>
 
 #include "models/suggest.h"
+#include "sched/builtin.h"
 #include "models/trace.h"
 #include "sim/jread.h"
 #include "sim/jsonloc.h"
 
 #define MAX_FILE_BYTES (64L << 20)
+/* timeseries.csv rows a run may write: 10M rows is ~400 MB of CSV */
+#define AIDC_MAX_SAMPLES 10000000
 
 static char *dup_str(const char *s)
 {
@@ -457,6 +460,9 @@ static int read_tenants(const aidc_jread *r, const cJSON *o, const char *path, a
             c->tenant_weights[i] = w->valuedouble;
         }
     }
+    double total = 0;
+    for (size_t i = 0; i < n; i++) total += c->tenant_weights[i];
+    if (!(total > 0)) return aidc_jread_fail(r, p, false, "the weights add up to zero");
     return 0;
 }
 
@@ -512,8 +518,17 @@ static int read_arrival(const aidc_jread *r, const cJSON *o, const char *path, a
             c->n_gaps = w.n - 1;
             c->gaps_s = malloc(c->n_gaps * sizeof *c->gaps_s);
             if (!c->gaps_s) rc = -1;
-            for (size_t i = 0; c->gaps_s && i + 1 < w.n; i++)
+            double total = 0;
+            for (size_t i = 0; c->gaps_s && i + 1 < w.n; i++) {
                 c->gaps_s[i] = (double)(w.jobs[i + 1].submit_ns - w.jobs[i].submit_ns) / 1e9;
+                total += c->gaps_s[i];
+            }
+            if (rc == 0 && !(total > 0)) {
+                snprintf(msg, sizeof msg,
+                         "all %zu jobs are submitted at the same time: every gap is zero, so "
+                         "arrivals would never advance", w.n);
+                rc = -1;
+            }
         }
         aidc_workload_fini(&w);
         if (rc) return aidc_jread_fail(r, aidc_jread_join(q, p, "file"), false, "%s", msg);
@@ -653,6 +668,20 @@ static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
                                "expected a policy name or {\"name\": ..., \"params\": {...}}, "
                                "found %s", aidc_jread_describe(p, found, sizeof found));
     }
+    if (!aidc_policy_builtin_find(name)) {
+        const char *names[32];
+        size_t k = 0;
+        for (const aidc_policy_ops *ops; k < 31 && (ops = aidc_policy_builtin_at(k)); k++)
+            names[k] = ops->name;
+        names[k] = NULL;
+        const char *hint = aidc_suggest(name, names);
+        const char *where = cJSON_IsObject(p) ? "policy.name" : "policy";
+        if (hint)
+            return aidc_jread_fail(r, where, false, "unknown policy \"%s\"; did you mean \"%s\"?",
+                                   name, hint);
+        return aidc_jread_fail(r, where, false,
+                               "unknown policy \"%s\" (built-in: see `aidcsim policies`)", name);
+    }
     if (!(s->policy.name = dup_str(name))) return aidc_jread_fail(r, "policy", false, "out of memory");
     size_t n = params ? (size_t)cJSON_GetArraySize(params) : 0;
     s->policy.params = calloc(n ? n : 1, sizeof *s->policy.params);
@@ -706,6 +735,11 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
         aidc_jread_obj(r, root, "", "catalog", false, &catalog) < 0)
         return -1;
     s->seed = seed_override >= 0 ? (uint64_t)seed_override : (uint64_t)seed;
+    if (s->horizon_ns > 0 && s->horizon_ns / s->sample_ns > AIDC_MAX_SAMPLES)
+        return aidc_jread_fail(r, "sample_interval", false,
+                               "would write %lld timeseries rows over the horizon (limit %d); "
+                               "use a longer interval",
+                               (long long)(s->horizon_ns / s->sample_ns), AIDC_MAX_SAMPLES);
     if (!name) {
         /* default: the file name without directory and extension */
         const char *base = strrchr(s->path, '/');
