@@ -140,13 +140,26 @@ static void fill_root_hole(aidc_eventq *q, aidc_heap_entry last)
     size_t n = q->n, i = 0, c;
     while ((c = 4 * i + 1) + 3 < n) {
         const aidc_heap_entry *ch = h + c;
+        /* The next level's line is one of the four lines holding the children
+         * of ch[0..3]: fetch all four now, so that load overlaps this level's
+         * comparisons instead of following them. */
+        if (4 * c + 4 < n) {
+            const char *next = (const char *)(h + 4 * c + 1);
+            __builtin_prefetch(next);
+            __builtin_prefetch(next + 64);
+            __builtin_prefetch(next + 128);
+            __builtin_prefetch(next + 192);
+        }
         int64_t t0 = ch[0].time_ns, t1 = ch[1].time_ns;
         int64_t t2 = ch[2].time_ns, t3 = ch[3].time_ns;
-        size_t a = t1 < t0 ? 1 : 0;
+        /* selections by mask, not ?:, which the compiler may turn back into
+         * a branch that mispredicts half the time */
+        size_t a = (size_t)(t1 < t0);
         int64_t ta = t1 < t0 ? t1 : t0;
-        size_t b = t3 < t2 ? 3 : 2;
+        size_t b = 2 + (size_t)(t3 < t2);
         int64_t tb = t3 < t2 ? t3 : t2;
-        size_t best = tb < ta ? b : a;
+        size_t m = (size_t)0 - (size_t)(tb < ta);
+        size_t best = (a & ~m) | (b & m);
         if (__builtin_expect((t0 == t1) | (t2 == t3) | (ta == tb), 0)) best = earliest4_exact(ch);
         h[i] = ch[best];
         pos[slot_of(h[i])] = (uint32_t)i;
@@ -201,7 +214,14 @@ bool aidc_eventq_pop(aidc_eventq *q, aidc_event *out)
     out->handle = make_handle(slot, pl->gen);
     release_slot(q, slot);
     q->n--;
-    if (q->n > 0) fill_root_hole(q, h[q->n]);
+    if (q->n > 0) {
+        fill_root_hole(q, h[q->n]);
+        /* The next pop reads the new root's payload, at a random slot: start
+         * that cache miss now, so it overlaps the caller's handler. */
+        uint32_t next = slot_of(h[0]);
+        __builtin_prefetch(&q->payload[next]);
+        __builtin_prefetch(&q->pos[next], 1);
+    }
     return true;
 }
 
