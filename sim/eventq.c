@@ -12,7 +12,7 @@
 #define NO_SLOT UINT32_MAX
 /* The heap array is offset so that the 4 children of any node (4k+1..4k+4)
  * sit in one 64-byte line: element k is stored at base[k + PAD]. */
-#define PAD 3u
+#define PAD AIDC_EVENTQ_PAD
 
 static inline bool before(aidc_heap_entry a, aidc_heap_entry b)
 {

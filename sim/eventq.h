@@ -69,10 +69,13 @@ aidc_event_handle aidc_eventq_push(aidc_eventq *q, int64_t time_ns, uint32_t pri
 /* Removes the earliest event into *out; returns false when empty. */
 bool aidc_eventq_pop(aidc_eventq *q, aidc_event *out);
 
+/* The heap's root is stored at heap[AIDC_EVENTQ_PAD] (see eventq.c). */
+#define AIDC_EVENTQ_PAD 3u
+
 /* Earliest pending time, or INT64_MAX when empty. */
 static inline int64_t aidc_eventq_peek_time(const aidc_eventq *q)
 {
-    return q->n ? q->heap[0].time_ns : INT64_MAX;
+    return q->n ? q->heap[AIDC_EVENTQ_PAD].time_ns : INT64_MAX;
 }
 
 static inline size_t aidc_eventq_size(const aidc_eventq *q) { return q->n; }

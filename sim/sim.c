@@ -343,19 +343,38 @@ void aidc_sim_fini(aidc_sim *s)
     memset(s, 0, sizeof *s);
 }
 
-int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
+void aidc_sim_set_speed(aidc_sim *s, uint32_t job, double speed)
 {
+    aidc_job_rt *j = &s->jobs[job];
+    assert(j->state == AIDC_JOB_RUNNING && speed > 0);
+    update_progress(s, j);
+    j->speed = speed;
+    aidc_eventq_reschedule(&s->q, j->finish, finish_time(s, j));
+}
+
+static void start_run(aidc_sim *s)
+{
+    s->started = true;
     if (s->timeseries) fputs(aidc_timeseries_header, s->timeseries);
     push_next_arrival(s, 0);
     aidc_eventq_push(&s->q, 0, ev_priority[EV_SAMPLE], EV_SAMPLE, 0);
     if (s->sc->horizon_ns >= 0)
         aidc_eventq_push(&s->q, s->sc->horizon_ns, ev_priority[EV_HORIZON], EV_HORIZON, 0);
+}
+
+int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
+{
+    if (!s->started) start_run(s);
+    if (s->finished) return 1;
     aidc_event ev;
-    while (aidc_eventq_pop(&s->q, &ev)) {
+    while (aidc_eventq_peek_time(&s->q) <= until_ns && aidc_eventq_pop(&s->q, &ev)) {
         assert(ev.time_ns >= s->now_ns);
         s->now_ns = ev.time_ns;
         s->events++;
-        if (ev.type == EV_HORIZON) break;
+        if (ev.type == EV_HORIZON) {
+            s->finished = true;
+            break;
+        }
         switch (ev.type) {
         case EV_ARRIVAL:
             on_arrival(s, ev.arg);
@@ -380,10 +399,22 @@ int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
         if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE) {
             /* all work done: one last sample at this instant, then stop */
             if (s->timeseries) on_sample(s);
+            s->finished = true;
             break;
         }
     }
+    if (aidc_eventq_size(&s->q) == 0) s->finished = true;
+    if (!s->finished) {
+        /* paused: the clock stands at until_ns, not at the last event */
+        if (until_ns > s->now_ns) s->now_ns = until_ns;
+        return 0;
+    }
     s->end_ns = s->now_ns;
     advance_integrals(s);
-    return 0;
+    return 1;
+}
+
+int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
+{
+    return aidc_sim_run_until(s, INT64_MAX, err, errlen) < 0 ? -1 : 0;
 }

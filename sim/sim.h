@@ -66,6 +66,7 @@ typedef struct aidc_sim {
     size_t submitted;
     size_t completed;
     FILE *timeseries; /* NULL: no samples written */
+    bool started, finished;
     uint64_t events;
 } aidc_sim;
 
@@ -79,6 +80,15 @@ void aidc_sim_fini(aidc_sim *s);
 /* Runs to the horizon, or until every job has finished. Returns 0, or -1
  * with a message when the policy broke the ABI contract (exit 3). */
 int aidc_sim_run(aidc_sim *s, char *err, size_t errlen);
+
+/* Processes every event up to and including until_ns, then pauses with the
+ * clock at until_ns. Returns 1 when the run is over, 0 when paused, -1 as
+ * aidc_sim_run. Models use the pause to change speeds from outside. */
+int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen);
+
+/* Changes a running job's speed (1 = full speed): the work done so far is
+ * brought up to date at the old speed and the finish event moves. */
+void aidc_sim_set_speed(aidc_sim *s, uint32_t job, double speed);
 
 /* The header line of timeseries.csv. */
 extern const char aidc_timeseries_header[];

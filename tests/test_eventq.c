@@ -58,8 +58,10 @@ static void test_random_against_reference(void)
             live++;
         } else if (kind < 8 && live > 0) {
             aidc_event ev;
-            CU_ASSERT_FATAL(aidc_eventq_pop(&q, &ev));
             int want = ref_min(r, n);
+            int64_t peek = aidc_eventq_peek_time(&q);
+            if (peek != r[want].t) mismatches++;
+            CU_ASSERT_FATAL(aidc_eventq_pop(&q, &ev));
             if ((uint64_t)want != ev.arg || ev.time_ns != r[want].t || ev.type != 7) mismatches++;
             r[ev.arg].live = 0;
             live--;

@@ -8,6 +8,7 @@ int test_eventq_register(void);
 int test_policies_register(void);
 int test_scenario_register(void);
 int test_trace_register(void);
+int test_sim_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -16,6 +17,7 @@ static int (*const unit_suites[])(void) = {
     test_policies_register,
     test_scenario_register,
     test_trace_register,
+    test_sim_register,
 };
 
 #endif
