@@ -20,7 +20,7 @@ SCHED_SRC  := $(wildcard sched/*.c)
 MODELS_SRC := $(wildcard models/*.c)
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC)) $(BUILD)/catalog_json.o
-UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c
+UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 
 .PHONY: all deps run test unit e2e bench asan clean install
@@ -36,7 +36,7 @@ run: deps
 test: deps
 	@bash tools/deps.sh python3-jsonschema
 	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing
-	@bash tests/run_all.sh
+	@BUILD=$(BUILD) bash tests/run_all.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench_engine
@@ -55,7 +55,7 @@ $(BUILD)/libaidc.a: $(LIB_OBJ)
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libaidc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcunit
 
-$(BUILD)/validate_queueing: $(BUILD)/tests/validate_queueing.o $(BUILD)/libaidc.a
+$(BUILD)/validate_queueing: $(BUILD)/tests/validate_queueing.o $(BUILD)/tests/support.o $(BUILD)/libaidc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench_engine: $(BUILD)/tests/bench_engine.o $(BUILD)/libaidc.a

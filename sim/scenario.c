@@ -344,6 +344,32 @@ static int read_cluster(const aidc_jread *r, const cJSON *root, aidc_scenario *s
     return 0;
 }
 
+/* Reads optional weights (an array of n numbers >= 0 at path.weights) into
+ * out, 1 each when absent; they must not all be zero. */
+static int read_weights(const aidc_jread *r, const cJSON *wts, const char *path, size_t n,
+                        const char *per, double *out)
+{
+    char q[AIDC_PATH_MAX], found[96];
+    if (wts && (!cJSON_IsArray(wts) || (size_t)cJSON_GetArraySize(wts) != n))
+        return aidc_jread_fail(r, aidc_jread_join(q, path, "weights"), false,
+                               "expected an array of %zu weights, one per %s", n, per);
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = 1;
+        if (wts) {
+            const cJSON *w = cJSON_GetArrayItem(wts, (int)i);
+            snprintf(q, sizeof q, "%s.weights[%zu]", path, i);
+            if (!cJSON_IsNumber(w) || !(w->valuedouble >= 0) || !isfinite(w->valuedouble))
+                return aidc_jread_fail(r, q, false, "expected a weight >= 0, found %s",
+                                       aidc_jread_describe(w, found, sizeof found));
+            out[i] = w->valuedouble;
+        }
+        total += out[i];
+    }
+    if (!(total > 0)) return aidc_jread_fail(r, path, false, "the weights add up to zero");
+    return 0;
+}
+
 /* A discrete distribution: an integer, or {"values": [...], "weights": [...]}. */
 static int read_gpu_dist(const aidc_jread *r, const cJSON *o, const char *path, aidc_synth_cfg *c)
 {
@@ -382,14 +408,10 @@ static int read_gpu_dist(const aidc_jread *r, const cJSON *o, const char *path, 
         return aidc_jread_fail(r, aidc_jread_join(q, p, "values"), false,
                                "expected a non-empty array of GPU counts");
     size_t n = (size_t)cJSON_GetArraySize(vals);
-    if (wts && (!cJSON_IsArray(wts) || (size_t)cJSON_GetArraySize(wts) != n))
-        return aidc_jread_fail(r, aidc_jread_join(q, p, "weights"), false,
-                               "expected an array of %zu weights, one per value", n);
     c->gpu_values = calloc(n, sizeof *c->gpu_values);
     c->gpu_weights = calloc(n, sizeof *c->gpu_weights);
     if (!c->gpu_values || !c->gpu_weights) return aidc_jread_fail(r, p, false, "out of memory");
     c->n_gpu = n;
-    double total = 0;
     for (size_t i = 0; i < n; i++) {
         const cJSON *x = cJSON_GetArrayItem(vals, (int)i);
         snprintf(q, sizeof q, "%s.values[%zu]", p, i);
@@ -398,19 +420,8 @@ static int read_gpu_dist(const aidc_jread *r, const cJSON *o, const char *path, 
             return aidc_jread_fail(r, q, false, "expected a GPU count from 1 to 1000000, found %s",
                                    aidc_jread_describe(x, found, sizeof found));
         c->gpu_values[i] = (int32_t)x->valuedouble;
-        c->gpu_weights[i] = 1;
-        if (wts) {
-            const cJSON *w = cJSON_GetArrayItem(wts, (int)i);
-            snprintf(q, sizeof q, "%s.weights[%zu]", p, i);
-            if (!cJSON_IsNumber(w) || !(w->valuedouble >= 0) || !isfinite(w->valuedouble))
-                return aidc_jread_fail(r, q, false, "expected a weight >= 0, found %s",
-                                       aidc_jread_describe(w, found, sizeof found));
-            c->gpu_weights[i] = w->valuedouble;
-        }
-        total += c->gpu_weights[i];
     }
-    if (!(total > 0)) return aidc_jread_fail(r, p, false, "the weights add up to zero");
-    return 0;
+    return read_weights(r, wts, p, n, "value", c->gpu_weights);
 }
 
 static int read_tenants(const aidc_jread *r, const cJSON *o, const char *path, aidc_synth_cfg *c)
@@ -431,9 +442,6 @@ static int read_tenants(const aidc_jread *r, const cJSON *o, const char *path, a
                                "expected a non-empty array of tenant names, or {\"names\": [...], "
                                "\"weights\": [...]}");
     size_t n = (size_t)cJSON_GetArraySize(names);
-    if (wts && (!cJSON_IsArray(wts) || (size_t)cJSON_GetArraySize(wts) != n))
-        return aidc_jread_fail(r, aidc_jread_join(q, p, "weights"), false,
-                               "expected an array of %zu weights, one per name", n);
     c->tenants = calloc(n, sizeof *c->tenants);
     c->tenant_weights = calloc(n, sizeof *c->tenant_weights);
     if (!c->tenants || !c->tenant_weights) return aidc_jread_fail(r, p, false, "out of memory");
@@ -441,29 +449,14 @@ static int read_tenants(const aidc_jread *r, const cJSON *o, const char *path, a
     for (size_t i = 0; i < n; i++) {
         const cJSON *x = cJSON_GetArrayItem(names, (int)i);
         if (!cJSON_IsString(x) || !x->valuestring[0]) {
-            snprintf(q, sizeof q, "%s[%zu]", cJSON_IsObject(t) ? "names" : "", i);
-            char full[AIDC_PATH_MAX];
-            snprintf(full, sizeof full, "%s%s%s", p, cJSON_IsObject(t) ? "." : "", q);
-            return aidc_jread_fail(r, full, false, "expected a tenant name, found %s",
+            snprintf(q, sizeof q, "%s%s[%zu]", p, cJSON_IsObject(t) ? ".names" : "", i);
+            return aidc_jread_fail(r, q, false, "expected a tenant name, found %s",
                                    aidc_jread_describe(x, found, sizeof found));
         }
         if (!(c->tenants[i] = dup_str(x->valuestring)))
             return aidc_jread_fail(r, p, false, "out of memory");
-        c->tenant_weights[i] = 1;
-        if (wts) {
-            const cJSON *w = cJSON_GetArrayItem(wts, (int)i);
-            if (!cJSON_IsNumber(w) || !(w->valuedouble >= 0) || !isfinite(w->valuedouble)) {
-                snprintf(q, sizeof q, "%s.weights[%zu]", p, i);
-                return aidc_jread_fail(r, q, false, "expected a weight >= 0, found %s",
-                                       aidc_jread_describe(w, found, sizeof found));
-            }
-            c->tenant_weights[i] = w->valuedouble;
-        }
     }
-    double total = 0;
-    for (size_t i = 0; i < n; i++) total += c->tenant_weights[i];
-    if (!(total > 0)) return aidc_jread_fail(r, p, false, "the weights add up to zero");
-    return 0;
+    return read_weights(r, wts, p, n, "name", c->tenant_weights);
 }
 
 static int read_arrival(const aidc_jread *r, const cJSON *o, const char *path, aidc_scenario *s)

@@ -14,34 +14,21 @@
 #include <unistd.h>
 
 #include "sched/placement.h"
-#include "sim/scenario.h"
-#include "sim/sim.h"
+#include "tests/support.h"
 
 static int run_tiny(const char *policy, double *start_s, double *end_s, size_t n)
 {
-    char path[] = "/tmp/aidc_policy_XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) return -1;
-    char cwd[2048];
+    char cwd[2048], json[4096], err[1024];
     if (!getcwd(cwd, sizeof cwd)) return -1;
-    FILE *f = fdopen(fd, "w");
-    fprintf(f,
-            "{\"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": 2, \"gpus_per_node\": 4},\n"
-            " \"workload\": {\"trace\": \"%s/tests/data/sched/tiny.csv\"},\n"
-            " \"policy\": \"%s\"}\n",
-            cwd, policy);
-    fclose(f);
-    char err[2048];
+    snprintf(json, sizeof json,
+             "{\"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": 2, \"gpus_per_node\": 4},\n"
+             " \"workload\": {\"trace\": \"%s/tests/data/sched/tiny.csv\"},\n"
+             " \"policy\": \"%s\"}\n",
+             cwd, policy);
     aidc_scenario sc;
     aidc_sim sim;
-    int rc = aidc_scenario_load(&sc, path, NULL, -1, err, sizeof err);
-    unlink(path);
-    if (rc) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    rc = aidc_sim_init(&sim, &sc, NULL, err, sizeof err);
-    if (rc == 0) rc = aidc_sim_run(&sim, err, sizeof err);
+    if (test_sim_from_json(json, &sc, &sim)) return -1;
+    int rc = aidc_sim_run(&sim, err, sizeof err);
     if (rc) fprintf(stderr, "%s\n", err);
     for (size_t i = 0; rc == 0 && i < n && i < sim.n_jobs; i++) {
         start_s[i] = (double)sim.jobs[i].view.start_ns / 1e9;

@@ -5,33 +5,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/scenario.h"
-#include "sim/sim.h"
+#include "tests/support.h"
 
 #define S 1000000000LL
 
-static char scn[64], trace[64];
-
+/* A 1-node, 2-GPU cluster under fifo replaying the given trace rows. */
 static int setup(aidc_scenario *sc, aidc_sim *sim, const char *rows)
 {
-    strcpy(trace, "/tmp/aidc_simtrace_XXXXXX");
+    char trace[] = "/tmp/aidc_simtrace_XXXXXX";
     int fd = mkstemp(trace);
+    if (fd < 0) return -1;
     FILE *f = fdopen(fd, "w");
     fprintf(f, "id,submit_s,gpus,duration_s\n%s", rows);
     fclose(f);
-    strcpy(scn, "/tmp/aidc_simscn_XXXXXX");
-    fd = mkstemp(scn);
-    f = fdopen(fd, "w");
-    fprintf(f,
-            "{\"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": 1, \"gpus_per_node\": 2},"
-            " \"workload\": {\"trace\": \"%s\"}, \"policy\": \"fifo\"}",
-            trace);
-    fclose(f);
-    char err[1024];
-    int rc = aidc_scenario_load(sc, scn, NULL, -1, err, sizeof err);
-    if (rc == 0) rc = aidc_sim_init(sim, sc, NULL, err, sizeof err);
-    if (rc) fprintf(stderr, "%s\n", err);
-    unlink(scn);
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": 1, \"gpus_per_node\": 2},"
+             " \"workload\": {\"trace\": \"%s\"}, \"policy\": \"fifo\"}",
+             trace);
+    int rc = test_sim_from_json(json, sc, sim);
     unlink(trace);
     return rc;
 }

@@ -19,10 +19,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
-#include "sim/scenario.h"
-#include "sim/sim.h"
+#include "tests/support.h"
 
 static double erlang_c_wait(int c, double rho, double mu)
 {
@@ -39,30 +37,22 @@ static double erlang_c_wait(int c, double rho, double mu)
 /* Mean wait (hours) over jobs after the warm-up, for one replication. */
 static int run_once(int c, double rho, long jobs, unsigned seed, double *mean_wait_h)
 {
-    char path[] = "/tmp/aidc_mmc_XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) return -1;
-    FILE *f = fdopen(fd, "w");
-    fprintf(f,
-            "{\"name\": \"mmc\", \"seed\": %u, \"sample_interval\": \"1000d\",\n"
-            " \"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": %d, \"gpus_per_node\": 1},\n"
-            " \"workload\": {\"synthetic\": {\"jobs\": %ld,\n"
-            "   \"arrival\": {\"process\": \"poisson\", \"rate_per_hour\": %.17g},\n"
-            "   \"gpus\": 1, \"duration\": {\"dist\": \"exponential\", \"mean\": \"1h\"}}},\n"
-            " \"policy\": \"fifo\"}\n",
-            seed, c, jobs, rho * c);
-    fclose(f);
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"name\": \"mmc\", \"seed\": %u, \"sample_interval\": \"1000d\",\n"
+             " \"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": %d, \"gpus_per_node\": 1},\n"
+             " \"workload\": {\"synthetic\": {\"jobs\": %ld,\n"
+             "   \"arrival\": {\"process\": \"poisson\", \"rate_per_hour\": %.17g},\n"
+             "   \"gpus\": 1, \"duration\": {\"dist\": \"exponential\", \"mean\": \"1h\"}}},\n"
+             " \"policy\": \"fifo\"}\n",
+             seed, c, jobs, rho * c);
     char err[2048];
     aidc_scenario sc;
     aidc_sim sim;
-    int rc = aidc_scenario_load(&sc, path, NULL, -1, err, sizeof err);
-    unlink(path);
-    if (rc) {
+    if (test_sim_from_json(json, &sc, &sim)) return -1;
+    if (aidc_sim_run(&sim, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    if (aidc_sim_init(&sim, &sc, NULL, err, sizeof err) || aidc_sim_run(&sim, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
+        aidc_sim_fini(&sim);
         aidc_scenario_fini(&sc);
         return -1;
     }

@@ -1,0 +1,25 @@
+/* support — shared test plumbing; see support.h. */
+#include "tests/support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int test_sim_from_json(const char *json, aidc_scenario *sc, aidc_sim *sim)
+{
+    char path[] = "/tmp/aidc_test_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    FILE *f = fdopen(fd, "w");
+    fputs(json, f);
+    fclose(f);
+    char err[2048];
+    int rc = aidc_scenario_load(sc, path, NULL, -1, err, sizeof err);
+    unlink(path);
+    if (rc == 0 && aidc_sim_init(sim, sc, NULL, err, sizeof err) != 0) {
+        aidc_scenario_fini(sc);
+        rc = -1;
+    }
+    if (rc) fprintf(stderr, "%s\n", err);
+    return rc;
+}

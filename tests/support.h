@@ -1,0 +1,13 @@
+/* support — shared test plumbing: build a simulation from scenario text. */
+#ifndef AIDC_TESTS_SUPPORT_H
+#define AIDC_TESTS_SUPPORT_H
+
+#include "sim/scenario.h"
+#include "sim/sim.h"
+
+/* Writes json to a temporary file, loads it as a scenario (relative paths
+ * resolve against /tmp) and initializes sim from it. Returns 0, or -1 after
+ * printing the loader's message to stderr. On success the caller finis both. */
+int test_sim_from_json(const char *json, aidc_scenario *sc, aidc_sim *sim);
+
+#endif
