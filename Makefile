@@ -39,8 +39,8 @@ test: deps
 	@BUILD=$(BUILD) bash tests/run_all.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench_engine
-	$(BUILD)/bench_engine
+	@$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/aidcsim
+	@BUILD=$(BUILD) bash tools/bench.sh
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test

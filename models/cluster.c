@@ -22,9 +22,11 @@ int aidc_cluster_init(aidc_cluster *c, size_t n_nodes, aidc_node_shape shape,
         return -1;
     }
     for (size_t i = 0; i < n_nodes; i++) {
-        c->nodes[i] = (aidc_sched_node){shape.gpus, shape.gpus, shape.cpus, shape.cpus,
-                                        shape.mem_gib, shape.mem_gib,
-                                        (int32_t)(i / (size_t)nodes_per_rack), shape.gpu_type};
+        int32_t rack = (int32_t)(i / (size_t)nodes_per_rack);
+        int32_t domain = (int32_t)(i / (size_t)(shape.nodes_per_domain > 0 ? shape.nodes_per_domain : 1));
+        c->nodes[i] = (aidc_sched_node){shape.gpus,    shape.gpus, shape.cpus, shape.cpus,
+                                        shape.mem_gib, shape.mem_gib, rack, shape.gpu_type,
+                                        domain,        rack,       0};
         c->first_gpu[i] = (int64_t)i * shape.gpus;
     }
     for (int64_t g = 0; g < c->total_gpus; g++) c->owner[g] = -1;

@@ -29,10 +29,13 @@ typedef struct aidc_node_shape {
     int32_t cpus;
     double mem_gib;
     int32_t gpu_type;
+    int32_t nodes_per_domain; /* nodes sharing an NVLink domain (18 for NVL72 trays) */
 } aidc_node_shape;
 
-/* Builds n_nodes identical nodes, nodes_per_rack to a rack. Returns 0, or -1
- * when out of memory. Pair with aidc_cluster_fini. */
+/* Builds n_nodes identical nodes, nodes_per_rack to a rack. Locality labels
+ * start as: domain from nodes_per_domain, leaf = rack, pod 0 (a fabric model
+ * overwrites them). Returns 0, or -1 when out of memory. Pair with
+ * aidc_cluster_fini. */
 int aidc_cluster_init(aidc_cluster *c, size_t n_nodes, aidc_node_shape shape,
                       int32_t nodes_per_rack);
 void aidc_cluster_fini(aidc_cluster *c);

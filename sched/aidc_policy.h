@@ -52,7 +52,14 @@ typedef struct aidc_sched_alloc {
     double mem_gib; /* memory taken */
 } aidc_sched_alloc;
 
-/* A node as the policy sees it (since 1.0). */
+/* A node as the policy sees it (since 1.0). The locality labels say which
+ * nodes are close: nodes with the same domain share an NVLink domain; the
+ * same leaf, a leaf switch group (traffic stays below the leaf uplinks); the
+ * same pod, the next tier. Without a modelled fabric, domain is the node's
+ * NVLink domain, leaf its rack and pod 0.
+ * Index a node array with aidc_sched_node_at(), which steps by the host's
+ * node_size, so a policy built against an older, shorter node struct still
+ * finds every node. */
 typedef struct aidc_sched_node {
     int32_t gpus_total;
     int32_t gpus_free;
@@ -62,6 +69,9 @@ typedef struct aidc_sched_node {
     double mem_free_gib;
     int32_t rack;     /* index of the node's rack */
     int32_t gpu_type; /* index into the host's GPU type list */
+    int32_t domain;   /* NVLink domain */
+    int32_t leaf;     /* leaf switch group */
+    int32_t pod;      /* pod (tier above the leaves) */
 } aidc_sched_node;
 
 /* A job as the policy sees it (since 1.0). The true run time is not here:
@@ -108,7 +118,15 @@ typedef struct aidc_sched_host {
      * when the call is invalid (unknown job, not pending, resources not
      * free): the host treats that as a policy bug and stops the run. */
     int (*start)(void *ctx, uint64_t job_id, const aidc_sched_alloc *alloc, size_t n_alloc);
+    uint32_t node_size; /* sizeof(aidc_sched_node) as the host lays out nodes() */
 } aidc_sched_host;
+
+/* Node i of a node array handed out by host->nodes(). */
+static inline const aidc_sched_node *aidc_sched_node_at(const aidc_sched_host *host,
+                                                        const aidc_sched_node *nodes, size_t i)
+{
+    return (const aidc_sched_node *)((const char *)nodes + i * host->node_size);
+}
 
 typedef enum aidc_param_type {
     AIDC_PARAM_NUMBER = 0,

@@ -6,7 +6,8 @@
  * of the cluster view. A later job may then start now ("backfill") if it fits
  * now and either ends by the shadow time, or leaves enough room that the head
  * still fits at the shadow time. Estimates are the trace's estimate_s, else
- * its duration_s; a job that overran its estimate is taken to end now. */
+ * its duration_s; a job that overran its estimate is taken to end now.
+ * Parameters: "placement" ("best-fit" default, "topology-aware", "spread"). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,19 +29,18 @@ typedef struct easy {
     aidc_sched_node *shadow;  /* the cluster as it will be at the shadow time */
     ending *ends;
     size_t ends_cap;
+    aidc_place_strategy placement;
 } easy;
 
 static int easy_create(const aidc_sched_host *host, const aidc_policy_params *params,
                        void **state, char *err, size_t errlen)
 {
-    if (params->n > 0) {
-        snprintf(err, errlen, "policy \"easy-backfill\" takes no parameters (got \"%s\")",
-                 params->items[0].key);
-        return -1;
-    }
+    aidc_place_strategy strategy;
+    if (aidc_place_params("easy-backfill", params, NULL, &strategy, err, errlen)) return -1;
     easy *e = calloc(1, sizeof *e);
     if (!e) goto oom;
     e->host = host;
+    e->placement = strategy;
     e->n_nodes = host->node_count(host->ctx);
     size_t n = e->n_nodes ? e->n_nodes : 1;
     e->alloc = calloc(n, sizeof *e->alloc);
@@ -106,7 +106,7 @@ static int64_t reserve(easy *e, const aidc_sched_job *head)
         aidc_place_apply(e->shadow, r->alloc, (size_t)r->n_alloc, +1);
         /* jobs ending at the same instant all free their nodes first */
         if (k + 1 < n_run && e->ends[k + 1].end_ns == e->ends[k].end_ns) continue;
-        if (aidc_place_whole(e->shadow, e->n_nodes, head, e->probe, e->n_nodes, &n_alloc))
+        if (aidc_place(e->shadow, e->n_nodes, head, e->placement, e->probe, e->n_nodes, &n_alloc))
             return e->ends[k].end_ns;
     }
     return INT64_MAX;
@@ -121,7 +121,7 @@ static void easy_schedule(void *state)
     /* start in order while the head fits */
     while (h->pending_count(ctx) > 0) {
         const aidc_sched_job *job = h->pending(ctx, 0);
-        if (!aidc_place_whole(h->nodes(ctx), e->n_nodes, job, e->alloc, e->n_nodes, &n_alloc))
+        if (!aidc_place(h->nodes(ctx), e->n_nodes, job, e->placement, e->alloc, e->n_nodes, &n_alloc))
             break;
         if (h->start(ctx, job->id, e->alloc, n_alloc) != 0) return;
     }
@@ -133,7 +133,7 @@ static void easy_schedule(void *state)
     size_t i = 1;
     while (i < h->pending_count(ctx)) {
         const aidc_sched_job *job = h->pending(ctx, i);
-        if (!aidc_place_whole(h->nodes(ctx), e->n_nodes, job, e->alloc, e->n_nodes, &n_alloc)) {
+        if (!aidc_place(h->nodes(ctx), e->n_nodes, job, e->placement, e->alloc, e->n_nodes, &n_alloc)) {
             i++;
             continue;
         }
@@ -143,7 +143,7 @@ static void easy_schedule(void *state)
              * must fit in what is left then */
             aidc_place_apply(e->shadow, e->alloc, n_alloc, -1);
             size_t n_probe;
-            if (!aidc_place_whole(e->shadow, e->n_nodes, head, e->probe, e->n_nodes, &n_probe)) {
+            if (!aidc_place(e->shadow, e->n_nodes, head, e->placement, e->probe, e->n_nodes, &n_probe)) {
                 aidc_place_apply(e->shadow, e->alloc, n_alloc, +1);
                 i++;
                 continue;

@@ -1,5 +1,6 @@
 /* fifo — strict first-in first-out: the queue head starts as soon as it
- * fits; nothing behind it may start first, even if it would fit. */
+ * fits; nothing behind it may start first, even if it would fit.
+ * Parameters: "placement" ("best-fit" default, "topology-aware", "spread"). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,22 +11,21 @@ typedef struct fifo {
     const aidc_sched_host *host;
     aidc_sched_alloc *alloc; /* scratch, one entry per node */
     size_t cap;
+    aidc_place_strategy placement;
 } fifo;
 
 static int fifo_create(const aidc_sched_host *host, const aidc_policy_params *params,
                        void **state, char *err, size_t errlen)
 {
-    if (params->n > 0) {
-        snprintf(err, errlen, "policy \"fifo\" takes no parameters (got \"%s\")",
-                 params->items[0].key);
-        return -1;
-    }
+    aidc_place_strategy strategy;
+    if (aidc_place_params("fifo", params, NULL, &strategy, err, errlen)) return -1;
     fifo *f = calloc(1, sizeof *f);
     if (!f) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     f->host = host;
+    f->placement = strategy;
     f->cap = host->node_count(host->ctx);
     f->alloc = calloc(f->cap ? f->cap : 1, sizeof *f->alloc);
     if (!f->alloc) {
@@ -52,7 +52,8 @@ static void fifo_schedule(void *state)
     while (h->pending_count(h->ctx) > 0) {
         const aidc_sched_job *job = h->pending(h->ctx, 0);
         size_t n_alloc;
-        if (!aidc_place_whole(h->nodes(h->ctx), f->cap, job, f->alloc, f->cap, &n_alloc)) break;
+        if (!aidc_place(h->nodes(h->ctx), f->cap, job, f->placement, f->alloc, f->cap, &n_alloc))
+            break;
         if (h->start(h->ctx, job->id, f->alloc, n_alloc) != 0) break;
     }
 }

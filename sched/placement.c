@@ -2,6 +2,10 @@
 #include "sched/placement.h"
 
 #include <assert.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 static bool type_ok(const aidc_sched_node *nd, const aidc_sched_job *job)
 {
@@ -104,4 +108,246 @@ bool aidc_place_possible(const aidc_sched_node *nodes, size_t n, const aidc_sche
             mem += nodes[i].mem_total_gib;
         }
     return gpus >= job->gpus && cpus >= job->cpus && mem >= job->mem_gib;
+}
+
+/* ---- strategies over the locality labels -------------------------------- */
+
+static const char *const strategy_names[] = {"best-fit", "topology-aware", "spread"};
+
+int aidc_place_strategy_parse(const char *name)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, strategy_names[i]) == 0) return i;
+    return -1;
+}
+
+const char *aidc_place_strategy_name(aidc_place_strategy s) { return strategy_names[s]; }
+
+static int32_t label(const aidc_sched_node *nd, int level)
+{
+    switch (level) {
+    case AIDC_LEVEL_DOMAIN:
+        return nd->domain;
+    case AIDC_LEVEL_LEAF:
+        return nd->leaf;
+    case AIDC_LEVEL_POD:
+        return nd->pod;
+    default:
+        return 0;
+    }
+}
+
+static bool whole_node_job(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job)
+{
+    return job->gpus > largest_node(nodes, n, job);
+}
+
+static bool idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return type_ok(nd, job) && node_is_idle(nd) && nd->gpus_total > 0;
+}
+
+static bool room_for(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return type_ok(nd, job) && nd->gpus_free >= job->gpus && nd->cpus_free >= job->cpus &&
+           nd->mem_free_gib >= job->mem_gib;
+}
+
+/* Per group at `level`: idle-node GPUs (for whole-node jobs) or whether one
+ * node has room, and free GPUs. Arrays sized max label + 1; caller frees. */
+typedef struct groups {
+    int32_t n;
+    int64_t *idle_gpus;
+    int64_t *free_gpus;
+    uint8_t *has_room;
+} groups;
+
+static bool groups_count(groups *g, const aidc_sched_node *nodes, size_t n,
+                         const aidc_sched_job *job, int level)
+{
+    int32_t max = -1;
+    for (size_t i = 0; i < n; i++)
+        if (label(&nodes[i], level) > max) max = label(&nodes[i], level);
+    g->n = max + 1;
+    g->idle_gpus = calloc((size_t)g->n + 1, sizeof *g->idle_gpus);
+    g->free_gpus = calloc((size_t)g->n + 1, sizeof *g->free_gpus);
+    g->has_room = calloc((size_t)g->n + 1, 1);
+    if (!g->idle_gpus || !g->free_gpus || !g->has_room) return false;
+    for (size_t i = 0; i < n; i++) {
+        int32_t k = label(&nodes[i], level);
+        if (k < 0) continue;
+        g->free_gpus[k] += nodes[i].gpus_free;
+        if (idle_fit(&nodes[i], job)) g->idle_gpus[k] += nodes[i].gpus_total;
+        if (room_for(&nodes[i], job)) g->has_room[k] = 1;
+    }
+    return true;
+}
+
+static void groups_free(groups *g)
+{
+    free(g->idle_gpus);
+    free(g->free_gpus);
+    free(g->has_room);
+}
+
+int32_t aidc_place_smallest_group(const aidc_sched_node *nodes, size_t n,
+                                  const aidc_sched_job *job, int level)
+{
+    groups g;
+    int32_t best = -1;
+    if (!groups_count(&g, nodes, n, job, level)) {
+        groups_free(&g);
+        return -1;
+    }
+    bool whole = whole_node_job(nodes, n, job);
+    for (int32_t k = 0; k < g.n; k++) {
+        bool fits = whole ? g.idle_gpus[k] >= job->gpus : g.has_room[k];
+        if (fits && (best < 0 || g.free_gpus[k] < g.free_gpus[best])) best = k;
+    }
+    groups_free(&g);
+    return best;
+}
+
+/* Takes idle nodes of group `grp` at `level` (lowest index first) until the
+ * job's GPUs are covered. */
+static bool take_idle_in_group(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                               int level, int32_t grp, aidc_sched_alloc *out, size_t max_out,
+                               size_t *n_out)
+{
+    int64_t gpus = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n && gpus < job->gpus; i++) {
+        const aidc_sched_node *nd = &nodes[i];
+        if (label(nd, level) != grp || !idle_fit(nd, job)) continue;
+        if (k == max_out) return false;
+        out[k++] = (aidc_sched_alloc){(int32_t)i, nd->gpus_total, nd->cpus_total, nd->mem_total_gib};
+        gpus += nd->gpus_total;
+    }
+    *n_out = k;
+    return gpus >= job->gpus;
+}
+
+/* Idle nodes taken group by group: fullest groups first (topology-aware:
+ * span as few as possible) or one node per group in turn (spread). */
+static bool take_idle_across(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                             bool spread, aidc_sched_alloc *out, size_t max_out, size_t *n_out)
+{
+    groups g;
+    bool ok = groups_count(&g, nodes, n, job, AIDC_LEVEL_LEAF);
+    int32_t *cursor = ok ? calloc((size_t)g.n + 1, sizeof *cursor) : NULL;
+    uint8_t *used = ok ? calloc((size_t)g.n + 1, 1) : NULL;
+    ok = ok && cursor && used;
+    int64_t gpus = 0;
+    size_t k = 0;
+    while (ok && gpus < job->gpus) {
+        /* the next group: most idle GPUs left (topology-aware), or the next
+         * group with any idle node, round-robin (spread) */
+        int32_t pick = -1;
+        for (int32_t q = 0; q < g.n; q++) {
+            if (g.idle_gpus[q] <= 0) continue;
+            if (spread ? (pick < 0 || used[q] < used[pick]) : (pick < 0 || g.idle_gpus[q] > g.idle_gpus[pick]))
+                pick = q;
+        }
+        if (pick < 0) break;
+        /* take one node (spread) or all its idle nodes (topology-aware) */
+        for (size_t i = (size_t)cursor[pick]; i < n && gpus < job->gpus; i++) {
+            const aidc_sched_node *nd = &nodes[i];
+            cursor[pick] = (int32_t)i + 1;
+            if (nd->leaf != pick || !idle_fit(nd, job)) continue;
+            if (k == max_out) {
+                ok = false;
+                break;
+            }
+            out[k++] = (aidc_sched_alloc){(int32_t)i, nd->gpus_total, nd->cpus_total, nd->mem_total_gib};
+            gpus += nd->gpus_total;
+            g.idle_gpus[pick] -= nd->gpus_total;
+            used[pick]++;
+            if (spread) break;
+        }
+        if (!spread) g.idle_gpus[pick] = 0;
+    }
+    groups_free(&g);
+    free(cursor);
+    free(used);
+    *n_out = k;
+    return ok && gpus >= job->gpus;
+}
+
+bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                aidc_place_strategy strategy, aidc_sched_alloc *out, size_t max_out,
+                size_t *n_out)
+{
+    if (strategy == AIDC_PLACE_BEST_FIT) return aidc_place_whole(nodes, n, job, out, max_out, n_out);
+    if (!whole_node_job(nodes, n, job)) {
+        if (strategy == AIDC_PLACE_TOPOLOGY_AWARE)
+            return place_in_one_node(nodes, n, job, out, max_out, n_out);
+        /* spread: the node with room in the leaf group with the most free GPUs */
+        int32_t grp = -1;
+        groups g;
+        if (groups_count(&g, nodes, n, job, AIDC_LEVEL_LEAF))
+            for (int32_t q = 0; q < g.n; q++)
+                if (g.has_room[q] && (grp < 0 || g.free_gpus[q] > g.free_gpus[grp])) grp = q;
+        groups_free(&g);
+        for (size_t i = 0; grp >= 0 && i < n && max_out > 0; i++)
+            if (nodes[i].leaf == grp && room_for(&nodes[i], job)) {
+                out[0] = (aidc_sched_alloc){(int32_t)i, job->gpus, job->cpus, job->mem_gib};
+                *n_out = 1;
+                return true;
+            }
+        return false;
+    }
+    if (strategy == AIDC_PLACE_TOPOLOGY_AWARE)
+        for (int level = AIDC_LEVEL_DOMAIN; level <= AIDC_LEVEL_POD; level++) {
+            int32_t grp = aidc_place_smallest_group(nodes, n, job, level);
+            if (grp >= 0) return take_idle_in_group(nodes, n, job, level, grp, out, max_out, n_out);
+        }
+    return take_idle_across(nodes, n, job, strategy == AIDC_PLACE_SPREAD, out, max_out, n_out);
+}
+
+int aidc_place_distance(const aidc_sched_node *nodes, const aidc_sched_alloc *a, size_t na,
+                        const aidc_sched_alloc *b, size_t nb)
+{
+    int worst = 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++) {
+            const aidc_sched_node *x = &nodes[a[i].node], *y = &nodes[b[j].node];
+            int d = a[i].node == b[j].node ? 0
+                    : x->domain == y->domain ? 1
+                    : x->leaf == y->leaf     ? 2
+                    : x->pod == y->pod       ? 3
+                                             : 4;
+            if (d > worst) worst = d;
+        }
+    return worst;
+}
+
+int aidc_place_params(const char *policy, const aidc_policy_params *params,
+                      const char *const *also_allowed, aidc_place_strategy *out, char *err,
+                      size_t errlen)
+{
+    *out = AIDC_PLACE_BEST_FIT;
+    for (size_t i = 0; i < params->n; i++) {
+        const aidc_policy_param *p = &params->items[i];
+        if (strcmp(p->key, "placement") == 0) {
+            int s = p->type == AIDC_PARAM_STRING ? aidc_place_strategy_parse(p->string) : -1;
+            if (s < 0) {
+                snprintf(err, errlen,
+                         "policy \"%s\": \"placement\" must be \"best-fit\", "
+                         "\"topology-aware\" or \"spread\"",
+                         policy);
+                return -1;
+            }
+            *out = (aidc_place_strategy)s;
+            continue;
+        }
+        bool known = false;
+        for (size_t k = 0; also_allowed && also_allowed[k]; k++)
+            known = known || strcmp(p->key, also_allowed[k]) == 0;
+        if (!known) {
+            snprintf(err, errlen, "policy \"%s\" has no parameter \"%s\" (it takes: placement)",
+                     policy, p->key);
+            return -1;
+        }
+    }
+    return 0;
 }

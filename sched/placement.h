@@ -17,6 +17,46 @@
 
 #include "sched/aidc_policy.h"
 
+/* Placement strategies, chosen per policy with the "placement" parameter. */
+typedef enum aidc_place_strategy {
+    AIDC_PLACE_BEST_FIT = 0,   /* the rules above */
+    AIDC_PLACE_TOPOLOGY_AWARE, /* multi-node jobs in the smallest NVLink domain, else leaf
+                                  group, else pod that holds them; else the fewest groups */
+    AIDC_PLACE_SPREAD          /* the opposite, for comparison: one node per leaf group in
+                                  turn; single-node jobs on the emptiest leaf group */
+} aidc_place_strategy;
+
+/* "best-fit", "topology-aware", "spread"; -1 when unknown. */
+int aidc_place_strategy_parse(const char *name);
+const char *aidc_place_strategy_name(aidc_place_strategy s);
+
+/* aidc_place_whole with a strategy. */
+bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                aidc_place_strategy strategy, aidc_sched_alloc *out, size_t max_out,
+                size_t *n_out);
+
+/* Locality levels of the node labels. */
+enum { AIDC_LEVEL_NODE = 0, AIDC_LEVEL_DOMAIN = 1, AIDC_LEVEL_LEAF = 2, AIDC_LEVEL_POD = 3 };
+
+/* The smallest enclosing subtree: of the groups at `level` that have enough
+ * idle whole nodes (multi-node jobs) or one node with room (others) for job,
+ * the one with the fewest free GPUs; -1 when none. */
+int32_t aidc_place_smallest_group(const aidc_sched_node *nodes, size_t n,
+                                  const aidc_sched_job *job, int level);
+
+/* The highest tier separating two allocations: 0 the same single node, 1
+ * one NVLink domain, 2 one leaf group, 3 one pod, 4 several pods. */
+int aidc_place_distance(const aidc_sched_node *nodes, const aidc_sched_alloc *a, size_t na,
+                        const aidc_sched_alloc *b, size_t nb);
+
+/* Reads the "placement" parameter shared by the built-in policies: sets
+ * *out (default best-fit). Fails with a message on an unknown strategy or
+ * on any parameter not in also_allowed (NULL-terminated, may be NULL).
+ * Returns 0 or -1. */
+int aidc_place_params(const char *policy, const aidc_policy_params *params,
+                      const char *const *also_allowed, aidc_place_strategy *out, char *err,
+                      size_t errlen);
+
 /* Finds an allocation for job on nodes[0..n) as they are now. Writes up to
  * max_out entries into out and their count into *n_out; returns true when the
  * job fits, false otherwise (out is then unspecified). Reads only. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/topology.h"
 #include "sched/builtin.h"
 #include "sim/output.h"
 #include "sim/scenario.h"
@@ -23,6 +24,7 @@ static const char usage_main[] =
     "commands:\n"
     "  run SCENARIO       simulate a scenario and write its outputs\n"
     "  validate SCENARIO  check a scenario and the files it references, without running\n"
+    "  topology SCENARIO  build the network fabric and export it as GraphML\n"
     "  policies           list the built-in scheduling policies\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
@@ -52,6 +54,13 @@ static const char usage_validate[] =
     "Loads SCENARIO, applies overrides, reads its trace or generator inputs and\n"
     "checks that every job can fit the cluster, without simulating. Exit 0 when\n"
     "valid, 2 with a message naming file, line and key otherwise.\n";
+
+static const char usage_topology[] =
+    "usage: aidcsim topology SCENARIO -o FILE.graphml [--set key.path=value]...\n"
+    "\n"
+    "Builds the scenario's network fabric (its \"fabric\" section) and writes it as\n"
+    "GraphML: vertices are nodes and switches (attribute \"kind\"), edges carry\n"
+    "bandwidth_gbps and latency_us. Prints switch and link counts.\n";
 
 static const char usage_policies[] =
     "usage: aidcsim policies\n"
@@ -208,6 +217,43 @@ done:
     return rc;
 }
 
+static int cmd_topology(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_run_args(argc, argv, &a, "topology", usage_topology);
+    if (rc == EXIT_OK && !a.out_dir) {
+        fprintf(stderr, "aidcsim topology: missing -o FILE.graphml\n\n%s", usage_topology);
+        rc = EXIT_BAD_INPUT;
+    }
+    if (rc) {
+        free(a.overrides);
+        return rc;
+    }
+    char *err = calloc(1, ERR_LEN);
+    aidc_scenario sc;
+    rc = EXIT_BAD_INPUT;
+    if (aidc_scenario_load(&sc, a.scenario, a.overrides, a.seed, err, ERR_LEN) == 0) {
+        aidc_topology t;
+        memset(&t, 0, sizeof t);
+        if (!sc.fabric.enabled) {
+            snprintf(err, ERR_LEN, "%s: fabric: the scenario has no \"fabric\" section", a.scenario);
+        } else if (aidc_topology_build(&t, &sc.fabric.topo, err, ERR_LEN) == 0 &&
+                   aidc_topology_write_graphml(&t, a.out_dir, err, ERR_LEN) == 0) {
+            if (!a.quiet)
+                printf("%s: %s fabric, %d nodes, %d switches, %d links -> %s\n", a.scenario,
+                       aidc_topology_kind_name(t.cfg.kind), t.n_nodes, t.n_switches, t.n_links,
+                       a.out_dir);
+            rc = EXIT_OK;
+        }
+        aidc_topology_fini(&t);
+        aidc_scenario_fini(&sc);
+    }
+    if (rc) fprintf(stderr, "aidcsim: %s\n", err);
+    free(err);
+    free(a.overrides);
+    return rc;
+}
+
 static int cmd_policies(void)
 {
     const aidc_policy_ops *ops;
@@ -226,6 +272,7 @@ static int cmd_help(int argc, char **argv)
     if (strcmp(argv[0], "run") == 0) fputs(usage_run, stdout);
     else if (strcmp(argv[0], "validate") == 0) fputs(usage_validate, stdout);
     else if (strcmp(argv[0], "policies") == 0) fputs(usage_policies, stdout);
+    else if (strcmp(argv[0], "topology") == 0) fputs(usage_topology, stdout);
     else if (strcmp(argv[0], "help") == 0) fputs("usage: aidcsim help [COMMAND]\n", stdout);
     else {
         fprintf(stderr, "aidcsim help: unknown command \"%s\"\n\n%s", argv[0], usage_main);
@@ -250,6 +297,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "policies") == 0) return cmd_policies();
+    if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
     fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return EXIT_BAD_INPUT;

@@ -105,6 +105,8 @@ static stats summarize(double *v, size_t n)
 
 typedef struct results {
     stats wait, jct, slowdown;
+    stats net_slowdown; /* completed multi-node jobs: run time / trace duration */
+    size_t cross_leaf_jobs;
     size_t started, running_at_end, queued_at_end;
     double makespan_s, duration_s, utilization, mean_queue;
     double gpu_hours_delivered;
@@ -122,7 +124,14 @@ static int compute(const aidc_sim *s, results *r)
         free(sd);
         return -1;
     }
-    size_t nw = 0, nj = 0;
+    double *ns = malloc((s->n_jobs + 1) * sizeof *ns);
+    if (!ns) {
+        free(wait);
+        free(jct);
+        free(sd);
+        return -1;
+    }
+    size_t nw = 0, nj = 0, nn = 0;
     int64_t first_submit = -1, last_end = 0;
     for (size_t i = 0; i < s->n_jobs; i++) {
         const aidc_job_rt *j = &s->jobs[i];
@@ -141,11 +150,16 @@ static int compute(const aidc_sim *s, results *r)
             if (sd[nj] < 1) sd[nj] = 1;
             nj++;
             if (j->end_ns > last_end) last_end = j->end_ns;
+            if (s->has_fabric && j->n_alloc > 1 && js->duration_ns > 0)
+                ns[nn++] = (double)(j->end_ns - j->view.start_ns) / (double)js->duration_ns;
         }
+        if (s->has_fabric && s->fabric.jobs[i].loc.leaves > 1) r->cross_leaf_jobs++;
     }
     r->wait = summarize(wait, nw);
     r->jct = summarize(jct, nj);
     r->slowdown = summarize(sd, nj);
+    r->net_slowdown = summarize(ns, nn);
+    free(ns);
     free(wait);
     free(jct);
     free(sd);
@@ -168,7 +182,8 @@ static int write_jobs_csv(const aidc_sim *s, const char *path, char *err, size_t
         return -1;
     }
     static const char *const state_names[] = {"future", "queued", "running", "done", "skipped"};
-    fputs("id,submit_s,start_s,end_s,wait_s,jct_s,duration_s,gpus,nodes,tenant,kind,state\n", f);
+    fputs("id,submit_s,start_s,end_s,wait_s,jct_s,duration_s,gpus,nodes,tenant,kind,state,"
+          "leaves,comm_slowdown\n", f);
     for (size_t i = 0; i < s->n_jobs; i++) {
         const aidc_job_rt *j = &s->jobs[i];
         const aidc_job_spec *js = &s->workload.jobs[i];
@@ -194,10 +209,16 @@ static int write_jobs_csv(const aidc_sim *s, const char *path, char *err, size_t
         if (started) fprintf(f, "%.9g", (double)(j->view.start_ns - js->submit_ns) / 1e9);
         fputc(',', f);
         if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)(j->end_ns - js->submit_ns) / 1e9);
-        fprintf(f, ",%.9g,%d,%d,%s,%s,%s\n", (double)js->duration_ns / 1e9, js->gpus,
+        fprintf(f, ",%.9g,%d,%d,%s,%s,%s,", (double)js->duration_ns / 1e9, js->gpus,
                 started ? j->n_alloc : 0,
                 aidc_workload_str(&s->workload, s->workload.tenants[js->tenant]),
                 aidc_job_kind_name(js->kind), state_names[j->state]);
+        /* leaf groups spanned, and run time over trace duration (finished jobs) */
+        if (started && s->has_fabric) fprintf(f, "%d", s->fabric.jobs[i].loc.leaves > 0 ? s->fabric.jobs[i].loc.leaves : 1);
+        fputc(',', f);
+        if (j->state == AIDC_JOB_DONE && js->duration_ns > 0)
+            fprintf(f, "%.6f", (double)(j->end_ns - j->view.start_ns) / (double)js->duration_ns);
+        fputc('\n', f);
     }
     bool bad = ferror(f) != 0;
     if (fclose(f) != 0 || bad) {
@@ -257,6 +278,20 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(root, "makespan_s", r->makespan_s);
     cJSON_AddNumberToObject(root, "simulated_s", r->duration_s);
     cJSON_AddNumberToObject(root, "events", (double)s->events);
+    if (s->has_fabric) {
+        cJSON *net = cJSON_AddObjectToObject(root, "network");
+        cJSON_AddStringToObject(net, "fabric", aidc_topology_kind_name(s->topo.cfg.kind));
+        cJSON_AddNumberToObject(net, "switches", s->topo.n_switches);
+        cJSON_AddNumberToObject(net, "links", s->topo.n_links);
+        cJSON_AddNumberToObject(net, "multi_node_jobs", (double)r->net_slowdown.n);
+        cJSON_AddNumberToObject(net, "mean_slowdown", r->net_slowdown.n ? r->net_slowdown.mean : 1);
+        cJSON_AddNumberToObject(net, "p95_slowdown", r->net_slowdown.n ? r->net_slowdown.p95 : 1);
+        cJSON_AddNumberToObject(net, "cross_spine_jobs", (double)r->cross_leaf_jobs);
+        cJSON_AddNumberToObject(net, "speed_updates_per_change",
+                                s->fabric.recomputes
+                                    ? (double)s->fabric.speed_updates / (double)s->fabric.recomputes
+                                    : 0);
+    }
 
     cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
     char msg[256];

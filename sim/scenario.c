@@ -341,6 +341,12 @@ static int read_cluster(const aidc_jread *r, const cJSON *root, aidc_scenario *s
     s->cluster.gpus_per_node = (int32_t)gpn;
     s->cluster.cpus_per_node = (int32_t)cpn;
     s->cluster.mem_gib_per_node = mem;
+    /* NVLink: the system's domain, else one node; bandwidth per direction is
+     * half the catalog's bidirectional scale-up figure */
+    s->cluster.nvlink_domain = sys ? sys->nvlink_domain : (int32_t)gpn;
+    if (s->cluster.nvlink_domain < (int32_t)gpn) s->cluster.nvlink_domain = (int32_t)gpn;
+    const aidc_gpu_model *gm = aidc_catalog_gpu(&s->catalog, s->cluster.gpu);
+    s->cluster.nvlink_gbps = gm && gm->scaleup_gbps > 0 ? gm->scaleup_gbps / 2 : 450;
     return 0;
 }
 
@@ -704,12 +710,86 @@ static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     return 0;
 }
 
+/* Network defaults from shared/reference/physical-figures.md §8: 400 Gb/s
+ * NIC per GPU = 50 GB/s per direction; alpha ~1 us NVLink, 1-2 us in-rack
+ * IB, 3-5 us across racks. The comm fraction and gradient size are ours
+ * (est.): 20% of a data-parallel iteration communicating, 1 GB gradients
+ * (the reference's all-reduce example). */
+static int read_fabric(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
+{
+    const cJSON *o;
+    if (aidc_jread_obj(r, root, "", "fabric", false, &o) < 0) return -1;
+    if (!o) return 0;
+    static const char *const keys[] = {"type",       "nic_gbps",      "nvlink_gbps",
+                                       "oversubscription", "nodes_per_su", "sus_per_pod",
+                                       "k",          "file",          "latency_us",
+                                       "comm_fraction", "gradient_gb", NULL};
+    if (aidc_jread_keys(r, o, "fabric", keys)) return -1;
+    aidc_topology_cfg *t = &s->fabric.topo;
+    const char *type;
+    if (aidc_jread_str(r, o, "fabric", "type", true, &type) < 0) return -1;
+    if (strcmp(type, "rail-optimized") == 0) t->kind = AIDC_FABRIC_RAIL;
+    else if (strcmp(type, "fat-tree") == 0) t->kind = AIDC_FABRIC_FAT_TREE;
+    else if (strcmp(type, "nvlink") == 0) t->kind = AIDC_FABRIC_NVLINK;
+    else if (strcmp(type, "graph") == 0) t->kind = AIDC_FABRIC_GRAPH;
+    else
+        return aidc_jread_fail(r, "fabric.type", false,
+                               "unknown fabric \"%s\" (known: rail-optimized, fat-tree, nvlink, "
+                               "graph)", type);
+    int64_t su = 32, spp = 0, k = 0;
+    double gb = 1.0;
+    t->nodes = (int32_t)s->cluster.nodes;
+    t->gpus_per_node = s->cluster.gpus_per_node;
+    t->nvlink_domain = s->cluster.nvlink_domain;
+    t->nvlink_gbps = s->cluster.nvlink_gbps;
+    t->nic_gbps = 50;
+    t->oversubscription = 1;
+    t->alpha_nvlink_us = 1;
+    t->alpha_leaf_us = 2;
+    t->alpha_spine_us = 4;
+    t->alpha_core_us = 5;
+    s->fabric.comm_fraction = 0.2;
+    const cJSON *lat;
+    const char *file = NULL;
+    if (aidc_jread_num(r, o, "fabric", "nic_gbps", false, 1e-3, 1e6, &t->nic_gbps) < 0 ||
+        aidc_jread_num(r, o, "fabric", "nvlink_gbps", false, 1e-3, 1e6, &t->nvlink_gbps) < 0 ||
+        aidc_jread_num(r, o, "fabric", "oversubscription", false, 1, 1000, &t->oversubscription) < 0 ||
+        aidc_jread_int(r, o, "fabric", "nodes_per_su", false, 1, 1000000, &su) < 0 ||
+        aidc_jread_int(r, o, "fabric", "sus_per_pod", false, 0, 1000000, &spp) < 0 ||
+        aidc_jread_int(r, o, "fabric", "k", t->kind == AIDC_FABRIC_FAT_TREE, 2, 1024, &k) < 0 ||
+        aidc_jread_str(r, o, "fabric", "file", t->kind == AIDC_FABRIC_GRAPH, &file) < 0 ||
+        aidc_jread_num(r, o, "fabric", "comm_fraction", false, 0, 0.99, &s->fabric.comm_fraction) < 0 ||
+        aidc_jread_num(r, o, "fabric", "gradient_gb", false, 1e-9, 1e6, &gb) < 0 ||
+        aidc_jread_obj(r, o, "fabric", "latency_us", false, &lat) < 0)
+        return -1;
+    if (lat) {
+        static const char *const lk[] = {"nvlink", "leaf", "spine", "core", NULL};
+        if (aidc_jread_keys(r, lat, "fabric.latency_us", lk) ||
+            aidc_jread_num(r, lat, "fabric.latency_us", "nvlink", false, 0, 1e6, &t->alpha_nvlink_us) < 0 ||
+            aidc_jread_num(r, lat, "fabric.latency_us", "leaf", false, 0, 1e6, &t->alpha_leaf_us) < 0 ||
+            aidc_jread_num(r, lat, "fabric.latency_us", "spine", false, 0, 1e6, &t->alpha_spine_us) < 0 ||
+            aidc_jread_num(r, lat, "fabric.latency_us", "core", false, 0, 1e6, &t->alpha_core_us) < 0)
+            return -1;
+    }
+    if (file) {
+        if (!(s->fabric.graph_path = resolve_path(s, file)))
+            return aidc_jread_fail(r, "fabric.file", false, "out of memory");
+        t->graph_path = s->fabric.graph_path;
+    }
+    t->nodes_per_su = (int32_t)su;
+    t->sus_per_pod = (int32_t)spp;
+    t->k = (int32_t)k;
+    s->fabric.gradient_bytes = gb * 1e9;
+    s->fabric.enabled = true;
+    return 0;
+}
+
 static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *s,
                          int64_t seed_override)
 {
     static const char *const keys[] = {"name",   "description", "seed",    "horizon",
                                        "sample_interval", "cluster", "workload", "policy",
-                                       "catalog", NULL};
+                                       "catalog", "fabric", NULL};
     char found[96];
     if (!cJSON_IsObject(root))
         return aidc_jread_fail(r, "", false, "expected a JSON object, found %s",
@@ -744,7 +824,9 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     }
     if (!s->name) return aidc_jread_fail(r, "name", false, "out of memory");
     if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
-    if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s)) return -1;
+    if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s) ||
+        read_fabric(r, root, s))
+        return -1;
     return 0;
 }
 
@@ -793,5 +875,6 @@ void aidc_scenario_fini(aidc_scenario *s)
         free((char *)s->policy.params[i].string);
     }
     free(s->policy.params);
+    free(s->fabric.graph_path);
     memset(s, 0, sizeof *s);
 }

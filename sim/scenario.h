@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "models/catalog.h"
+#include "models/topology.h"
 #include "models/synth.h"
 #include "sched/aidc_policy.h"
 
@@ -32,6 +33,8 @@ typedef struct aidc_scenario {
         int32_t gpus_per_node;
         int32_t cpus_per_node;
         double mem_gib_per_node;
+        int32_t nvlink_domain; /* GPUs per NVLink domain */
+        double nvlink_gbps;    /* per GPU, per direction */
     } cluster;
     struct {
         char *trace_path; /* resolved; NULL when synthetic */
@@ -44,6 +47,13 @@ typedef struct aidc_scenario {
         aidc_policy_param *params;
         size_t n_params;
     } policy;
+    struct {
+        bool enabled;           /* a "fabric" section was given */
+        aidc_topology_cfg topo; /* topo.graph_path points at graph_path */
+        char *graph_path;
+        double comm_fraction;   /* of training and fine-tuning iterations */
+        double gradient_bytes;
+    } fabric;
 } aidc_scenario;
 
 /* Loads path, applying overrides ("key.path=value", NULL-terminated, may be

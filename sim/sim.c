@@ -66,6 +66,17 @@ static int64_t finish_time(const aidc_sim *s, const aidc_job_rt *j)
     return s->now_ns + (int64_t)llround(j->remaining_ns / j->speed);
 }
 
+static void on_fabric_speed(void *ctx, uint32_t job, double speed)
+{
+    aidc_sim_set_speed(ctx, job, speed);
+}
+
+/* Jobs that communicate across nodes: training and fine-tuning. */
+static bool communicates(const aidc_job_rt *j)
+{
+    return j->n_alloc > 1 && (j->view.kind == AIDC_KIND_TRAINING || j->view.kind == AIDC_KIND_FINETUNE);
+}
+
 static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc)
 {
     aidc_sim *s = ctx;
@@ -106,6 +117,24 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
     j->running_slot = (uint32_t)s->n_running;
     s->running[s->n_running++] = (uint32_t)id;
     j->finish = aidc_eventq_push(&s->q, finish_time(s, j), ev_priority[EV_FINISH], EV_FINISH, id);
+    if (s->has_fabric && j->n_alloc > 1) {
+        if (s->topo.cfg.kind == AIDC_FABRIC_NVLINK) {
+            aidc_locality loc;
+            aidc_fabric_locality(&s->topo, alloc, n_alloc, &loc);
+            if (loc.domains > 1) {
+                snprintf(s->policy_error, sizeof s->policy_error,
+                         "policy \"%s\" placed job \"%s\" across %d NVLink domains, but the "
+                         "fabric is NVLink only (no scale-out network); use \"placement\": "
+                         "\"topology-aware\" or a scale-out fabric",
+                         s->policy->name, j->view.name, loc.domains);
+                return -1;
+            }
+        }
+        double f = communicates(j) ? s->sc->fabric.comm_fraction : 0;
+        if (aidc_fabric_job_start(&s->fabric, (uint32_t)id, alloc, n_alloc, f,
+                                  s->sc->fabric.gradient_bytes, on_fabric_speed, s))
+            abort();
+    }
     return 0;
 }
 
@@ -154,6 +183,7 @@ static void on_finish(aidc_sim *s, uint64_t id)
     j->end_ns = s->now_ns;
     j->finish = 0;
     aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
+    if (s->has_fabric) aidc_fabric_job_end(&s->fabric, (uint32_t)id, on_fabric_speed, s);
     uint32_t slot = j->running_slot;
     uint32_t last = s->running[--s->n_running];
     s->running[slot] = last;
@@ -208,8 +238,9 @@ static int build_workload(aidc_sim *s, const aidc_scenario *sc, char *err, size_
 static int build_cluster(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
 {
     int32_t type = aidc_workload_gpu_type(&s->workload, sc->cluster.gpu);
+    int32_t per_domain = sc->cluster.nvlink_domain / sc->cluster.gpus_per_node;
     aidc_node_shape shape = {sc->cluster.gpus_per_node, sc->cluster.cpus_per_node,
-                             sc->cluster.mem_gib_per_node, type};
+                             sc->cluster.mem_gib_per_node, type, per_domain > 0 ? per_domain : 1};
     if (type < 0 || aidc_cluster_init(&s->cluster, (size_t)sc->cluster.nodes, shape,
                                       sc->cluster.nodes_per_rack)) {
         snprintf(err, errlen, "%s: cluster: out of memory for %lld nodes", sc->path,
@@ -279,6 +310,29 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
     return 0;
 }
 
+/* The fabric, when the scenario has one: node locality labels come from it. */
+static int build_fabric(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    if (!sc->fabric.enabled) return 0;
+    char msg[1024];
+    if (aidc_topology_build(&s->topo, &sc->fabric.topo, msg, sizeof msg)) {
+        aidc_topology_fini(&s->topo);
+        snprintf(err, errlen, "%s: %s", sc->path, msg);
+        return -1;
+    }
+    s->has_fabric = true;
+    if (aidc_fabric_init(&s->fabric, &s->topo, s->n_jobs)) {
+        snprintf(err, errlen, "out of memory for the fabric");
+        return -1;
+    }
+    for (size_t i = 0; i < s->cluster.n_nodes; i++) {
+        s->cluster.nodes[i].domain = s->topo.domain[i];
+        s->cluster.nodes[i].leaf = s->topo.leaf[i];
+        s->cluster.nodes[i].pod = s->topo.pod[i];
+    }
+    return 0;
+}
+
 static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
 {
     s->policy = aidc_policy_builtin_find(sc->policy.name);
@@ -300,6 +354,7 @@ static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
         .running_count = host_running_count,
         .running = host_running,
         .start = host_start,
+        .node_size = sizeof(aidc_sched_node),
     };
     aidc_policy_params params = {sc->policy.n_params, sc->policy.params};
     char msg[400] = "";
@@ -323,7 +378,8 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
         return -1;
     }
     if (build_workload(s, sc, err, errlen) || build_cluster(s, sc, err, errlen) ||
-        build_jobs(s, sc, err, errlen) || build_policy(s, sc, err, errlen)) {
+        build_jobs(s, sc, err, errlen) || build_fabric(s, sc, err, errlen) ||
+        build_policy(s, sc, err, errlen)) {
         aidc_sim_fini(s);
         return -1;
     }
@@ -337,6 +393,10 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->jobs);
     free(s->pending);
     free(s->running);
+    if (s->has_fabric) {
+        aidc_fabric_fini(&s->fabric);
+        aidc_topology_fini(&s->topo);
+    }
     aidc_cluster_fini(&s->cluster);
     aidc_workload_fini(&s->workload);
     aidc_eventq_fini(&s->q);

@@ -14,6 +14,8 @@
 #include <stdio.h>
 
 #include "models/cluster.h"
+#include "models/fabric.h"
+#include "models/topology.h"
 #include "models/workload.h"
 #include "sched/aidc_policy.h"
 #include "sim/eventq.h"
@@ -65,6 +67,9 @@ typedef struct aidc_sim {
     size_t skipped;
     size_t submitted;
     size_t completed;
+    bool has_fabric;
+    aidc_topology topo;
+    aidc_fabric fabric;
     FILE *timeseries; /* NULL: no samples written */
     bool started, finished;
     uint64_t events;

@@ -73,13 +73,62 @@ static void test_run_until_then_run_matches_plain_run(void)
     aidc_scenario_fini(&sc2);
 }
 
+/* Mean JCT of a scenario file's completed jobs, and its network slowdown. */
+static double mean_jct_s(const char *path, double *net_slowdown)
+{
+    aidc_scenario sc;
+    aidc_sim sim;
+    char err[2048];
+    if (aidc_scenario_load(&sc, path, NULL, -1, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    if (aidc_sim_init(&sim, &sc, NULL, err, sizeof err) || aidc_sim_run(&sim, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        aidc_scenario_fini(&sc);
+        return -1;
+    }
+    double sum = 0, slow = 0;
+    size_t n = 0, nm = 0;
+    for (size_t i = 0; i < sim.n_jobs; i++) {
+        const aidc_job_rt *j = &sim.jobs[i];
+        if (j->state != AIDC_JOB_DONE) continue;
+        sum += (double)(j->end_ns - sim.workload.jobs[i].submit_ns) / 1e9;
+        n++;
+        if (j->n_alloc > 1) {
+            slow += (double)(j->end_ns - j->view.start_ns) / (double)sim.workload.jobs[i].duration_ns;
+            nm++;
+        }
+    }
+    *net_slowdown = nm ? slow / (double)nm : 1;
+    aidc_sim_fini(&sim);
+    aidc_scenario_fini(&sc);
+    return n ? sum / (double)n : -1;
+}
+
+/* The scenario pair differs only in placement. Spread puts every multi-node
+ * job across leaf groups of a 4:1 fabric, where jobs share uplinks: their
+ * run time grows by ~1.4x (the network slowdown), so at ~75% load the mean
+ * JCT must be at least 20% lower with topology-aware placement. */
+static void test_topology_aware_beats_spread(void)
+{
+    double slow_ta, slow_sp;
+    double ta = mean_jct_s("scenarios/fabric-topology-aware.json", &slow_ta);
+    double sp = mean_jct_s("scenarios/fabric-spread.json", &slow_sp);
+    CU_ASSERT_FATAL(ta > 0 && sp > 0);
+    CU_ASSERT(ta < 0.8 * sp);
+    CU_ASSERT(slow_ta < 1.05);
+    CU_ASSERT(slow_sp > 1.2);
+}
+
 int test_sim_register(void)
 {
     CU_pSuite s = CU_add_suite("sim", NULL, NULL);
     if (!s) return -1;
     if (!CU_add_test(s, "speed changes move finish events", test_speed_change_moves_finish) ||
         !CU_add_test(s, "pausing does not change the schedule",
-                     test_run_until_then_run_matches_plain_run))
+                     test_run_until_then_run_matches_plain_run) ||
+        !CU_add_test(s, "topology-aware beats spread on mean JCT", test_topology_aware_beats_spread))
         return -1;
     return 0;
 }

@@ -9,6 +9,8 @@ int test_policies_register(void);
 int test_scenario_register(void);
 int test_trace_register(void);
 int test_sim_register(void);
+int test_fabric_register(void);
+int test_topology_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -18,6 +20,8 @@ static int (*const unit_suites[])(void) = {
     test_scenario_register,
     test_trace_register,
     test_sim_register,
+    test_fabric_register,
+    test_topology_register,
 };
 
 #endif

@@ -1,0 +1,336 @@
+/* fabric — collective costs, locality and max-min contention; see fabric.h. */
+#include "models/fabric.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double aidc_allreduce_ring_s(int n, double bytes, double bw_gbps, double alpha_us)
+{
+    if (n <= 1) return 0;
+    return 2.0 * (n - 1) / n * bytes / (bw_gbps * 1e9) + 2.0 * (n - 1) * alpha_us * 1e-6;
+}
+
+double aidc_allreduce_tree_s(int n, double bytes, double bw_gbps, double alpha_us)
+{
+    if (n <= 1) return 0;
+    return 2.0 * log2((double)n) * alpha_us * 1e-6 + 2.0 * bytes / (bw_gbps * 1e9);
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Number of distinct values in v[0..n) (sorts v). */
+static int32_t distinct(int32_t *v, size_t n)
+{
+    if (n == 0) return 0;
+    qsort(v, n, sizeof *v, cmp_i32);
+    int32_t k = 1;
+    for (size_t i = 1; i < n; i++) k += v[i] != v[i - 1];
+    return k;
+}
+
+void aidc_fabric_locality(const aidc_topology *t, const aidc_sched_alloc *a, size_t n,
+                          aidc_locality *out)
+{
+    int32_t small[64];
+    int32_t *tmp = n <= 64 ? small : malloc(n * sizeof *tmp);
+    if (!tmp) abort();
+    out->nodes = (int32_t)n;
+    out->gpus = 0;
+    for (size_t i = 0; i < n; i++) out->gpus += a[i].gpus;
+    for (size_t i = 0; i < n; i++) tmp[i] = t->domain[a[i].node];
+    out->domains = distinct(tmp, n);
+    for (size_t i = 0; i < n; i++) tmp[i] = t->leaf[a[i].node];
+    out->leaves = distinct(tmp, n);
+    for (size_t i = 0; i < n; i++) tmp[i] = t->pod[a[i].node];
+    out->pods = distinct(tmp, n);
+    if (tmp != small) free(tmp);
+    out->tier = out->pods > 1 ? 4 : out->leaves > 1 ? 3 : out->domains > 1 ? 2 : n > 1 ? 1 : 0;
+}
+
+static double tier_alpha_us(const aidc_topology *t, int tier)
+{
+    if (tier >= 4) return t->cfg.alpha_core_us;
+    if (tier == 3) return t->cfg.alpha_spine_us;
+    return t->cfg.alpha_leaf_us;
+}
+
+/* Per-iteration time with the inter-domain ring at bw_gbps and alpha_us. */
+static double comm_time(const aidc_topology *t, const aidc_locality *loc, double bytes,
+                        double bw_gbps, double alpha_us)
+{
+    int32_t domains = loc->domains > 0 ? loc->domains : 1;
+    int32_t gpus = loc->gpus;
+    int g = gpus / domains; /* GPUs per domain taking part: rails of the ring */
+    if (g < 1) g = 1;
+    if (domains == 1) /* one NVLink domain: a ring over NVLink, nothing else */
+        return aidc_allreduce_ring_s(gpus, bytes, t->cfg.nvlink_gbps, t->cfg.alpha_nvlink_us);
+    double intra = aidc_allreduce_ring_s(g, bytes, t->cfg.nvlink_gbps, t->cfg.alpha_nvlink_us);
+    return intra + aidc_allreduce_ring_s(domains, bytes / g, bw_gbps, alpha_us);
+}
+
+double aidc_fabric_comm_s(const aidc_topology *t, const aidc_locality *loc, double bytes,
+                          double bw_gbps)
+{
+    return comm_time(t, loc, bytes, bw_gbps, tier_alpha_us(t, loc->tier));
+}
+
+/* ---- contention --------------------------------------------------------- */
+
+int aidc_fabric_init(aidc_fabric *f, const aidc_topology *t, size_t n_jobs)
+{
+    memset(f, 0, sizeof *f);
+    f->topo = t;
+    f->n_links = t->n_leaves + t->n_pods;
+    f->n_jobs = n_jobs;
+    size_t nl = f->n_links ? (size_t)f->n_links : 1;
+    f->cap_gbps = calloc(nl, sizeof *f->cap_gbps);
+    f->users = calloc(nl, sizeof *f->users);
+    f->n_users = calloc(nl, sizeof *f->n_users);
+    f->cap_users = calloc(nl, sizeof *f->cap_users);
+    f->link_mark = calloc(nl, sizeof *f->link_mark);
+    f->link_left = calloc(nl, sizeof *f->link_left);
+    f->link_unfrozen = calloc(nl, sizeof *f->link_unfrozen);
+    f->comp_links = calloc(nl, sizeof *f->comp_links);
+    f->comp_links_cap = nl;
+    f->jobs = calloc(n_jobs ? n_jobs : 1, sizeof *f->jobs);
+    if (!f->cap_gbps || !f->users || !f->n_users || !f->cap_users || !f->link_mark ||
+        !f->link_left || !f->link_unfrozen || !f->comp_links || !f->jobs) {
+        aidc_fabric_fini(f);
+        return -1;
+    }
+    for (int32_t l = 0; l < t->n_leaves; l++) f->cap_gbps[l] = t->leaf_up_gbps[l];
+    for (int32_t p = 0; p < t->n_pods; p++) f->cap_gbps[t->n_leaves + p] = t->pod_up_gbps[p];
+    return 0;
+}
+
+void aidc_fabric_fini(aidc_fabric *f)
+{
+    for (int32_t l = 0; f->users && l < f->n_links; l++) free(f->users[l]);
+    for (size_t j = 0; f->jobs && j < f->n_jobs; j++) free(f->jobs[j].links);
+    free(f->cap_gbps);
+    free(f->users);
+    free(f->n_users);
+    free(f->cap_users);
+    free(f->link_mark);
+    free(f->link_left);
+    free(f->link_unfrozen);
+    free(f->comp_links);
+    free(f->comp_jobs);
+    free(f->jobs);
+    memset(f, 0, sizeof *f);
+}
+
+static int add_user(aidc_fabric *f, int32_t l, uint32_t job)
+{
+    if (f->n_users[l] == f->cap_users[l]) {
+        int32_t cap = f->cap_users[l] ? f->cap_users[l] * 2 : 4;
+        uint32_t *u = realloc(f->users[l], (size_t)cap * sizeof *u);
+        if (!u) return -1;
+        f->users[l] = u;
+        f->cap_users[l] = cap;
+    }
+    f->users[l][f->n_users[l]++] = job;
+    return 0;
+}
+
+static void remove_user(aidc_fabric *f, int32_t l, uint32_t job)
+{
+    for (int32_t i = 0; i < f->n_users[l]; i++)
+        if (f->users[l][i] == job) {
+            f->users[l][i] = f->users[l][--f->n_users[l]];
+            return;
+        }
+    assert(!"fabric: job not on link");
+}
+
+static int push_comp_job(aidc_fabric *f, size_t *n, uint32_t job)
+{
+    if (*n == f->comp_jobs_cap) {
+        size_t cap = f->comp_jobs_cap ? f->comp_jobs_cap * 2 : 64;
+        uint32_t *c = realloc(f->comp_jobs, cap * sizeof *c);
+        if (!c) return -1;
+        f->comp_jobs = c;
+        f->comp_jobs_cap = cap;
+    }
+    f->comp_jobs[(*n)++] = job;
+    return 0;
+}
+
+/* Collects into comp_jobs / comp_links every job and link connected to the
+ * seed links through shared use. Returns the job count, or -1 (OOM). */
+static long collect_component(aidc_fabric *f, const int32_t *seed, int32_t n_seed, size_t *n_links)
+{
+    uint32_t stamp = ++f->stamp;
+    size_t nj = 0, nl = 0;
+    for (int32_t i = 0; i < n_seed; i++)
+        if (f->link_mark[seed[i]] != stamp) {
+            f->link_mark[seed[i]] = stamp;
+            f->comp_links[nl++] = seed[i];
+        }
+    for (size_t li = 0; li < nl; li++) {
+        int32_t l = f->comp_links[li];
+        for (int32_t u = 0; u < f->n_users[l]; u++) {
+            uint32_t j = f->users[l][u];
+            if (f->jobs[j].mark == stamp) continue;
+            f->jobs[j].mark = stamp;
+            if (push_comp_job(f, &nj, j)) return -1;
+            for (int32_t k = 0; k < f->jobs[j].n_links; k++) {
+                int32_t l2 = f->jobs[j].links[k];
+                if (f->link_mark[l2] != stamp) {
+                    f->link_mark[l2] = stamp;
+                    f->comp_links[nl++] = l2;
+                }
+            }
+        }
+    }
+    *n_links = nl;
+    return (long)nj;
+}
+
+/* Max-min fair rates by progressive filling over one component. Jobs are
+ * frozen when they reach their demand or cross a saturated link. */
+static void water_fill(aidc_fabric *f, size_t nj, size_t nl)
+{
+    const double eps = 1e-9;
+    for (size_t i = 0; i < nl; i++) {
+        int32_t l = f->comp_links[i];
+        f->link_left[l] = f->cap_gbps[l];
+        f->link_unfrozen[l] = f->n_users[l];
+    }
+    size_t unfrozen = nj;
+    for (size_t i = 0; i < nj; i++) f->jobs[f->comp_jobs[i]].rate_gbps = -1; /* -1: unfrozen */
+    double level = 0; /* every unfrozen job's rate */
+    while (unfrozen > 0) {
+        double inc = INFINITY;
+        for (size_t i = 0; i < nl; i++) {
+            int32_t l = f->comp_links[i];
+            if (f->link_unfrozen[l] > 0) {
+                double share = f->link_left[l] / f->link_unfrozen[l];
+                if (share < inc) inc = share;
+            }
+        }
+        for (size_t i = 0; i < nj; i++) {
+            const aidc_fabric_job *j = &f->jobs[f->comp_jobs[i]];
+            if (j->rate_gbps < 0 && j->demand_gbps - level < inc) inc = j->demand_gbps - level;
+        }
+        if (inc < 0) inc = 0;
+        level += inc;
+        for (size_t i = 0; i < nl; i++) {
+            int32_t l = f->comp_links[i];
+            f->link_left[l] -= inc * f->link_unfrozen[l];
+        }
+        for (size_t i = 0; i < nj; i++) {
+            aidc_fabric_job *j = &f->jobs[f->comp_jobs[i]];
+            if (j->rate_gbps >= 0) continue;
+            bool freeze = level >= j->demand_gbps * (1 - eps);
+            for (int32_t k = 0; k < j->n_links && !freeze; k++) {
+                int32_t l = j->links[k];
+                freeze = f->link_left[l] <= eps * f->cap_gbps[l];
+            }
+            if (!freeze) continue;
+            j->rate_gbps = level < j->demand_gbps ? level : j->demand_gbps;
+            unfrozen--;
+            for (int32_t k = 0; k < j->n_links; k++) f->link_unfrozen[j->links[k]]--;
+        }
+    }
+}
+
+static double job_speed(const aidc_topology *t, const aidc_fabric_job *j)
+{
+    if (j->comm_fraction <= 0 || j->loc.domains <= 1) return 1.0;
+    double g = (double)j->loc.gpus / j->loc.domains;
+    double bw = j->n_links ? j->rate_gbps / g : t->cfg.nic_gbps;
+    double ideal = comm_time(t, &j->loc, j->bytes, t->cfg.nic_gbps, t->cfg.alpha_leaf_us);
+    double actual = comm_time(t, &j->loc, j->bytes, bw, tier_alpha_us(t, j->loc.tier));
+    double compute = ideal * (1 - j->comm_fraction) / j->comm_fraction;
+    return (compute + ideal) / (compute + actual);
+}
+
+/* Recomputes the component reached from the seed links and reports speeds. */
+static int recompute(aidc_fabric *f, const int32_t *seed, int32_t n_seed, aidc_fabric_speed_fn fn,
+                     void *ctx)
+{
+    size_t nl;
+    long nj = collect_component(f, seed, n_seed, &nl);
+    if (nj < 0) return -1;
+    water_fill(f, (size_t)nj, nl);
+    f->recomputes++;
+    for (long i = 0; i < nj; i++) {
+        uint32_t id = f->comp_jobs[i];
+        aidc_fabric_job *j = &f->jobs[id];
+        double s = job_speed(f->topo, j);
+        f->speed_updates++;
+        if (s != j->speed) {
+            j->speed = s;
+            fn(ctx, id, s);
+        }
+    }
+    return 0;
+}
+
+int aidc_fabric_job_start(aidc_fabric *f, uint32_t job, const aidc_sched_alloc *a, size_t n,
+                          double comm_fraction, double bytes, aidc_fabric_speed_fn fn, void *ctx)
+{
+    const aidc_topology *t = f->topo;
+    aidc_fabric_job *j = &f->jobs[job];
+    assert(!j->active);
+    j->active = true;
+    j->comm_fraction = comm_fraction;
+    j->bytes = bytes;
+    j->speed = 1.0;
+    aidc_fabric_locality(t, a, n, &j->loc);
+    j->n_links = 0;
+    bool crosses = comm_fraction > 0 && j->loc.leaves > 1;
+    if (crosses) {
+        j->links = malloc((size_t)(j->loc.leaves + (j->loc.pods > 1 ? j->loc.pods : 0)) *
+                          sizeof *j->links);
+        if (!j->links) return -1;
+        /* the distinct leaf groups (and pods) it spans, in index order */
+        uint32_t stamp = ++f->stamp;
+        for (size_t i = 0; i < n; i++) {
+            int32_t l = t->leaf[a[i].node];
+            if (f->link_mark[l] != stamp) {
+                f->link_mark[l] = stamp;
+                j->links[j->n_links++] = l;
+            }
+        }
+        if (j->loc.pods > 1)
+            for (size_t i = 0; i < n; i++) {
+                int32_t l = t->n_leaves + t->pod[a[i].node];
+                if (f->link_mark[l] != stamp) {
+                    f->link_mark[l] = stamp;
+                    j->links[j->n_links++] = l;
+                }
+            }
+        qsort(j->links, (size_t)j->n_links, sizeof *j->links, cmp_i32);
+        /* one ring per rail, each at NIC rate: g rails per domain */
+        j->demand_gbps = (double)j->loc.gpus / j->loc.domains * t->cfg.nic_gbps;
+        for (int32_t k = 0; k < j->n_links; k++)
+            if (add_user(f, j->links[k], job)) return -1;
+        return recompute(f, j->links, j->n_links, fn, ctx);
+    }
+    double s = job_speed(t, j); /* latency only: no shared links */
+    if (s != 1.0) {
+        j->speed = s;
+        fn(ctx, job, s);
+    }
+    return 0;
+}
+
+void aidc_fabric_job_end(aidc_fabric *f, uint32_t job, aidc_fabric_speed_fn fn, void *ctx)
+{
+    aidc_fabric_job *j = &f->jobs[job];
+    if (!j->active) return;
+    j->active = false;
+    for (int32_t k = 0; k < j->n_links; k++) remove_user(f, j->links[k], job);
+    if (j->n_links > 0 && recompute(f, j->links, j->n_links, fn, ctx) != 0) abort();
+    free(j->links);
+    j->links = NULL;
+    j->n_links = 0;
+}
