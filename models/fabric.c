@@ -96,11 +96,12 @@ int aidc_fabric_init(aidc_fabric *f, const aidc_topology *t, size_t n_jobs)
     f->link_mark = calloc(nl, sizeof *f->link_mark);
     f->link_left = calloc(nl, sizeof *f->link_left);
     f->link_unfrozen = calloc(nl, sizeof *f->link_unfrozen);
+    f->demand_sum = calloc(nl, sizeof *f->demand_sum);
     f->comp_links = calloc(nl, sizeof *f->comp_links);
     f->comp_links_cap = nl;
     f->jobs = calloc(n_jobs ? n_jobs : 1, sizeof *f->jobs);
     if (!f->cap_gbps || !f->users || !f->n_users || !f->cap_users || !f->link_mark ||
-        !f->link_left || !f->link_unfrozen || !f->comp_links || !f->jobs) {
+        !f->link_left || !f->link_unfrozen || !f->demand_sum || !f->comp_links || !f->jobs) {
         aidc_fabric_fini(f);
         return -1;
     }
@@ -120,6 +121,7 @@ void aidc_fabric_fini(aidc_fabric *f)
     free(f->link_mark);
     free(f->link_left);
     free(f->link_unfrozen);
+    free(f->demand_sum);
     free(f->comp_links);
     free(f->comp_jobs);
     free(f->jobs);
@@ -128,6 +130,7 @@ void aidc_fabric_fini(aidc_fabric *f)
 
 static int add_user(aidc_fabric *f, int32_t l, uint32_t job)
 {
+    f->demand_sum[l] += f->jobs[job].demand_gbps;
     if (f->n_users[l] == f->cap_users[l]) {
         int32_t cap = f->cap_users[l] ? f->cap_users[l] * 2 : 4;
         uint32_t *u = realloc(f->users[l], (size_t)cap * sizeof *u);
@@ -141,6 +144,7 @@ static int add_user(aidc_fabric *f, int32_t l, uint32_t job)
 
 static void remove_user(aidc_fabric *f, int32_t l, uint32_t job)
 {
+    f->demand_sum[l] -= f->jobs[job].demand_gbps;
     for (int32_t i = 0; i < f->n_users[l]; i++)
         if (f->users[l][i] == job) {
             f->users[l][i] = f->users[l][--f->n_users[l]];
@@ -162,8 +166,16 @@ static int push_comp_job(aidc_fabric *f, size_t *n, uint32_t job)
     return 0;
 }
 
-/* Collects into comp_jobs / comp_links every job and link connected to the
- * seed links through shared use. Returns the job count, or -1 (OOM). */
+/* A link whose users together demand no more than its capacity never
+ * limits anyone (rates never exceed demands), so it couples no jobs. */
+static bool congested(const aidc_fabric *f, int32_t l)
+{
+    return f->demand_sum[l] > f->cap_gbps[l] * (1 + 1e-12);
+}
+
+/* Collects into comp_jobs / comp_links every job on the seed links, and
+ * everything connected to them through congested links: the jobs whose
+ * max-min rates can change. Returns the job count, or -1 (OOM). */
 static long collect_component(aidc_fabric *f, const int32_t *seed, int32_t n_seed, size_t *n_links)
 {
     uint32_t stamp = ++f->stamp;
@@ -182,7 +194,7 @@ static long collect_component(aidc_fabric *f, const int32_t *seed, int32_t n_see
             if (push_comp_job(f, &nj, j)) return -1;
             for (int32_t k = 0; k < f->jobs[j].n_links; k++) {
                 int32_t l2 = f->jobs[j].links[k];
-                if (f->link_mark[l2] != stamp) {
+                if (f->link_mark[l2] != stamp && congested(f, l2)) {
                     f->link_mark[l2] = stamp;
                     f->comp_links[nl++] = l2;
                 }
@@ -225,18 +237,20 @@ static void water_fill(aidc_fabric *f, size_t nj, size_t nl)
             int32_t l = f->comp_links[i];
             f->link_left[l] -= inc * f->link_unfrozen[l];
         }
+        /* links outside the component are uncongested: they bind no one */
         for (size_t i = 0; i < nj; i++) {
             aidc_fabric_job *j = &f->jobs[f->comp_jobs[i]];
             if (j->rate_gbps >= 0) continue;
             bool freeze = level >= j->demand_gbps * (1 - eps);
             for (int32_t k = 0; k < j->n_links && !freeze; k++) {
                 int32_t l = j->links[k];
-                freeze = f->link_left[l] <= eps * f->cap_gbps[l];
+                freeze = f->link_mark[l] == f->stamp && f->link_left[l] <= eps * f->cap_gbps[l];
             }
             if (!freeze) continue;
             j->rate_gbps = level < j->demand_gbps ? level : j->demand_gbps;
             unfrozen--;
-            for (int32_t k = 0; k < j->n_links; k++) f->link_unfrozen[j->links[k]]--;
+            for (int32_t k = 0; k < j->n_links; k++)
+                if (f->link_mark[j->links[k]] == f->stamp) f->link_unfrozen[j->links[k]]--;
         }
     }
 }

@@ -20,8 +20,10 @@
  * spanned group's pooled uplinks, demanding g x NIC bandwidth there (g rails);
  * spanning pods, through the pods' uplinks too. Rates are the max-min fair
  * share (progressive filling) over those links. When a job starts or ends,
- * only the jobs connected to it through shared links (transitively: the
- * connected component) are recomputed.
+ * only the jobs on its links, and those connected to them through congested
+ * links (whose users demand more than the capacity), are recomputed: a link
+ * that can carry every demand limits no one, so it couples nobody and the
+ * recomputation stays exact.
  * Units: bytes, GB/s per direction, seconds, microseconds for latencies. */
 #ifndef AIDC_MODELS_FABRIC_H
 #define AIDC_MODELS_FABRIC_H
@@ -80,6 +82,7 @@ typedef struct aidc_fabric {
     /* scratch for one recomputation */
     uint32_t *comp_jobs;
     int32_t *comp_links;
+    double *demand_sum; /* per link: the demands of its users, summed */
     double *link_left;
     int32_t *link_unfrozen;
     size_t comp_jobs_cap, comp_links_cap;
