@@ -282,6 +282,7 @@ static int recompute(aidc_fabric *f, const int32_t *seed, int32_t n_seed, aidc_f
         f->speed_updates++;
         if (s != j->speed) {
             j->speed = s;
+            f->speed_changes++;
             fn(ctx, id, s);
         }
     }

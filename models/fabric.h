@@ -89,6 +89,7 @@ typedef struct aidc_fabric {
     /* counters */
     uint64_t recomputes;   /* starts and ends that touched the network */
     uint64_t speed_updates; /* jobs whose speed was recomputed */
+    uint64_t speed_changes; /* of those, jobs whose speed changed (finish moved) */
 } aidc_fabric;
 
 /* Prepares contention state for n_jobs jobs. Returns 0 or -1 (out of memory). */

@@ -287,10 +287,11 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
         cJSON_AddNumberToObject(net, "mean_slowdown", r->net_slowdown.n ? r->net_slowdown.mean : 1);
         cJSON_AddNumberToObject(net, "p95_slowdown", r->net_slowdown.n ? r->net_slowdown.p95 : 1);
         cJSON_AddNumberToObject(net, "cross_spine_jobs", (double)r->cross_leaf_jobs);
+        double changes = (double)s->fabric.recomputes;
         cJSON_AddNumberToObject(net, "speed_updates_per_change",
-                                s->fabric.recomputes
-                                    ? (double)s->fabric.speed_updates / (double)s->fabric.recomputes
-                                    : 0);
+                                changes ? (double)s->fabric.speed_updates / changes : 0);
+        cJSON_AddNumberToObject(net, "finish_moves_per_change",
+                                changes ? (double)s->fabric.speed_changes / changes : 0);
     }
 
     cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");

@@ -20,7 +20,8 @@ print(f"  {scn}: {end - start:.2f} s wall, {s['events']} events, {s['jobs']['com
 if net:
     print(f"    network: {net['multi_node_jobs']} multi-node jobs, mean slowdown {net['mean_slowdown']:.4f}, "
           f"p95 {net['p95_slowdown']:.4f}, cross-leaf jobs {net['cross_spine_jobs']}, "
-          f"speed updates per start/end {net['speed_updates_per_change']:.2f}")
+          f"per start/end of a cross-leaf job: {net['speed_updates_per_change']:.1f} speeds recomputed, "
+          f"{net['finish_moves_per_change']:.1f} finish events moved")
 PY
 done
 rm -rf "$out"
