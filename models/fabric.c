@@ -60,9 +60,10 @@ static double tier_alpha_us(const aidc_topology *t, int tier)
     return t->cfg.alpha_leaf_us;
 }
 
-/* Per-iteration time with the inter-domain ring at bw_gbps and alpha_us. */
+/* Per-iteration time with the inter-domain all-reduce (ring, or tree) at
+ * bw_gbps and alpha_us. */
 static double comm_time(const aidc_topology *t, const aidc_locality *loc, double bytes,
-                        double bw_gbps, double alpha_us)
+                        double bw_gbps, double alpha_us, bool tree)
 {
     int32_t domains = loc->domains > 0 ? loc->domains : 1;
     int32_t gpus = loc->gpus;
@@ -71,13 +72,15 @@ static double comm_time(const aidc_topology *t, const aidc_locality *loc, double
     if (domains == 1) /* one NVLink domain: a ring over NVLink, nothing else */
         return aidc_allreduce_ring_s(gpus, bytes, t->cfg.nvlink_gbps, t->cfg.alpha_nvlink_us);
     double intra = aidc_allreduce_ring_s(g, bytes, t->cfg.nvlink_gbps, t->cfg.alpha_nvlink_us);
-    return intra + aidc_allreduce_ring_s(domains, bytes / g, bw_gbps, alpha_us);
+    double inter = tree ? aidc_allreduce_tree_s(domains, bytes / g, bw_gbps, alpha_us)
+                        : aidc_allreduce_ring_s(domains, bytes / g, bw_gbps, alpha_us);
+    return intra + inter;
 }
 
 double aidc_fabric_comm_s(const aidc_topology *t, const aidc_locality *loc, double bytes,
                           double bw_gbps)
 {
-    return comm_time(t, loc, bytes, bw_gbps, tier_alpha_us(t, loc->tier));
+    return comm_time(t, loc, bytes, bw_gbps, tier_alpha_us(t, loc->tier), false);
 }
 
 /* ---- contention --------------------------------------------------------- */
@@ -255,13 +258,14 @@ static void water_fill(aidc_fabric *f, size_t nj, size_t nl)
     }
 }
 
-static double job_speed(const aidc_topology *t, const aidc_fabric_job *j)
+static double job_speed(const aidc_fabric *f, const aidc_fabric_job *j)
 {
+    const aidc_topology *t = f->topo;
     if (j->comm_fraction <= 0 || j->loc.domains <= 1) return 1.0;
     double g = (double)j->loc.gpus / j->loc.domains;
     double bw = j->n_links ? j->rate_gbps / g : t->cfg.nic_gbps;
-    double ideal = comm_time(t, &j->loc, j->bytes, t->cfg.nic_gbps, t->cfg.alpha_leaf_us);
-    double actual = comm_time(t, &j->loc, j->bytes, bw, tier_alpha_us(t, j->loc.tier));
+    double ideal = comm_time(t, &j->loc, j->bytes, t->cfg.nic_gbps, t->cfg.alpha_leaf_us, f->tree);
+    double actual = comm_time(t, &j->loc, j->bytes, bw, tier_alpha_us(t, j->loc.tier), f->tree);
     double compute = ideal * (1 - j->comm_fraction) / j->comm_fraction;
     return (compute + ideal) / (compute + actual);
 }
@@ -278,7 +282,7 @@ static int recompute(aidc_fabric *f, const int32_t *seed, int32_t n_seed, aidc_f
     for (long i = 0; i < nj; i++) {
         uint32_t id = f->comp_jobs[i];
         aidc_fabric_job *j = &f->jobs[id];
-        double s = job_speed(f->topo, j);
+        double s = job_speed(f, j);
         f->speed_updates++;
         if (s != j->speed) {
             j->speed = s;
@@ -330,7 +334,7 @@ int aidc_fabric_job_start(aidc_fabric *f, uint32_t job, const aidc_sched_alloc *
             if (add_user(f, j->links[k], job)) return -1;
         return recompute(f, j->links, j->n_links, fn, ctx);
     }
-    double s = job_speed(t, j); /* latency only: no shared links */
+    double s = job_speed(f, j); /* latency only: no shared links */
     if (s != 1.0) {
         j->speed = s;
         fn(ctx, job, s);

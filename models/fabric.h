@@ -8,6 +8,7 @@
  * over the m nodes on each of the g rails carrying S/g bytes:
  *   t_comm = 2 * [(g-1)/g * S/B_nvl + (g-1) a_nvl]          (NVLink, RS + AG)
  *          + 2(m-1)/m * (S/g)/B + 2(m-1) a                    (ring, per rail)
+ * or, with "allreduce": "tree", 2 log2(m) a + 2 (S/g)/B for the second line.
  * B is the job's per-rail bottleneck bandwidth and a the latency of the
  * highest tier its nodes span. A job's trace duration is its run time when
  * its nodes sit under one leaf group, uncontended (B = NIC, a = leaf): with
@@ -51,8 +52,8 @@ typedef struct aidc_locality {
 void aidc_fabric_locality(const aidc_topology *t, const aidc_sched_alloc *a, size_t n,
                           aidc_locality *out);
 
-/* Per-iteration communication time of a job on this placement at per-rail
- * bandwidth bw_gbps (use the NIC rate for uncontended). */
+/* Per-iteration communication time (ring) of a job on this placement at
+ * per-rail bandwidth bw_gbps (use the NIC rate for uncontended). */
 double aidc_fabric_comm_s(const aidc_topology *t, const aidc_locality *loc, double bytes,
                           double bw_gbps);
 
@@ -71,6 +72,7 @@ typedef struct aidc_fabric_job {
 
 typedef struct aidc_fabric {
     const aidc_topology *topo;
+    bool tree;         /* inter-domain all-reduce: tree instead of ring */
     int32_t n_links;   /* leaf-group pools first, then pod pools */
     double *cap_gbps;  /* per link */
     uint32_t **users;  /* per link: job indices crossing it */

@@ -190,22 +190,43 @@ static void groups_free(groups *g)
     free(g->has_room);
 }
 
+typedef struct ranked {
+    int64_t free_gpus;
+    int32_t group;
+} ranked;
+
+static int by_fit(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->free_gpus != y->free_gpus) return x->free_gpus < y->free_gpus ? -1 : 1;
+    return (x->group > y->group) - (x->group < y->group);
+}
+
+size_t aidc_place_rank_groups(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                              int level, int32_t *out, size_t max_out)
+{
+    groups g;
+    size_t k = 0;
+    ranked *r = NULL;
+    if (groups_count(&g, nodes, n, job, level) && (r = malloc(((size_t)g.n + 1) * sizeof *r))) {
+        bool whole = whole_node_job(nodes, n, job);
+        for (int32_t q = 0; q < g.n; q++)
+            if (whole ? g.idle_gpus[q] >= job->gpus : g.has_room[q])
+                r[k++] = (ranked){g.free_gpus[q], q};
+        qsort(r, k, sizeof *r, by_fit);
+        if (k > max_out) k = max_out;
+        for (size_t i = 0; i < k; i++) out[i] = r[i].group;
+    }
+    free(r);
+    groups_free(&g);
+    return k;
+}
+
 int32_t aidc_place_smallest_group(const aidc_sched_node *nodes, size_t n,
                                   const aidc_sched_job *job, int level)
 {
-    groups g;
-    int32_t best = -1;
-    if (!groups_count(&g, nodes, n, job, level)) {
-        groups_free(&g);
-        return -1;
-    }
-    bool whole = whole_node_job(nodes, n, job);
-    for (int32_t k = 0; k < g.n; k++) {
-        bool fits = whole ? g.idle_gpus[k] >= job->gpus : g.has_room[k];
-        if (fits && (best < 0 || g.free_gpus[k] < g.free_gpus[best])) best = k;
-    }
-    groups_free(&g);
-    return best;
+    int32_t best;
+    return aidc_place_rank_groups(nodes, n, job, level, &best, 1) ? best : -1;
 }
 
 /* Takes idle nodes of group `grp` at `level` (lowest index first) until the

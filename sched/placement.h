@@ -44,6 +44,12 @@ enum { AIDC_LEVEL_NODE = 0, AIDC_LEVEL_DOMAIN = 1, AIDC_LEVEL_LEAF = 2, AIDC_LEV
 int32_t aidc_place_smallest_group(const aidc_sched_node *nodes, size_t n,
                                   const aidc_sched_job *job, int level);
 
+/* Candidates ranked by locality: the groups at `level` that could hold the
+ * job now, tightest first (fewest free GPUs, then lowest index). Writes up
+ * to max_out group labels into out; returns how many. */
+size_t aidc_place_rank_groups(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                              int level, int32_t *out, size_t max_out);
+
 /* The highest tier separating two allocations: 0 the same single node, 1
  * one NVLink domain, 2 one leaf group, 3 one pod, 4 several pods. */
 int aidc_place_distance(const aidc_sched_node *nodes, const aidc_sched_alloc *a, size_t na,

@@ -723,8 +723,14 @@ static int read_fabric(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     static const char *const keys[] = {"type",       "nic_gbps",      "nvlink_gbps",
                                        "oversubscription", "nodes_per_su", "sus_per_pod",
                                        "k",          "file",          "latency_us",
-                                       "comm_fraction", "gradient_gb", NULL};
+                                       "comm_fraction", "gradient_gb", "allreduce", NULL};
     if (aidc_jread_keys(r, o, "fabric", keys)) return -1;
+    const char *algo = NULL;
+    if (aidc_jread_str(r, o, "fabric", "allreduce", false, &algo) < 0) return -1;
+    if (algo && strcmp(algo, "ring") != 0 && strcmp(algo, "tree") != 0)
+        return aidc_jread_fail(r, "fabric.allreduce", false,
+                               "expected \"ring\" or \"tree\", found \"%s\"", algo);
+    s->fabric.tree = algo && strcmp(algo, "tree") == 0;
     aidc_topology_cfg *t = &s->fabric.topo;
     const char *type;
     if (aidc_jread_str(r, o, "fabric", "type", true, &type) < 0) return -1;

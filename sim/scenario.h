@@ -53,6 +53,7 @@ typedef struct aidc_scenario {
         char *graph_path;
         double comm_fraction;   /* of training and fine-tuning iterations */
         double gradient_bytes;
+        bool tree; /* "allreduce": "tree" */
     } fabric;
 } aidc_scenario;
 

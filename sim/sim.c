@@ -325,6 +325,7 @@ static int build_fabric(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
         snprintf(err, errlen, "out of memory for the fabric");
         return -1;
     }
+    s->fabric.tree = sc->fabric.tree;
     for (size_t i = 0; i < s->cluster.n_nodes; i++) {
         s->cluster.nodes[i].domain = s->topo.domain[i];
         s->cluster.nodes[i].leaf = s->topo.leaf[i];

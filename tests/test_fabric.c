@@ -168,6 +168,51 @@ static void test_unequal_demands_max_min(void)
     aidc_fabric_fini(&f);
 }
 
+/* The real builder: a k=4 fat-tree (2 hosts per edge switch, host link
+ * 8 x 50 = 400 GB/s, so an edge switch's uplink pool is 800 / ratio). Jobs
+ * on hosts {0,2} and {1,3} both cross edge switches 0 and 1 (pod 0). */
+static double fat_tree_pair_rate(double ratio, double *alone)
+{
+    aidc_topology_cfg c = {0};
+    c.kind = AIDC_FABRIC_FAT_TREE;
+    c.nodes = 16;
+    c.gpus_per_node = 8;
+    c.nvlink_domain = 8;
+    c.nvlink_gbps = 450;
+    c.nic_gbps = 50;
+    c.oversubscription = ratio;
+    c.k = 4;
+    c.alpha_nvlink_us = 1;
+    c.alpha_leaf_us = 2;
+    c.alpha_spine_us = 4;
+    c.alpha_core_us = 5;
+    aidc_topology t;
+    char err[256];
+    if (aidc_topology_build(&t, &c, err, sizeof err) != 0) return -1;
+    aidc_fabric f;
+    aidc_fabric_init(&f, &t, 2);
+    aidc_sched_alloc a[2] = {on(0), on(2)}, b[2] = {on(1), on(3)};
+    aidc_fabric_job_start(&f, 0, a, 2, 0.3, 1e9, record, NULL);
+    *alone = f.jobs[0].rate_gbps;
+    aidc_fabric_job_start(&f, 1, b, 2, 0.3, 1e9, record, NULL);
+    double shared = f.jobs[0].rate_gbps;
+    CU_ASSERT_DOUBLE_EQUAL(f.jobs[1].rate_gbps, shared, 1e-9);
+    aidc_fabric_fini(&f);
+    aidc_topology_fini(&t);
+    return shared;
+}
+
+static void test_fat_tree_sharing(void)
+{
+    double alone;
+    /* 1:1: 800 GB/s carries both demands of 400: neither slows the other */
+    CU_ASSERT_DOUBLE_EQUAL(fat_tree_pair_rate(1, &alone), 400, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(alone, 400, 1e-9);
+    /* 4:1: 200 GB/s: alone a job gets all 200, together 100 each */
+    CU_ASSERT_DOUBLE_EQUAL(fat_tree_pair_rate(4, &alone), 100, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(alone, 200, 1e-9);
+}
+
 int test_fabric_register(void)
 {
     CU_pSuite s = CU_add_suite("fabric", NULL, NULL);
@@ -179,7 +224,8 @@ int test_fabric_register(void)
                      test_non_oversubscribed_jobs_do_not_slow_each_other) ||
         !CU_add_test(s, "4:1: two jobs share as max-min predicts",
                      test_oversubscribed_jobs_share_max_min) ||
-        !CU_add_test(s, "unequal demands: max-min", test_unequal_demands_max_min))
+        !CU_add_test(s, "unequal demands: max-min", test_unequal_demands_max_min) ||
+        !CU_add_test(s, "fat-tree 1:1 and 4:1 sharing", test_fat_tree_sharing))
         return -1;
     return 0;
 }

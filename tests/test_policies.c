@@ -123,6 +123,42 @@ static void test_placement_whole_nodes(void)
     CU_ASSERT_EQUAL(nodes[0].gpus_free, 8);
 }
 
+static void test_locality_services(void)
+{
+    /* 6 nodes of 8 GPUs: leaf groups {0,1,2} and {3,4,5}; nodes 0 and 3 busy */
+    aidc_sched_node nodes[6];
+    for (int i = 0; i < 6; i++) {
+        nodes[i] = node(8, 8, 64, 512);
+        nodes[i].domain = i;
+        nodes[i].leaf = i / 3;
+    }
+    nodes[0].gpus_free = 0;
+    nodes[3].gpus_free = 2;
+    aidc_sched_job j = job(16, 0, 0);
+    int32_t groups[4];
+    /* both leaf groups have two idle nodes; group 0 has fewer free GPUs (16 < 18) */
+    CU_ASSERT_EQUAL(aidc_place_rank_groups(nodes, 6, &j, AIDC_LEVEL_LEAF, groups, 4), 2);
+    CU_ASSERT_EQUAL(groups[0], 0);
+    CU_ASSERT_EQUAL(groups[1], 1);
+    CU_ASSERT_EQUAL(aidc_place_smallest_group(nodes, 6, &j, AIDC_LEVEL_LEAF), 0);
+    j = job(24, 0, 0); /* three idle nodes: no leaf group has them */
+    CU_ASSERT_EQUAL(aidc_place_smallest_group(nodes, 6, &j, AIDC_LEVEL_LEAF), -1);
+    aidc_sched_alloc out[6];
+    size_t n;
+    CU_ASSERT_FATAL(aidc_place(nodes, 6, &j, AIDC_PLACE_TOPOLOGY_AWARE, out, 6, &n));
+    CU_ASSERT_EQUAL(n, 3);
+    j = job(16, 0, 0);
+    CU_ASSERT_FATAL(aidc_place(nodes, 6, &j, AIDC_PLACE_TOPOLOGY_AWARE, out, 6, &n));
+    CU_ASSERT_EQUAL(out[0].node, 1);
+    CU_ASSERT_EQUAL(out[1].node, 2);
+    CU_ASSERT_FATAL(aidc_place(nodes, 6, &j, AIDC_PLACE_SPREAD, out, 6, &n));
+    CU_ASSERT_EQUAL(nodes[out[0].node].leaf == nodes[out[1].node].leaf, 0);
+    aidc_sched_alloc a[1] = {{1, 8, 0, 0}}, b[1] = {{2, 8, 0, 0}}, c[1] = {{4, 8, 0, 0}};
+    CU_ASSERT_EQUAL(aidc_place_distance(nodes, a, 1, a, 1), 0);
+    CU_ASSERT_EQUAL(aidc_place_distance(nodes, a, 1, b, 1), 2);
+    CU_ASSERT_EQUAL(aidc_place_distance(nodes, a, 1, c, 1), 4 - 1); /* same pod 0 */
+}
+
 int test_policies_register(void)
 {
     CU_pSuite s = CU_add_suite("policies", NULL, NULL);
@@ -130,7 +166,8 @@ int test_policies_register(void)
     if (!CU_add_test(s, "fifo on a hand-computed schedule", test_fifo_schedule) ||
         !CU_add_test(s, "easy-backfill on a hand-computed schedule", test_easy_backfill_schedule) ||
         !CU_add_test(s, "placement: best fit, CPU and memory", test_placement_best_fit_and_constraints) ||
-        !CU_add_test(s, "placement: whole nodes for large jobs", test_placement_whole_nodes))
+        !CU_add_test(s, "placement: whole nodes for large jobs", test_placement_whole_nodes) ||
+        !CU_add_test(s, "placement: locality services", test_locality_services))
         return -1;
     return 0;
 }
