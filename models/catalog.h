@@ -32,7 +32,8 @@ typedef struct aidc_system_model {
     double mem_gib_per_node;
     int nodes_per_rack; /* default rack size */
     int nvlink_domain;  /* GPUs sharing one scale-up domain */
-    double max_power_w; /* per node */
+    double max_power_w; /* per node: the rating */
+    double base_power_w; /* per node: CPUs, memory, NICs, switches, fans (not GPUs) */
     double price_usd;   /* per node, GPUs included */
 } aidc_system_model;
 

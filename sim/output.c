@@ -278,6 +278,21 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(root, "makespan_s", r->makespan_s);
     cJSON_AddNumberToObject(root, "simulated_s", r->duration_s);
     cJSON_AddNumberToObject(root, "events", (double)s->events);
+    cJSON *energy = cJSON_AddObjectToObject(root, "energy_mwh");
+    cJSON_AddNumberToObject(energy, "it", s->e_it_j / 3.6e9);
+    cJSON_AddNumberToObject(energy, "cooling", s->e_cooling_j / 3.6e9);
+    cJSON_AddNumberToObject(energy, "losses", s->e_dist_loss_j / 3.6e9);
+    cJSON_AddNumberToObject(energy, "misc", s->e_misc_j / 3.6e9);
+    cJSON_AddNumberToObject(energy, "psu_losses_in_it", s->e_psu_loss_j / 3.6e9);
+    cJSON_AddNumberToObject(energy, "facility", s->e_facility_j / 3.6e9);
+    cJSON *pw = cJSON_AddObjectToObject(root, "power_mw");
+    cJSON_AddNumberToObject(pw, "it_peak", s->peak_it_w / 1e6);
+    cJSON_AddNumberToObject(pw, "facility_peak", s->peak_facility_w / 1e6);
+    cJSON_AddNumberToObject(pw, "facility_mean",
+                            s->end_ns > 0 ? s->e_facility_j / ((double)s->end_ns / 1e9) / 1e6 : 0);
+    cJSON *pue = cJSON_AddObjectToObject(root, "pue");
+    cJSON_AddNumberToObject(pue, "mean", s->e_it_j > 0 ? s->e_facility_j / s->e_it_j : 0);
+    cJSON_AddNumberToObject(pue, "max", s->max_pue);
     if (s->has_fabric) {
         cJSON *net = cJSON_AddObjectToObject(root, "network");
         cJSON_AddStringToObject(net, "fabric", aidc_topology_kind_name(s->topo.cfg.kind));

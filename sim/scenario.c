@@ -196,7 +196,7 @@ static int read_system_model(const aidc_jread *r, const cJSON *o, const char *pa
 {
     static const char *const keys[] = {"gpu",      "gpus_per_node", "cpus_per_node",
                                        "mem_gib_per_node", "nodes_per_rack", "nvlink_domain",
-                                       "max_power", "price",        "source", NULL};
+                                       "max_power", "base_power",   "price",  "source", NULL};
     if (!cJSON_IsObject(o)) return aidc_jread_fail(r, path, false, "expected an object");
     if (aidc_jread_keys(r, o, path, keys)) return -1;
     bool fresh = base == NULL;
@@ -215,6 +215,7 @@ static int read_system_model(const aidc_jread *r, const cJSON *o, const char *pa
         aidc_jread_int(r, o, path, "nodes_per_rack", false, 1, 1 << 20, &npr) < 0 ||
         aidc_jread_int(r, o, path, "nvlink_domain", false, 1, 1 << 20, &dom) < 0 ||
         aidc_jread_power(r, o, path, "max_power", false, &s->max_power_w) < 0 ||
+        aidc_jread_power(r, o, path, "base_power", false, &s->base_power_w) < 0 ||
         aidc_jread_money(r, o, path, "price", false, &s->price_usd) < 0)
         return -1;
     if (gpu) {
@@ -710,6 +711,58 @@ static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     return 0;
 }
 
+/* The power chain: defaults from the catalog (models/power.c cites them),
+ * then the scenario's "power" section. */
+static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
+{
+    const aidc_gpu_model *g = aidc_catalog_gpu(&s->catalog, s->cluster.gpu);
+    const aidc_system_model *sys =
+        s->cluster.system[0] ? aidc_catalog_system(&s->catalog, s->cluster.system) : NULL;
+    double gpus = s->cluster.gpus_per_node;
+    double base = sys && sys->base_power_w > 0 ? sys->base_power_w : 250 * gpus; /* est. */
+    double rating = sys && sys->max_power_w > 0 ? sys->max_power_w : base + gpus * g->tdp_w;
+    aidc_power_cfg *c = &s->power.chain;
+    aidc_power_defaults(c, g->tdp_w, g->idle_w, base, rating);
+    s->power.facility_it_cap_w = INFINITY;
+    s->power.site_cap_w = INFINITY;
+    s->power.rack_budget_w = INFINITY;
+    s->power.min_cap_fraction = 0.5;
+    const cJSON *o;
+    if (aidc_jread_obj(r, root, "", "power", false, &o) < 0) return -1;
+    if (o) {
+        static const char *const keys[] = {"node_base", "activity", "facility_it_cap", "site_cap",
+                                           "rack_budget", "response", "min_cap", "misc", NULL};
+        const char *resp = NULL;
+        const cJSON *act;
+        if (aidc_jread_keys(r, o, "power", keys) ||
+            aidc_jread_power(r, o, "power", "node_base", false, &c->node_base_w) < 0 ||
+            aidc_jread_power(r, o, "power", "facility_it_cap", false, &s->power.facility_it_cap_w) < 0 ||
+            aidc_jread_power(r, o, "power", "site_cap", false, &s->power.site_cap_w) < 0 ||
+            aidc_jread_power(r, o, "power", "rack_budget", false, &s->power.rack_budget_w) < 0 ||
+            aidc_jread_power(r, o, "power", "misc", false, &c->misc_w) < 0 ||
+            aidc_jread_str(r, o, "power", "response", false, &resp) < 0 ||
+            aidc_jread_num(r, o, "power", "min_cap", false, 0.1, 1, &s->power.min_cap_fraction) < 0 ||
+            aidc_jread_obj(r, o, "power", "activity", false, &act) < 0)
+            return -1;
+        if (resp) {
+            if (strcmp(resp, "refuse") != 0 && strcmp(resp, "power_cap") != 0)
+                return aidc_jread_fail(r, "power.response", false,
+                                       "expected \"refuse\" or \"power_cap\", found \"%s\"", resp);
+            s->power.cap_response = strcmp(resp, "power_cap") == 0;
+        }
+        if (act) {
+            static const char *const kinds[] = {"training", "finetune", "inference", "batch", NULL};
+            if (aidc_jread_keys(r, act, "power.activity", kinds)) return -1;
+            for (int k = 0; k < AIDC_KIND_COUNT; k++)
+                if (aidc_jread_num(r, act, "power.activity", kinds[k], false, 0, 1, &c->activity[k]) < 0)
+                    return -1;
+        }
+    }
+    /* the UPS is sized to the IT load at every node's rating */
+    c->ups_capacity_w = (double)s->cluster.nodes * rating;
+    return 0;
+}
+
 /* Network defaults from shared/reference/physical-figures.md §8: 400 Gb/s
  * NIC per GPU = 50 GB/s per direction; alpha ~1 us NVLink, 1-2 us in-rack
  * IB, 3-5 us across racks. The comm fraction and gradient size are ours
@@ -795,7 +848,7 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
 {
     static const char *const keys[] = {"name",   "description", "seed",    "horizon",
                                        "sample_interval", "cluster", "workload", "policy",
-                                       "catalog", "fabric", NULL};
+                                       "catalog", "fabric", "power", NULL};
     char found[96];
     if (!cJSON_IsObject(root))
         return aidc_jread_fail(r, "", false, "expected a JSON object, found %s",
@@ -831,7 +884,7 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     if (!s->name) return aidc_jread_fail(r, "name", false, "out of memory");
     if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
     if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s) ||
-        read_fabric(r, root, s))
+        read_fabric(r, root, s) || read_power(r, root, s))
         return -1;
     return 0;
 }

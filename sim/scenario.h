@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "models/catalog.h"
+#include "models/power.h"
 #include "models/topology.h"
 #include "models/synth.h"
 #include "sched/aidc_policy.h"
@@ -47,6 +48,14 @@ typedef struct aidc_scenario {
         aidc_policy_param *params;
         size_t n_params;
     } policy;
+    struct {
+        aidc_power_cfg chain;  /* defaults from the catalog, overridden by "power" */
+        double facility_it_cap_w; /* INFINITY when none */
+        double site_cap_w;
+        double rack_budget_w;
+        bool cap_response;     /* "response": "power_cap" (else "refuse") */
+        double min_cap_fraction; /* lowest GPU cap the response may set, of TDP */
+    } power;
     struct {
         bool enabled;           /* a "fabric" section was given */
         aidc_topology_cfg topo; /* topo.graph_path points at graph_path */

@@ -18,7 +18,8 @@ enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON };
 static const uint32_t ev_priority[] = {0, 1, 2, 3, 4};
 
 const char aidc_timeseries_header[] =
-    "time_s,busy_gpus,gpu_utilization,running_jobs,queued_jobs,queued_gpus\n";
+    "time_s,busy_gpus,gpu_utilization,running_jobs,queued_jobs,queued_gpus,it_mw,losses_mw,"
+    "cooling_mw,facility_mw,pue\n";
 
 /* ---- host services given to the policy ---------------------------------- */
 
@@ -52,6 +53,76 @@ static const aidc_sched_job *host_running(void *ctx, size_t i)
     return &j->view;
 }
 
+/* ---- power -------------------------------------------------------------- */
+
+/* Energy over [last_power_ns, now) at the present (constant) power. */
+static void power_advance(aidc_sim *s)
+{
+    double dt = (double)(s->now_ns - s->last_power_ns) / 1e9;
+    if (dt <= 0) return;
+    s->e_it_j += s->it_w * dt;
+    s->e_psu_loss_j += (s->it_w - s->dc_w) * dt;
+    s->e_dist_loss_j += (s->site.ups_loss_w + s->site.transformer_loss_w) * dt;
+    s->e_misc_j += s->site.misc_w * dt;
+    s->e_cooling_j += s->site.cooling_w * dt;
+    s->e_facility_j += s->site.facility_w * dt;
+    s->last_power_ns = s->now_ns;
+}
+
+/* Recomputes the site after node loads changed. */
+static void power_refresh(aidc_sim *s)
+{
+    s->site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
+    if (s->it_w > s->peak_it_w) s->peak_it_w = s->it_w;
+    if (s->site.facility_w > s->peak_facility_w) s->peak_facility_w = s->site.facility_w;
+    double pue = s->it_w > 0 ? s->site.facility_w / s->it_w : 0;
+    if (pue > s->max_pue) s->max_pue = pue;
+}
+
+/* Changes node i's DC load by delta_w, keeping AC, rack and IT sums. */
+static void node_add_dc(aidc_sim *s, int32_t i, double delta_w)
+{
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double old_ac = s->node_ac_w[i];
+    s->node_dc_w[i] += delta_w;
+    s->node_ac_w[i] = aidc_power_node_ac_w(c, s->node_dc_w[i]);
+    double d_ac = s->node_ac_w[i] - old_ac;
+    s->rack_it_w[s->cluster.nodes[i].rack] += d_ac;
+    s->it_w += d_ac;
+    s->dc_w += delta_w;
+}
+
+/* What a job's GPUs add over idle on each of its nodes. */
+static void job_power(aidc_sim *s, const aidc_job_rt *j, int sign)
+{
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double per_gpu = aidc_power_gpu_w(c, (aidc_job_kind)j->view.kind, j->cap_w) - c->gpu_idle_w;
+    for (int32_t k = 0; k < j->n_alloc; k++)
+        node_add_dc(s, j->alloc[k].node, sign * per_gpu * j->alloc[k].gpus);
+}
+
+static int build_power(aidc_sim *s, char *err, size_t errlen)
+{
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    size_t n = s->cluster.n_nodes;
+    s->node_dc_w = calloc(n, sizeof *s->node_dc_w);
+    s->node_ac_w = calloc(n, sizeof *s->node_ac_w);
+    s->rack_it_w = calloc((size_t)s->cluster.n_racks, sizeof *s->rack_it_w);
+    if (!s->node_dc_w || !s->node_ac_w || !s->rack_it_w) {
+        snprintf(err, errlen, "out of memory for power state");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        s->node_dc_w[i] = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
+        s->node_ac_w[i] = aidc_power_node_ac_w(c, s->node_dc_w[i]);
+        s->rack_it_w[s->cluster.nodes[i].rack] += s->node_ac_w[i];
+        s->it_w += s->node_ac_w[i];
+        s->dc_w += s->node_dc_w[i];
+    }
+    power_refresh(s);
+    return 0;
+}
+
 /* Accumulates the time integrals up to now; call before any state change. */
 static void advance_integrals(aidc_sim *s)
 {
@@ -59,6 +130,7 @@ static void advance_integrals(aidc_sim *s)
     s->busy_gpu_ns += dt * (double)s->cluster.busy_gpus;
     s->queued_job_ns += dt * (double)s->n_pending;
     s->last_change_ns = s->now_ns;
+    power_advance(s);
 }
 
 static int64_t finish_time(const aidc_sim *s, const aidc_job_rt *j)
@@ -68,7 +140,9 @@ static int64_t finish_time(const aidc_sim *s, const aidc_job_rt *j)
 
 static void on_fabric_speed(void *ctx, uint32_t job, double speed)
 {
-    aidc_sim_set_speed(ctx, job, speed);
+    aidc_sim *s = ctx;
+    s->jobs[job].net_speed = speed;
+    aidc_sim_set_speed(s, job, speed * s->jobs[job].cap_speed);
 }
 
 /* Jobs that communicate across nodes: training and fine-tuning. */
@@ -109,6 +183,8 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
     memcpy(j->alloc, alloc, n_alloc * sizeof *alloc);
     j->n_alloc = (int32_t)n_alloc;
     aidc_cluster_take(&s->cluster, (int32_t)id, alloc, n_alloc);
+    job_power(s, j, +1);
+    power_refresh(s);
     j->state = AIDC_JOB_RUNNING;
     j->view.start_ns = s->now_ns;
     j->view.alloc = j->alloc;
@@ -183,6 +259,8 @@ static void on_finish(aidc_sim *s, uint64_t id)
     j->end_ns = s->now_ns;
     j->finish = 0;
     aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
+    job_power(s, j, -1);
+    power_refresh(s);
     if (s->has_fabric) aidc_fabric_job_end(&s->fabric, (uint32_t)id, on_fabric_speed, s);
     uint32_t slot = j->running_slot;
     uint32_t last = s->running[--s->n_running];
@@ -204,10 +282,13 @@ static void on_sample(aidc_sim *s)
     if (s->timeseries) {
         int64_t queued_gpus = 0;
         for (size_t i = 0; i < s->n_pending; i++) queued_gpus += s->jobs[s->pending[i]].view.gpus;
-        fprintf(s->timeseries, "%.9g,%lld,%.6f,%zu,%zu,%lld\n", (double)s->now_ns / 1e9,
-                (long long)s->cluster.busy_gpus,
+        double losses = s->site.ups_loss_w + s->site.transformer_loss_w;
+        fprintf(s->timeseries, "%.9g,%lld,%.6f,%zu,%zu,%lld,%.6f,%.6f,%.6f,%.6f,%.5f\n",
+                (double)s->now_ns / 1e9, (long long)s->cluster.busy_gpus,
                 (double)s->cluster.busy_gpus / (double)s->cluster.total_gpus, s->n_running,
-                s->n_pending, (long long)queued_gpus);
+                s->n_pending, (long long)queued_gpus, s->it_w / 1e6, losses / 1e6,
+                s->site.cooling_w / 1e6, s->site.facility_w / 1e6,
+                s->it_w > 0 ? s->site.facility_w / s->it_w : 0);
     }
     int64_t next = s->now_ns + s->sc->sample_ns;
     bool before_end = s->sc->horizon_ns < 0 ? work_left(s) : next <= s->sc->horizon_ns;
@@ -290,6 +371,8 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
         };
         j->remaining_ns = (double)js->duration_ns;
         j->speed = 1.0;
+        j->net_speed = 1.0;
+        j->cap_speed = 1.0;
         if (!aidc_place_possible(s->cluster.nodes, s->cluster.n_nodes, &j->view)) {
             char where[600];
             if (!sc->workload.skip_unfit) {
@@ -380,6 +463,7 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
     }
     if (build_workload(s, sc, err, errlen) || build_cluster(s, sc, err, errlen) ||
         build_jobs(s, sc, err, errlen) || build_fabric(s, sc, err, errlen) ||
+        build_power(s, err, errlen) ||
         build_policy(s, sc, err, errlen)) {
         aidc_sim_fini(s);
         return -1;
@@ -392,6 +476,9 @@ void aidc_sim_fini(aidc_sim *s)
     if (s->policy && s->policy_state) s->policy->destroy(s->policy_state);
     for (size_t i = 0; s->jobs && i < s->n_jobs; i++) free(s->jobs[i].alloc);
     free(s->jobs);
+    free(s->node_dc_w);
+    free(s->node_ac_w);
+    free(s->rack_it_w);
     free(s->pending);
     free(s->running);
     if (s->has_fabric) {

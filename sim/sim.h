@@ -33,7 +33,10 @@ typedef struct aidc_job_rt {
     aidc_sched_job view; /* what the policy sees */
     aidc_job_state state;
     double remaining_ns; /* work left at full speed */
-    double speed;        /* 1 = full speed */
+    double speed;        /* 1 = full speed: net_speed x cap_speed */
+    double net_speed;    /* from the fabric */
+    double cap_speed;    /* from a GPU power cap */
+    double cap_w;        /* per-GPU power cap, 0 = none */
     int64_t last_ns;     /* when remaining_ns was last brought up to date */
     int64_t end_ns;
     aidc_event_handle finish;
@@ -67,6 +70,16 @@ typedef struct aidc_sim {
     size_t skipped;
     size_t submitted;
     size_t completed;
+    /* power: per node DC load and AC draw, per rack IT power, the site */
+    double *node_dc_w, *node_ac_w, *rack_it_w;
+    double it_w, dc_w;
+    double cooling_w;
+    aidc_power_site site;
+    int64_t last_power_ns;
+    /* energy, J: IT (at the equipment, PSU losses included: e_psu_loss_j of
+     * it), distribution losses (UPS, transformer), misc, cooling, facility */
+    double e_it_j, e_psu_loss_j, e_dist_loss_j, e_misc_j, e_cooling_j, e_facility_j;
+    double peak_it_w, peak_facility_w, max_pue;
     bool has_fabric;
     aidc_topology topo;
     aidc_fabric fabric;
