@@ -114,12 +114,28 @@ typedef struct aidc_sched_host {
     /* jobs running, in start order */
     size_t (*running_count)(void *ctx);
     const aidc_sched_job *(*running)(void *ctx, size_t i);
-    /* Starts pending job `job_id` on the given allocation. Returns 0, or -1
-     * when the call is invalid (unknown job, not pending, resources not
-     * free): the host treats that as a policy bug and stops the run. */
+    /* Starts pending job `job_id` on the given allocation. Returns 0 when
+     * started; AIDC_START_NO_POWER when starting it would exceed a power
+     * budget (rack, facility IT, site, demand response) and the host's
+     * response is to refuse (the job stays pending: treat it like a job that
+     * does not fit); -1 when the call is invalid (unknown job, not pending,
+     * resources not free): the host treats that as a policy bug and stops. */
     int (*start)(void *ctx, uint64_t job_id, const aidc_sched_alloc *alloc, size_t n_alloc);
     uint32_t node_size; /* sizeof(aidc_sched_node) as the host lays out nodes() */
+    /* Power. Headroom (W) under the tightest facility-level budget at the
+     * meter now (INFINITY when there is none); what starting job_id on alloc
+     * would add at the meter (W); and a per-GPU power cap for a running job
+     * (W, 0 removes it; the job slows by the host's throughput-vs-cap
+     * curve). set_power_cap returns 0, or -1 (nothing changed) for a job
+     * not running, a cap below the GPU's idle power, or a raised cap that
+     * would break a power budget. */
+    double (*power_headroom_w)(void *ctx);
+    double (*power_needed_w)(void *ctx, uint64_t job_id, const aidc_sched_alloc *alloc,
+                             size_t n_alloc);
+    int (*set_power_cap)(void *ctx, uint64_t job_id, double cap_w);
 } aidc_sched_host;
+
+#define AIDC_START_NO_POWER 1
 
 /* Node i of a node array handed out by host->nodes(). */
 static inline const aidc_sched_node *aidc_sched_node_at(const aidc_sched_host *host,

@@ -123,7 +123,9 @@ static void easy_schedule(void *state)
         const aidc_sched_job *job = h->pending(ctx, 0);
         if (!aidc_place(h->nodes(ctx), e->n_nodes, job, e->placement, e->alloc, e->n_nodes, &n_alloc))
             break;
-        if (h->start(ctx, job->id, e->alloc, n_alloc) != 0) return;
+        int rc = h->start(ctx, job->id, e->alloc, n_alloc);
+        if (rc < 0) return;
+        if (rc == AIDC_START_NO_POWER) break; /* the head waits for power */
     }
     if (h->pending_count(ctx) < 2) return;
 
@@ -149,7 +151,13 @@ static void easy_schedule(void *state)
                 continue;
             }
         }
-        if (h->start(ctx, job->id, e->alloc, n_alloc) != 0) return;
+        int rc = h->start(ctx, job->id, e->alloc, n_alloc);
+        if (rc < 0) return;
+        if (rc == AIDC_START_NO_POWER) {
+            if (!ends_in_time) aidc_place_apply(e->shadow, e->alloc, n_alloc, +1);
+            i++;
+            continue;
+        }
         /* the started job left the pending list: i now names the next one */
     }
 }

@@ -54,7 +54,7 @@ static void fifo_schedule(void *state)
         size_t n_alloc;
         if (!aidc_place(h->nodes(h->ctx), f->cap, job, f->placement, f->alloc, f->cap, &n_alloc))
             break;
-        if (h->start(h->ctx, job->id, f->alloc, n_alloc) != 0) break;
+        if (h->start(h->ctx, job->id, f->alloc, n_alloc) != 0) break; /* incl. no power */
     }
 }
 

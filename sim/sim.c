@@ -112,6 +112,7 @@ static int build_power(aidc_sim *s, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory for power state");
         return -1;
     }
+    s->uniform_cap = 1;
     for (size_t i = 0; i < n; i++) {
         s->node_dc_w[i] = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
         s->node_ac_w[i] = aidc_power_node_ac_w(c, s->node_dc_w[i]);
@@ -151,6 +152,163 @@ static bool communicates(const aidc_job_rt *j)
     return j->n_alloc > 1 && (j->view.kind == AIDC_KIND_TRAINING || j->view.kind == AIDC_KIND_FINETUNE);
 }
 
+/* ---- power budgets -------------------------------------------------------- */
+
+/* The tighter of two per-GPU caps, 0 meaning "none". */
+static double tighter_cap(double a, double b)
+{
+    if (a <= 0) return b;
+    if (b <= 0) return a;
+    return a < b ? a : b;
+}
+
+/* The facility-level limit at the meter now: site cap (and, later, demand
+ * response); the IT cap and rack budgets are checked on their own sums. */
+static double site_limit_w(const aidc_sim *s) { return s->sc->power.site_cap_w; }
+
+/* Node DC loads if every running job (and `extra` on `extra_alloc`, when
+ * given) ran with a per-GPU cap of f x TDP (f >= 1: uncapped), into dc[];
+ * returns whether every budget holds. */
+static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
+                            const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
+                            double *rack)
+{
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
+    size_t n = s->cluster.n_nodes;
+    for (size_t i = 0; i < n; i++) dc[i] = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
+    for (size_t r = 0; r < s->n_running; r++) {
+        const aidc_job_rt *j = &s->jobs[s->running[r]];
+        double jcap = tighter_cap(j->user_cap_w, cap);
+        double per = aidc_power_gpu_w(c, (aidc_job_kind)j->view.kind, jcap) - c->gpu_idle_w;
+        for (int32_t k = 0; k < j->n_alloc; k++) dc[j->alloc[k].node] += per * j->alloc[k].gpus;
+    }
+    if (extra) {
+        double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, cap) - c->gpu_idle_w;
+        for (size_t k = 0; k < n_extra; k++) dc[extra_alloc[k].node] += per * extra_alloc[k].gpus;
+    }
+    for (int32_t r = 0; r < s->cluster.n_racks; r++) rack[r] = 0;
+    double it = 0;
+    for (size_t i = 0; i < n; i++) {
+        double ac = aidc_power_node_ac_w(c, dc[i]);
+        rack[s->cluster.nodes[i].rack] += ac;
+        it += ac;
+    }
+    for (int32_t r = 0; r < s->cluster.n_racks; r++)
+        if (rack[r] > s->sc->power.rack_budget_w) return false;
+    if (it > s->sc->power.facility_it_cap_w) return false;
+    aidc_power_site site = aidc_power_site_w(c, it, s->cooling_w);
+    return site.facility_w <= site_limit_w(s);
+}
+
+/* Whether the present state is within every budget. */
+static bool budgets_hold_now(const aidc_sim *s)
+{
+    for (int32_t r = 0; r < s->cluster.n_racks; r++)
+        if (s->rack_it_w[r] > s->sc->power.rack_budget_w * (1 + 1e-12)) return false;
+    if (s->it_w > s->sc->power.facility_it_cap_w * (1 + 1e-12)) return false;
+    aidc_power_site site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
+    return site.facility_w <= site_limit_w(s) * (1 + 1e-12);
+}
+
+static bool has_budgets(const aidc_sim *s)
+{
+    return isfinite(s->sc->power.rack_budget_w) || isfinite(s->sc->power.facility_it_cap_w) ||
+           isfinite(site_limit_w(s));
+}
+
+/* Applies a uniform per-GPU cap of f x TDP to every running job (f >= 1
+ * lifts the response's caps), moving their finish events. */
+static void apply_uniform_cap(aidc_sim *s, double f)
+{
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
+    for (size_t r = 0; r < s->n_running; r++) {
+        uint32_t id = s->running[r];
+        aidc_job_rt *j = &s->jobs[id];
+        double eff = tighter_cap(j->user_cap_w, cap);
+        if (j->cap_w == eff) continue;
+        job_power(s, j, -1);
+        j->cap_w = eff;
+        job_power(s, j, +1);
+        j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)j->view.kind, eff);
+        aidc_sim_set_speed(s, id, j->net_speed * j->cap_speed);
+    }
+    power_refresh(s);
+}
+
+/* The highest cap fraction in [min_cap, 1] under which the budgets hold
+ * with `extra` added; -1 when none does. Bisection: power grows with cap. */
+static double highest_cap_fraction(aidc_sim *s, const aidc_job_rt *extra,
+                                   const aidc_sched_alloc *alloc, size_t n)
+{
+    if (!s->power_dc_scratch) {
+        s->power_dc_scratch = malloc(s->cluster.n_nodes * sizeof *s->power_dc_scratch);
+        s->power_rack_scratch = malloc((size_t)s->cluster.n_racks * sizeof *s->power_rack_scratch);
+        if (!s->power_dc_scratch || !s->power_rack_scratch) abort();
+    }
+    double *dc = s->power_dc_scratch, *rack = s->power_rack_scratch;
+    if (budgets_hold_at(s, 1, extra, alloc, n, dc, rack)) return 1;
+    double lo = s->sc->power.min_cap_fraction, hi = 1;
+    if (!s->sc->power.cap_response || !budgets_hold_at(s, lo, extra, alloc, n, dc, rack)) return -1;
+    for (int it = 0; it < 30; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (budgets_hold_at(s, mid, extra, alloc, n, dc, rack)) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static double host_power_headroom(void *ctx)
+{
+    aidc_sim *s = ctx;
+    double h = site_limit_w(s) - s->site.facility_w;
+    double it = s->sc->power.facility_it_cap_w - s->it_w;
+    return it < h ? it : h;
+}
+
+static double host_power_needed(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n)
+{
+    aidc_sim *s = ctx;
+    if (id >= s->n_jobs) return NAN;
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double per = aidc_power_gpu_w(c, (aidc_job_kind)s->jobs[id].view.kind, 0) - c->gpu_idle_w;
+    double it = s->it_w;
+    for (size_t k = 0; k < n && alloc[k].node >= 0 && (size_t)alloc[k].node < s->cluster.n_nodes; k++) {
+        int32_t i = alloc[k].node;
+        it += aidc_power_node_ac_w(c, s->node_dc_w[i] + per * alloc[k].gpus) - s->node_ac_w[i];
+    }
+    return aidc_power_site_w(c, it, s->cooling_w).facility_w - s->site.facility_w;
+}
+
+static int host_set_power_cap(void *ctx, uint64_t id, double cap_w)
+{
+    aidc_sim *s = ctx;
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_RUNNING || cap_w < 0 ||
+        (cap_w > 0 && cap_w < c->gpu_idle_w) || !isfinite(cap_w))
+        return -1;
+    aidc_job_rt *j = &s->jobs[id];
+    advance_integrals(s);
+    double old_user = j->user_cap_w, old_cap = j->cap_w;
+    job_power(s, j, -1);
+    j->user_cap_w = cap_w;
+    j->cap_w = tighter_cap(cap_w, s->uniform_cap < 1 ? s->uniform_cap * c->gpu_tdp_w : 0);
+    job_power(s, j, +1);
+    if (j->cap_w != old_cap && !budgets_hold_now(s)) {
+        /* raising a cap may not break a budget: undo */
+        job_power(s, j, -1);
+        j->user_cap_w = old_user;
+        j->cap_w = old_cap;
+        job_power(s, j, +1);
+        return -1;
+    }
+    power_refresh(s);
+    j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)j->view.kind, j->cap_w);
+    aidc_sim_set_speed(s, (uint32_t)id, j->net_speed * j->cap_speed);
+    return 0;
+}
+
 static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc)
 {
     aidc_sim *s = ctx;
@@ -173,6 +331,20 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
         return -1;
     }
     advance_integrals(s);
+    if (has_budgets(s)) {
+        double f = highest_cap_fraction(s, j, alloc, n_alloc);
+        if (f < 0) {
+            s->power_refusals++;
+            return AIDC_START_NO_POWER;
+        }
+        if (f < 1 || s->uniform_cap < 1) {
+            s->uniform_cap = f;
+            apply_uniform_cap(s, f);
+            /* the new job starts under the same cap */
+            j->cap_w = f >= 1 ? 0 : f * s->sc->power.chain.gpu_tdp_w;
+            j->cap_speed = aidc_power_cap_speed(&s->sc->power.chain, (aidc_job_kind)j->view.kind, j->cap_w);
+        }
+    }
     size_t k = 0;
     while (s->pending[k] != id) k++;
     memmove(&s->pending[k], &s->pending[k + 1], (s->n_pending - k - 1) * sizeof *s->pending);
@@ -190,6 +362,7 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
     j->view.alloc = j->alloc;
     j->view.n_alloc = j->n_alloc;
     j->last_ns = s->now_ns;
+    j->speed = j->net_speed * j->cap_speed;
     j->running_slot = (uint32_t)s->n_running;
     s->running[s->n_running++] = (uint32_t)id;
     j->finish = aidc_eventq_push(&s->q, finish_time(s, j), ev_priority[EV_FINISH], EV_FINISH, id);
@@ -261,6 +434,8 @@ static void on_finish(aidc_sim *s, uint64_t id)
     aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
     job_power(s, j, -1);
     power_refresh(s);
+    j->cap_w = 0;
+    j->user_cap_w = 0;
     if (s->has_fabric) aidc_fabric_job_end(&s->fabric, (uint32_t)id, on_fabric_speed, s);
     uint32_t slot = j->running_slot;
     uint32_t last = s->running[--s->n_running];
@@ -268,6 +443,14 @@ static void on_finish(aidc_sim *s, uint64_t id)
     s->jobs[last].running_slot = slot;
     s->completed++;
     j->view.progress = 1.0;
+    if (s->uniform_cap < 1) {
+        /* load fell: raise the response's cap as far as the budgets allow */
+        double f = highest_cap_fraction(s, NULL, NULL, 0);
+        if (f > s->uniform_cap) {
+            s->uniform_cap = f;
+            apply_uniform_cap(s, f);
+        }
+    }
     if (s->policy->job_finished) s->policy->job_finished(s->policy_state, &j->view);
     queue_schedule(s);
 }
@@ -439,6 +622,9 @@ static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
         .running = host_running,
         .start = host_start,
         .node_size = sizeof(aidc_sched_node),
+        .power_headroom_w = host_power_headroom,
+        .power_needed_w = host_power_needed,
+        .set_power_cap = host_set_power_cap,
     };
     aidc_policy_params params = {sc->policy.n_params, sc->policy.params};
     char msg[400] = "";
@@ -479,6 +665,8 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->node_dc_w);
     free(s->node_ac_w);
     free(s->rack_it_w);
+    free(s->power_dc_scratch);
+    free(s->power_rack_scratch);
     free(s->pending);
     free(s->running);
     if (s->has_fabric) {

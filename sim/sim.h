@@ -36,7 +36,8 @@ typedef struct aidc_job_rt {
     double speed;        /* 1 = full speed: net_speed x cap_speed */
     double net_speed;    /* from the fabric */
     double cap_speed;    /* from a GPU power cap */
-    double cap_w;        /* per-GPU power cap, 0 = none */
+    double cap_w;        /* per-GPU power cap in effect, 0 = none */
+    double user_cap_w;   /* the cap a policy set (set_power_cap), 0 = none */
     int64_t last_ns;     /* when remaining_ns was last brought up to date */
     int64_t end_ns;
     aidc_event_handle finish;
@@ -76,6 +77,9 @@ typedef struct aidc_sim {
     double cooling_w;
     aidc_power_site site;
     int64_t last_power_ns;
+    double uniform_cap;     /* the power_cap response's cap, fraction of TDP (1 = none) */
+    size_t power_refusals;  /* starts refused for power */
+    double *power_dc_scratch, *power_rack_scratch;
     /* energy, J: IT (at the equipment, PSU losses included: e_psu_loss_j of
      * it), distribution losses (UPS, transformer), misc, cooling, facility */
     double e_it_j, e_psu_loss_j, e_dist_loss_j, e_misc_j, e_cooling_j, e_facility_j;

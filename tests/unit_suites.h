@@ -11,6 +11,7 @@ int test_trace_register(void);
 int test_sim_register(void);
 int test_fabric_register(void);
 int test_topology_register(void);
+int test_power_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -22,6 +23,7 @@ static int (*const unit_suites[])(void) = {
     test_sim_register,
     test_fabric_register,
     test_topology_register,
+    test_power_register,
 };
 
 #endif
