@@ -11,6 +11,7 @@
 #include "models/suggest.h"
 #include "sched/builtin.h"
 #include "models/trace.h"
+#include "models/weather.h"
 #include "sim/jread.h"
 #include "sim/jsonloc.h"
 
@@ -763,6 +764,68 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     return 0;
 }
 
+/* Cooling: the plant's defaults are in models/cooling.c (cited there). */
+static int read_cooling(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
+{
+    const cJSON *o;
+    if (aidc_jread_obj(r, root, "", "cooling", false, &o) < 0) return -1;
+    if (!o) return 0;
+    static const char *const keys[] = {"type",      "weather",       "start_day",
+                                       "outdoor_c", "outdoor_wet_bulb_c", "supply_air_c",
+                                       "chilled_water_c", "economizer", "liquid_share",
+                                       "facility_water_c", "capacity", "design_dry_bulb_c",
+                                       "capacity_derate_per_k", NULL};
+    if (aidc_jread_keys(r, o, "cooling", keys)) return -1;
+    const char *type, *weather = NULL, *econ = NULL;
+    if (aidc_jread_str(r, o, "cooling", "type", true, &type) < 0) return -1;
+    aidc_cooling_kind kind;
+    if (strcmp(type, "air") == 0) kind = AIDC_COOLING_AIR;
+    else if (strcmp(type, "liquid") == 0) kind = AIDC_COOLING_LIQUID;
+    else
+        return aidc_jread_fail(r, "cooling.type", false,
+                               "expected \"air\" or \"liquid\", found \"%s\"", type);
+    aidc_cooling_cfg *c = &s->cooling.plant;
+    aidc_cooling_defaults(c, kind);
+    int64_t day = 1;
+    s->cooling.outdoor_c = 20;
+    s->cooling.outdoor_wet_bulb_c = NAN;
+    if (aidc_jread_str(r, o, "cooling", "weather", false, &weather) < 0 ||
+        aidc_jread_int(r, o, "cooling", "start_day", false, 1, 366, &day) < 0 ||
+        aidc_jread_num(r, o, "cooling", "outdoor_c", false, -60, 60, &s->cooling.outdoor_c) < 0 ||
+        aidc_jread_num(r, o, "cooling", "outdoor_wet_bulb_c", false, -60, 60, &s->cooling.outdoor_wet_bulb_c) < 0 ||
+        aidc_jread_num(r, o, "cooling", "supply_air_c", false, 5, 45, &c->supply_air_c) < 0 ||
+        aidc_jread_num(r, o, "cooling", "chilled_water_c", false, 0, 40, &c->chilled_water_c) < 0 ||
+        aidc_jread_str(r, o, "cooling", "economizer", false, &econ) < 0 ||
+        aidc_jread_num(r, o, "cooling", "liquid_share", false, 0, 1, &c->liquid_share) < 0 ||
+        aidc_jread_num(r, o, "cooling", "facility_water_c", false, 5, 70, &c->facility_water_c) < 0 ||
+        aidc_jread_power(r, o, "cooling", "capacity", false, &c->capacity_w) < 0 ||
+        aidc_jread_num(r, o, "cooling", "design_dry_bulb_c", false, -20, 60, &c->design_dry_bulb_c) < 0 ||
+        aidc_jread_num(r, o, "cooling", "capacity_derate_per_k", false, 0, 1, &c->capacity_derate_per_k) < 0)
+        return -1;
+    if (econ) {
+        if (strcmp(econ, "none") == 0) c->economizer = AIDC_ECONOMIZER_NONE;
+        else if (strcmp(econ, "air") == 0) c->economizer = AIDC_ECONOMIZER_AIR;
+        else if (strcmp(econ, "water") == 0) c->economizer = AIDC_ECONOMIZER_WATER;
+        else
+            return aidc_jread_fail(r, "cooling.economizer", false,
+                                   "expected \"none\", \"air\" or \"water\", found \"%s\"", econ);
+    }
+    if (isnan(s->cooling.outdoor_wet_bulb_c)) /* 50% relative humidity at sea level */
+        s->cooling.outdoor_wet_bulb_c =
+            aidc_weather_wet_bulb_psychro_c(s->cooling.outdoor_c, 50, 101325);
+    if (s->cooling.outdoor_wet_bulb_c > s->cooling.outdoor_c)
+        return aidc_jread_fail(r, "cooling.outdoor_wet_bulb_c", false,
+                               "the wet bulb (%g °C) cannot exceed the dry bulb (%g °C)",
+                               s->cooling.outdoor_wet_bulb_c, s->cooling.outdoor_c);
+    char msg[512];
+    if (aidc_cooling_check(c, msg, sizeof msg)) return aidc_jread_fail(r, "cooling", false, "%s", msg);
+    if (weather && !(s->cooling.weather_path = resolve_path(s, weather)))
+        return aidc_jread_fail(r, "cooling.weather", false, "out of memory");
+    s->cooling.start_hour = (size_t)(day - 1) * 24;
+    s->cooling.enabled = true;
+    return 0;
+}
+
 /* Network defaults from shared/reference/physical-figures.md §8: 400 Gb/s
  * NIC per GPU = 50 GB/s per direction; alpha ~1 us NVLink, 1-2 us in-rack
  * IB, 3-5 us across racks. The comm fraction and gradient size are ours
@@ -848,7 +911,7 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
 {
     static const char *const keys[] = {"name",   "description", "seed",    "horizon",
                                        "sample_interval", "cluster", "workload", "policy",
-                                       "catalog", "fabric", "power", NULL};
+                                       "catalog", "fabric", "power", "cooling", NULL};
     char found[96];
     if (!cJSON_IsObject(root))
         return aidc_jread_fail(r, "", false, "expected a JSON object, found %s",
@@ -884,7 +947,7 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     if (!s->name) return aidc_jread_fail(r, "name", false, "out of memory");
     if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
     if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s) ||
-        read_fabric(r, root, s) || read_power(r, root, s))
+        read_fabric(r, root, s) || read_power(r, root, s) || read_cooling(r, root, s))
         return -1;
     return 0;
 }
@@ -935,5 +998,6 @@ void aidc_scenario_fini(aidc_scenario *s)
     }
     free(s->policy.params);
     free(s->fabric.graph_path);
+    free(s->cooling.weather_path);
     memset(s, 0, sizeof *s);
 }

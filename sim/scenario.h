@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "models/catalog.h"
+#include "models/cooling.h"
 #include "models/power.h"
 #include "models/topology.h"
 #include "models/synth.h"
@@ -56,6 +57,13 @@ typedef struct aidc_scenario {
         bool cap_response;     /* "response": "power_cap" (else "refuse") */
         double min_cap_fraction; /* lowest GPU cap the response may set, of TDP */
     } power;
+    struct {
+        bool enabled;          /* a "cooling" section was given */
+        aidc_cooling_cfg plant;
+        char *weather_path;    /* NULL: constant outdoor conditions */
+        double outdoor_c, outdoor_wet_bulb_c;
+        size_t start_hour;     /* hour of the weather year the run starts at */
+    } cooling;
     struct {
         bool enabled;           /* a "fabric" section was given */
         aidc_topology_cfg topo; /* topo.graph_path points at graph_path */

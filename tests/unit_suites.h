@@ -12,6 +12,8 @@ int test_sim_register(void);
 int test_fabric_register(void);
 int test_topology_register(void);
 int test_power_register(void);
+int test_cooling_register(void);
+int test_grid_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -24,6 +26,8 @@ static int (*const unit_suites[])(void) = {
     test_fabric_register,
     test_topology_register,
     test_power_register,
+    test_cooling_register,
+    test_grid_register,
 };
 
 #endif
