@@ -190,3 +190,21 @@ aidc_cooling_state aidc_cooling_eval(const aidc_cooling_cfg *c, double heat_w, d
     }
     return s;
 }
+
+void aidc_cooling_legacy(aidc_cooling_cfg *c)
+{
+    /* The industry-average room (Uptime: PUE 1.55-1.59 flat since ~2020,
+     * physical-figures §3): air-cooled chillers at ~0.4 of Carnot with the
+     * condenser at dry bulb + 14 K (§3: +10-15 K), 7 °C chilled water, no
+     * economizer, and constant-speed CRAH/CRAC fans, pumps and humidity
+     * control at 280 W per kW of heat (est.: calibrated so that a Leesburg
+     * TMY year at constant load gives facility PUE 1.56 with the default
+     * electrical losses and 2% misc load). */
+    aidc_cooling_defaults(c, AIDC_COOLING_AIR);
+    c->water_cooled = false;
+    c->chiller_eta = 0.4;
+    c->condenser_approach_k = 14;
+    c->chilled_water_c = 7;
+    c->economizer = AIDC_ECONOMIZER_NONE;
+    c->fan_pump_w_per_kw = 280;
+}

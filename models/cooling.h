@@ -76,6 +76,11 @@ void aidc_cooling_defaults(aidc_cooling_cfg *c, aidc_cooling_kind kind);
 /* Checks every field against its physical range. Returns 0, or -1 with a one-line message
  * naming the key path: "cooling.liquid_share: expected a fraction in [0, 1], found 1.2"
  * (err NUL-terminated when errlen > 0; may be NULL when errlen is 0). */
+/* An industry-average legacy air plant (see cooling.c): the default for
+ * "type": "air" unless "plant": "modern" asks for the efficient new build
+ * that aidc_cooling_defaults describes. */
+void aidc_cooling_legacy(aidc_cooling_cfg *c);
+
 int aidc_cooling_check(const aidc_cooling_cfg *c, char *err, size_t errlen);
 
 typedef struct aidc_cooling_state {

@@ -290,6 +290,14 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(pw, "facility_peak", s->peak_facility_w / 1e6);
     cJSON_AddNumberToObject(pw, "facility_mean",
                             s->end_ns > 0 ? s->e_facility_j / ((double)s->end_ns / 1e9) / 1e6 : 0);
+    cJSON_AddNumberToObject(root, "throttled_gpu_hours", s->throttled_gpu_s / 3600);
+    cJSON_AddNumberToObject(root, "curtailed_gpu_hours", s->curtailed_gpu_s / 3600);
+    if (s->sc->cooling.enabled) {
+        cJSON *cool = cJSON_AddObjectToObject(root, "cooling");
+        cJSON_AddStringToObject(cool, "type",
+                                s->sc->cooling.plant.kind == AIDC_COOLING_LIQUID ? "liquid" : "air");
+        cJSON_AddNumberToObject(cool, "economizer_hours", s->economizer_s / 3600);
+    }
     cJSON *pue = cJSON_AddObjectToObject(root, "pue");
     cJSON_AddNumberToObject(pue, "mean", s->e_it_j > 0 ? s->e_facility_j / s->e_it_j : 0);
     cJSON_AddNumberToObject(pue, "max", s->max_pue);

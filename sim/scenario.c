@@ -761,6 +761,8 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     }
     /* the UPS is sized to the IT load at every node's rating */
     c->ups_capacity_w = (double)s->cluster.nodes * rating;
+    /* lighting, offices, security: 2% of rated IT capacity (est.) unless given */
+    if (!(o && cJSON_GetObjectItemCaseSensitive(o, "misc"))) c->misc_w = 0.02 * c->ups_capacity_w;
     return 0;
 }
 
@@ -770,7 +772,7 @@ static int read_cooling(const aidc_jread *r, const cJSON *root, aidc_scenario *s
     const cJSON *o;
     if (aidc_jread_obj(r, root, "", "cooling", false, &o) < 0) return -1;
     if (!o) return 0;
-    static const char *const keys[] = {"type",      "weather",       "start_day",
+    static const char *const keys[] = {"type",      "plant",  "weather",       "start_day",
                                        "outdoor_c", "outdoor_wet_bulb_c", "supply_air_c",
                                        "chilled_water_c", "economizer", "liquid_share",
                                        "facility_water_c", "capacity", "design_dry_bulb_c",
@@ -785,7 +787,14 @@ static int read_cooling(const aidc_jread *r, const cJSON *root, aidc_scenario *s
         return aidc_jread_fail(r, "cooling.type", false,
                                "expected \"air\" or \"liquid\", found \"%s\"", type);
     aidc_cooling_cfg *c = &s->cooling.plant;
-    aidc_cooling_defaults(c, kind);
+    const char *plant = NULL;
+    if (aidc_jread_str(r, o, "cooling", "plant", false, &plant) < 0) return -1;
+    if (plant && strcmp(plant, "legacy") != 0 && strcmp(plant, "modern") != 0)
+        return aidc_jread_fail(r, "cooling.plant", false,
+                               "expected \"legacy\" or \"modern\", found \"%s\"", plant);
+    bool modern = plant ? strcmp(plant, "modern") == 0 : kind == AIDC_COOLING_LIQUID;
+    if (kind == AIDC_COOLING_AIR && !modern) aidc_cooling_legacy(c);
+    else aidc_cooling_defaults(c, kind);
     int64_t day = 1;
     s->cooling.outdoor_c = 20;
     s->cooling.outdoor_wet_bulb_c = NAN;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/trace.h"
+#include "models/weather.h"
 #include "sched/builtin.h"
 #include "sched/placement.h"
 #include "sim/rng.h"
@@ -14,12 +15,13 @@
 /* Event types, and their priorities at equal times: completions free GPUs
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
-enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON };
-static const uint32_t ev_priority[] = {0, 1, 2, 3, 4};
+enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR };
+static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1};
+#define HOUR_NS (3600 * (int64_t)1000000000)
 
 const char aidc_timeseries_header[] =
     "time_s,busy_gpus,gpu_utilization,running_jobs,queued_jobs,queued_gpus,it_mw,losses_mw,"
-    "cooling_mw,facility_mw,pue\n";
+    "cooling_mw,facility_mw,pue,outdoor_c\n";
 
 /* ---- host services given to the policy ---------------------------------- */
 
@@ -66,13 +68,37 @@ static void power_advance(aidc_sim *s)
     s->e_misc_j += s->site.misc_w * dt;
     s->e_cooling_j += s->site.cooling_w * dt;
     s->e_facility_j += s->site.facility_w * dt;
+    if (s->thermal_limited) s->throttled_gpu_s += s->lost_rate * dt;
+    else s->curtailed_gpu_s += s->lost_rate * dt;
+    if (s->economizer) s->economizer_s += dt;
     s->last_power_ns = s->now_ns;
 }
 
-/* Recomputes the site after node loads changed. */
+/* GPU-seconds per second lost to caps now: sum of gpus x (1 - cap speed). */
+static double lost_gpu_rate(const aidc_sim *s)
+{
+    if (s->uniform_cap >= 1 && s->n_user_caps == 0) return 0;
+    double r = 0;
+    for (size_t i = 0; i < s->n_running; i++) {
+        const aidc_job_rt *j = &s->jobs[s->running[i]];
+        r += (double)j->view.gpus * (1 - j->cap_speed);
+    }
+    return r;
+}
+
+/* Recomputes the site after node loads changed: all IT power becomes heat
+ * for the cooling plant at this hour's weather. */
 static void power_refresh(aidc_sim *s)
 {
+    if (s->sc->cooling.enabled) {
+        aidc_cooling_state cs = aidc_cooling_eval(&s->sc->cooling.plant, s->it_w, s->dry_bulb_c,
+                                                  s->wet_bulb_c);
+        s->cooling_w = cs.cooling_w;
+        s->cooling_capacity_w = cs.capacity_w;
+        s->economizer = cs.economizer;
+    }
     s->site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
+    s->lost_rate = lost_gpu_rate(s);
     if (s->it_w > s->peak_it_w) s->peak_it_w = s->it_w;
     if (s->site.facility_w > s->peak_facility_w) s->peak_facility_w = s->site.facility_w;
     double pue = s->it_w > 0 ? s->site.facility_w / s->it_w : 0;
@@ -104,6 +130,21 @@ static void job_power(aidc_sim *s, const aidc_job_rt *j, int sign)
 static int build_power(aidc_sim *s, char *err, size_t errlen)
 {
     const aidc_power_cfg *c = &s->sc->power.chain;
+    s->cooling_capacity_w = INFINITY;
+    if (s->sc->cooling.enabled) {
+        s->dry_bulb_c = s->sc->cooling.outdoor_c;
+        s->wet_bulb_c = s->sc->cooling.outdoor_wet_bulb_c;
+        if (s->sc->cooling.weather_path) {
+            char msg[1024];
+            if (aidc_weather_read(s->sc->cooling.weather_path, &s->weather, msg, sizeof msg)) {
+                snprintf(err, errlen, "%s: cooling.weather: %s", s->sc->path, msg);
+                return -1;
+            }
+            s->has_weather = true;
+            s->dry_bulb_c = aidc_weather_dry_bulb_c(&s->weather, 0, s->sc->cooling.start_hour);
+            s->wet_bulb_c = aidc_weather_wet_bulb_c(&s->weather, 0, s->sc->cooling.start_hour);
+        }
+    }
     size_t n = s->cluster.n_nodes;
     s->node_dc_w = calloc(n, sizeof *s->node_dc_w);
     s->node_ac_w = calloc(n, sizeof *s->node_ac_w);
@@ -154,6 +195,14 @@ static bool communicates(const aidc_job_rt *j)
 
 /* ---- power budgets -------------------------------------------------------- */
 
+/* IT power allowed now: the facility IT cap, and the heat the cooling plant
+ * can remove at this hour's outdoor temperature. */
+static double it_limit_w(const aidc_sim *s)
+{
+    double cap = s->sc->power.facility_it_cap_w;
+    return s->cooling_capacity_w < cap ? s->cooling_capacity_w : cap;
+}
+
 /* The tighter of two per-GPU caps, 0 meaning "none". */
 static double tighter_cap(double a, double b)
 {
@@ -196,8 +245,12 @@ static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
     }
     for (int32_t r = 0; r < s->cluster.n_racks; r++)
         if (rack[r] > s->sc->power.rack_budget_w) return false;
-    if (it > s->sc->power.facility_it_cap_w) return false;
-    aidc_power_site site = aidc_power_site_w(c, it, s->cooling_w);
+    if (it > it_limit_w(s)) return false;
+    /* cooling follows the IT heat */
+    double cooling = s->cooling_w;
+    if (s->sc->cooling.enabled)
+        cooling = aidc_cooling_eval(&s->sc->cooling.plant, it, s->dry_bulb_c, s->wet_bulb_c).cooling_w;
+    aidc_power_site site = aidc_power_site_w(c, it, cooling);
     return site.facility_w <= site_limit_w(s);
 }
 
@@ -206,14 +259,14 @@ static bool budgets_hold_now(const aidc_sim *s)
 {
     for (int32_t r = 0; r < s->cluster.n_racks; r++)
         if (s->rack_it_w[r] > s->sc->power.rack_budget_w * (1 + 1e-12)) return false;
-    if (s->it_w > s->sc->power.facility_it_cap_w * (1 + 1e-12)) return false;
+    if (s->it_w > it_limit_w(s) * (1 + 1e-12)) return false;
     aidc_power_site site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
     return site.facility_w <= site_limit_w(s) * (1 + 1e-12);
 }
 
 static bool has_budgets(const aidc_sim *s)
 {
-    return isfinite(s->sc->power.rack_budget_w) || isfinite(s->sc->power.facility_it_cap_w) ||
+    return isfinite(s->sc->power.rack_budget_w) || isfinite(it_limit_w(s)) ||
            isfinite(site_limit_w(s));
 }
 
@@ -239,8 +292,20 @@ static void apply_uniform_cap(aidc_sim *s, double f)
 
 /* The highest cap fraction in [min_cap, 1] under which the budgets hold
  * with `extra` added; -1 when none does. Bisection: power grows with cap. */
+static double cap_fraction_from(aidc_sim *s, const aidc_job_rt *extra,
+                                const aidc_sched_alloc *alloc, size_t n, double lowest);
+
 static double highest_cap_fraction(aidc_sim *s, const aidc_job_rt *extra,
                                    const aidc_sched_alloc *alloc, size_t n)
+{
+    if (!s->sc->power.cap_response) return cap_fraction_from(s, extra, alloc, n, 1);
+    return cap_fraction_from(s, extra, alloc, n, s->sc->power.min_cap_fraction);
+}
+
+/* The highest cap fraction in [lowest, 1] under which the budgets hold
+ * with `extra` added; -1 when none does. Bisection: power grows with cap. */
+static double cap_fraction_from(aidc_sim *s, const aidc_job_rt *extra,
+                                const aidc_sched_alloc *alloc, size_t n, double lowest)
 {
     if (!s->power_dc_scratch) {
         s->power_dc_scratch = malloc(s->cluster.n_nodes * sizeof *s->power_dc_scratch);
@@ -249,8 +314,8 @@ static double highest_cap_fraction(aidc_sim *s, const aidc_job_rt *extra,
     }
     double *dc = s->power_dc_scratch, *rack = s->power_rack_scratch;
     if (budgets_hold_at(s, 1, extra, alloc, n, dc, rack)) return 1;
-    double lo = s->sc->power.min_cap_fraction, hi = 1;
-    if (!s->sc->power.cap_response || !budgets_hold_at(s, lo, extra, alloc, n, dc, rack)) return -1;
+    double lo = lowest, hi = 1;
+    if (lo >= 1 || !budgets_hold_at(s, lo, extra, alloc, n, dc, rack)) return -1;
     for (int it = 0; it < 30; it++) {
         double mid = 0.5 * (lo + hi);
         if (budgets_hold_at(s, mid, extra, alloc, n, dc, rack)) lo = mid;
@@ -292,12 +357,14 @@ static int host_set_power_cap(void *ctx, uint64_t id, double cap_w)
     advance_integrals(s);
     double old_user = j->user_cap_w, old_cap = j->cap_w;
     job_power(s, j, -1);
+    s->n_user_caps += (cap_w > 0) - (old_user > 0);
     j->user_cap_w = cap_w;
     j->cap_w = tighter_cap(cap_w, s->uniform_cap < 1 ? s->uniform_cap * c->gpu_tdp_w : 0);
     job_power(s, j, +1);
     if (j->cap_w != old_cap && !budgets_hold_now(s)) {
         /* raising a cap may not break a budget: undo */
         job_power(s, j, -1);
+        s->n_user_caps -= (cap_w > 0) - (old_user > 0);
         j->user_cap_w = old_user;
         j->cap_w = old_cap;
         job_power(s, j, +1);
@@ -435,6 +502,7 @@ static void on_finish(aidc_sim *s, uint64_t id)
     job_power(s, j, -1);
     power_refresh(s);
     j->cap_w = 0;
+    if (j->user_cap_w > 0) s->n_user_caps--;
     j->user_cap_w = 0;
     if (s->has_fabric) aidc_fabric_job_end(&s->fabric, (uint32_t)id, on_fabric_speed, s);
     uint32_t slot = j->running_slot;
@@ -466,12 +534,13 @@ static void on_sample(aidc_sim *s)
         int64_t queued_gpus = 0;
         for (size_t i = 0; i < s->n_pending; i++) queued_gpus += s->jobs[s->pending[i]].view.gpus;
         double losses = s->site.ups_loss_w + s->site.transformer_loss_w;
-        fprintf(s->timeseries, "%.9g,%lld,%.6f,%zu,%zu,%lld,%.6f,%.6f,%.6f,%.6f,%.5f\n",
+        fprintf(s->timeseries, "%.9g,%lld,%.6f,%zu,%zu,%lld,%.6f,%.6f,%.6f,%.6f,%.5f,%.2f\n",
                 (double)s->now_ns / 1e9, (long long)s->cluster.busy_gpus,
                 (double)s->cluster.busy_gpus / (double)s->cluster.total_gpus, s->n_running,
                 s->n_pending, (long long)queued_gpus, s->it_w / 1e6, losses / 1e6,
                 s->site.cooling_w / 1e6, s->site.facility_w / 1e6,
-                s->it_w > 0 ? s->site.facility_w / s->it_w : 0);
+                s->it_w > 0 ? s->site.facility_w / s->it_w : 0,
+                s->sc->cooling.enabled ? s->dry_bulb_c : NAN);
     }
     int64_t next = s->now_ns + s->sc->sample_ns;
     bool before_end = s->sc->horizon_ns < 0 ? work_left(s) : next <= s->sc->horizon_ns;
@@ -665,6 +734,7 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->node_dc_w);
     free(s->node_ac_w);
     free(s->rack_it_w);
+    if (s->has_weather) aidc_weather_fini(&s->weather);
     free(s->power_dc_scratch);
     free(s->power_rack_scratch);
     free(s->pending);
@@ -688,6 +758,37 @@ void aidc_sim_set_speed(aidc_sim *s, uint32_t job, double speed)
     aidc_eventq_reschedule(&s->q, j->finish, finish_time(s, j));
 }
 
+/* A new hour of weather: cooling changes, and so may the plant's capacity.
+ * Running GPUs are throttled (capped) when the plant cannot remove their
+ * heat, and released again when it can. */
+static void on_hour(aidc_sim *s)
+{
+    advance_integrals(s);
+    if (s->has_weather) {
+        s->dry_bulb_c = aidc_weather_dry_bulb_c(&s->weather, s->now_ns, s->sc->cooling.start_hour);
+        s->wet_bulb_c = aidc_weather_wet_bulb_c(&s->weather, s->now_ns, s->sc->cooling.start_hour);
+    }
+    power_refresh(s);
+    if (!budgets_hold_now(s)) {
+        /* physics, not policy: throttle as far as needed, to 10% of TDP */
+        double f = cap_fraction_from(s, NULL, NULL, 0, 0.1);
+        if (f < 0) f = 0.1;
+        s->thermal_limited = true;
+        s->uniform_cap = f;
+        apply_uniform_cap(s, f);
+    } else if (s->uniform_cap < 1) {
+        double f = highest_cap_fraction(s, NULL, NULL, 0);
+        if (f < 0) f = s->uniform_cap; /* keep what holds */
+        if (f > s->uniform_cap) {
+            s->uniform_cap = f;
+            apply_uniform_cap(s, f);
+        }
+        if (f >= 1) s->thermal_limited = false;
+    }
+    bool more = s->sc->horizon_ns < 0 ? work_left(s) : s->now_ns + HOUR_NS <= s->sc->horizon_ns;
+    if (more) aidc_eventq_push(&s->q, s->now_ns + HOUR_NS, ev_priority[EV_HOUR], EV_HOUR, 0);
+}
+
 static void start_run(aidc_sim *s)
 {
     s->started = true;
@@ -696,6 +797,7 @@ static void start_run(aidc_sim *s)
     aidc_eventq_push(&s->q, 0, ev_priority[EV_SAMPLE], EV_SAMPLE, 0);
     if (s->sc->horizon_ns >= 0)
         aidc_eventq_push(&s->q, s->sc->horizon_ns, ev_priority[EV_HORIZON], EV_HORIZON, 0);
+    if (s->sc->cooling.enabled) aidc_eventq_push(&s->q, 0, ev_priority[EV_HOUR], EV_HOUR, 0);
 }
 
 int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
@@ -725,6 +827,9 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         case EV_SAMPLE:
             on_sample(s);
             break;
+        case EV_HOUR:
+            on_hour(s);
+            break;
         default:
             assert(!"unknown event type");
         }
@@ -732,7 +837,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             snprintf(err, errlen, "at t=%.3f s: %s", (double)s->now_ns / 1e9, s->policy_error);
             return -1;
         }
-        if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE) {
+        if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE && ev.type != EV_HOUR) {
             /* all work done: one last sample at this instant, then stop */
             if (s->timeseries) on_sample(s);
             s->finished = true;

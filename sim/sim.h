@@ -15,6 +15,7 @@
 
 #include "models/cluster.h"
 #include "models/fabric.h"
+#include "models/weather.h"
 #include "models/topology.h"
 #include "models/workload.h"
 #include "sched/aidc_policy.h"
@@ -80,6 +81,18 @@ typedef struct aidc_sim {
     double uniform_cap;     /* the power_cap response's cap, fraction of TDP (1 = none) */
     size_t power_refusals;  /* starts refused for power */
     double *power_dc_scratch, *power_rack_scratch;
+    size_t n_user_caps;      /* running jobs with a policy-set cap */
+    double lost_rate;        /* GPUs' worth of throughput lost to caps now */
+    double throttled_gpu_s;  /* lost while the cooling plant was the limit */
+    double curtailed_gpu_s;  /* lost to power budgets */
+    bool thermal_limited;
+    /* cooling */
+    bool has_weather;
+    aidc_weather weather;
+    double dry_bulb_c, wet_bulb_c;
+    double cooling_capacity_w;
+    bool economizer;
+    double economizer_s;
     /* energy, J: IT (at the equipment, PSU losses included: e_psu_loss_j of
      * it), distribution losses (UPS, transformer), misc, cooling, facility */
     double e_it_j, e_psu_loss_j, e_dist_loss_j, e_misc_j, e_cooling_j, e_facility_j;
