@@ -132,9 +132,17 @@ static void easy_schedule(void *state)
     const aidc_sched_job *head = h->pending(ctx, 0);
     int64_t shadow_ns = reserve(e, head);
     int64_t now = h->now_ns(ctx);
+    /* after a refusal for power, jobs of the same kind at least as large
+     * would be refused too: skip them this pass */
+    int32_t refused_gpus[4] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX};
     size_t i = 1;
     while (i < h->pending_count(ctx)) {
         const aidc_sched_job *job = h->pending(ctx, i);
+        int kind = job->kind >= 0 && job->kind < 4 ? job->kind : 0;
+        if (job->gpus >= refused_gpus[kind]) {
+            i++;
+            continue;
+        }
         if (!aidc_place(h->nodes(ctx), e->n_nodes, job, e->placement, e->alloc, e->n_nodes, &n_alloc)) {
             i++;
             continue;
@@ -155,6 +163,7 @@ static void easy_schedule(void *state)
         if (rc < 0) return;
         if (rc == AIDC_START_NO_POWER) {
             if (!ends_in_time) aidc_place_apply(e->shadow, e->alloc, n_alloc, +1);
+            if (job->gpus < refused_gpus[kind]) refused_gpus[kind] = job->gpus;
             i++;
             continue;
         }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <gsl/gsl_sort.h>
+#include <math.h>
 #include <gsl/gsl_statistics_double.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,6 +291,69 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(pw, "facility_peak", s->peak_facility_w / 1e6);
     cJSON_AddNumberToObject(pw, "facility_mean",
                             s->end_ns > 0 ? s->e_facility_j / ((double)s->end_ns / 1e9) / 1e6 : 0);
+    /* grid: the meter's 15-minute peak and ramps, demand response, swings */
+    cJSON *grid = cJSON_AddObjectToObject(root, "grid");
+    aidc_ramp_stats ramps;
+    aidc_demand_meter_ramps(s->meter, &ramps);
+    double up = ramps.up_1min_w_per_min > ramps.up_15min_w_per_min ? ramps.up_1min_w_per_min
+                                                                   : ramps.up_15min_w_per_min;
+    double down = ramps.down_1min_w_per_min > ramps.down_15min_w_per_min ? ramps.down_1min_w_per_min
+                                                                         : ramps.down_15min_w_per_min;
+    cJSON_AddNumberToObject(grid, "peak_15min_mw", aidc_demand_meter_peak_w(s->meter) / 1e6);
+    cJSON_AddNumberToObject(grid, "max_ramp_mw_per_min", (up > down ? up : down) / 1e6);
+    cJSON *ramp = cJSON_AddObjectToObject(grid, "ramp_mw_per_min");
+    cJSON_AddNumberToObject(ramp, "up_1min", ramps.up_1min_w_per_min / 1e6);
+    cJSON_AddNumberToObject(ramp, "down_1min", ramps.down_1min_w_per_min / 1e6);
+    cJSON_AddNumberToObject(ramp, "up_15min", ramps.up_15min_w_per_min / 1e6);
+    cJSON_AddNumberToObject(ramp, "down_15min", ramps.down_15min_w_per_min / 1e6);
+    aidc_swing_cfg sw = s->sc->grid.swing;
+    double mean_jobs = 0;
+    for (size_t i = 0; i < s->n_swing_jobs; i++) {
+        const aidc_swing_job *j = &s->swing_jobs[i];
+        mean_jobs += j->compute_fraction * j->p_high_w + (1 - j->compute_fraction) * j->p_low_w;
+    }
+    sw.base_w = s->swing_peak_w > mean_jobs ? s->swing_peak_w - mean_jobs : 0;
+    aidc_swing_result swr;
+    char swing_err[256];
+    if (aidc_swing_analyze(&sw, s->swing_jobs, s->n_swing_jobs, &swr, swing_err, sizeof swing_err) == 0) {
+        cJSON_AddNumberToObject(grid, "swing_mw", swr.swing_w / 1e6);
+        cJSON_AddNumberToObject(grid, "swing_hz", swr.dominant_hz);
+        cJSON_AddNumberToObject(grid, "swing_band_fraction", swr.band_fraction);
+        cJSON_AddNumberToObject(grid, "swing_floor_waste_mw", swr.floor_waste_w / 1e6);
+        cJSON_AddBoolToObject(grid, "swing_breach", aidc_swing_breach(&swr, &s->sc->grid.swing_limits));
+    }
+    cJSON_AddBoolToObject(grid, "demand_response_met", s->dr_met);
+    cJSON_AddNumberToObject(grid, "preemptions", (double)s->preemptions);
+    cJSON_AddNumberToObject(grid, "power_refusals", (double)s->power_refusals);
+    cJSON_AddNumberToObject(root, "carbon_t", s->carbon_g / 1e6);
+    /* cost */
+    double peaks[AIDC_DEMAND_MAX_MONTHS];
+    size_t months = aidc_demand_meter_monthly_peaks(s->meter, peaks, AIDC_DEMAND_MAX_MONTHS);
+    double months_in_run = (double)s->end_ns / 1e9 / (30 * 86400.0);
+    if ((double)months > ceil(months_in_run)) months = (size_t)ceil(months_in_run);
+    const aidc_system_model *sys = sc->cluster.system[0] ? aidc_catalog_system(&sc->catalog, sc->cluster.system) : NULL;
+    const aidc_gpu_model *gm = aidc_catalog_gpu(&sc->catalog, sc->cluster.gpu);
+    double price = sys && sys->price_usd > 0 ? sys->price_usd * (double)sc->cluster.nodes
+                                             : (gm ? gm->price_usd : 0) * (double)s->cluster.total_gpus;
+    if (s->end_ns > 0) {
+        aidc_cost_result cost = aidc_cost_compute(
+            &sc->cost, (double)s->end_ns / 1e9, s->cluster.total_gpus, price,
+            sc->power.chain.ups_capacity_w, s->energy_cost_usd, peaks, months,
+            r->gpu_hours_delivered, s->e_facility_j / 3.6e9);
+        cJSON *c = cJSON_AddObjectToObject(root, "cost_usd");
+        cJSON_AddNumberToObject(c, "capex_amortized", cost.capex_amortized);
+        cJSON_AddNumberToObject(c, "capex_systems", cost.capex_systems);
+        cJSON_AddNumberToObject(c, "capex_facility", cost.capex_facility);
+        cJSON_AddNumberToObject(c, "capex_network", cost.capex_network);
+        cJSON_AddNumberToObject(c, "energy", cost.energy);
+        cJSON_AddNumberToObject(c, "demand", cost.demand);
+        cJSON_AddNumberToObject(c, "fixed", cost.fixed);
+        cJSON_AddNumberToObject(c, "total", cost.total);
+        if (isfinite(cost.per_gpu_hour)) cJSON_AddNumberToObject(c, "per_gpu_hour", cost.per_gpu_hour);
+        else cJSON_AddNullToObject(c, "per_gpu_hour");
+        if (isfinite(cost.per_mwh)) cJSON_AddNumberToObject(c, "per_mwh", cost.per_mwh);
+        else cJSON_AddNullToObject(c, "per_mwh");
+    }
     cJSON_AddNumberToObject(root, "throttled_gpu_hours", s->throttled_gpu_s / 3600);
     cJSON_AddNumberToObject(root, "curtailed_gpu_hours", s->curtailed_gpu_s / 3600);
     if (s->sc->cooling.enabled) {

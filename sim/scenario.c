@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "models/suggest.h"
+#include "models/units.h"
 #include "sched/builtin.h"
 #include "models/trace.h"
 #include "models/weather.h"
@@ -766,6 +767,159 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     return 0;
 }
 
+/* Demand-response events: [{"start": "36h", "end": "38h", "limit": "30MW"}]. */
+static int read_dr(const aidc_jread *r, const cJSON *arr, aidc_scenario *s)
+{
+    if (!cJSON_IsArray(arr))
+        return aidc_jread_fail(r, "grid.demand_response", false,
+                               "expected an array of {\"start\", \"end\", \"limit\"}");
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    s->grid.dr = calloc(n ? n : 1, sizeof *s->grid.dr);
+    if (!s->grid.dr) return aidc_jread_fail(r, "grid.demand_response", false, "out of memory");
+    s->grid.n_dr = n;
+    for (size_t i = 0; i < n; i++) {
+        char p[AIDC_PATH_MAX];
+        snprintf(p, sizeof p, "grid.demand_response[%zu]", i);
+        const cJSON *e = cJSON_GetArrayItem(arr, (int)i);
+        static const char *const keys[] = {"start", "end", "limit", NULL};
+        if (!cJSON_IsObject(e)) return aidc_jread_fail(r, p, false, "expected an object");
+        if (aidc_jread_keys(r, e, p, keys) ||
+            aidc_jread_duration(r, e, p, "start", true, 0, &s->grid.dr[i].start_ns) < 0 ||
+            aidc_jread_duration(r, e, p, "end", true, 0, &s->grid.dr[i].end_ns) < 0 ||
+            aidc_jread_power(r, e, p, "limit", true, &s->grid.dr[i].limit_w) < 0)
+            return -1;
+    }
+    char msg[512];
+    if (aidc_dr_check(s->grid.dr, n, "grid.demand_response", msg, sizeof msg))
+        return aidc_jread_fail(r, "grid.demand_response", false, "%s", msg);
+    return 0;
+}
+
+/* Grid: interconnect, tariff, carbon, demand response, swing limits.
+ * Defaults: industrial energy ~8 c/kWh (physical-figures §5, EIA 2024). */
+static int read_grid(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
+{
+    s->grid.interconnect_w = INFINITY;
+    aidc_tariff_flat(&s->grid.tariff, 0.08);
+    aidc_swing_cfg_default(&s->grid.swing);
+    aidc_swing_limits_default(&s->grid.swing_limits);
+    s->grid.iteration_s = 2;
+    const cJSON *o;
+    if (aidc_jread_obj(r, root, "", "grid", false, &o) < 0) return -1;
+    if (!o) return 0;
+    static const char *const keys[] = {"interconnect", "tariff", "start_weekday", "carbon",
+                                       "carbon_start_day", "demand_response", "swing", NULL};
+    if (aidc_jread_keys(r, o, "grid", keys)) return -1;
+    const cJSON *tariff, *swing, *dr = cJSON_GetObjectItemCaseSensitive(o, "demand_response");
+    const char *carbon = NULL;
+    int64_t wd = 0, cday = 1;
+    if (aidc_jread_power(r, o, "grid", "interconnect", false, &s->grid.interconnect_w) < 0 ||
+        aidc_jread_int(r, o, "grid", "start_weekday", false, 0, 6, &wd) < 0 ||
+        aidc_jread_str(r, o, "grid", "carbon", false, &carbon) < 0 ||
+        aidc_jread_int(r, o, "grid", "carbon_start_day", false, 1, 366, &cday) < 0 ||
+        aidc_jread_obj(r, o, "grid", "tariff", false, &tariff) < 0 ||
+        aidc_jread_obj(r, o, "grid", "swing", false, &swing) < 0)
+        return -1;
+    s->grid.start_weekday = (int)wd;
+    s->grid.carbon_start_hour = (size_t)(cday - 1) * 24;
+    if (carbon && !(s->grid.carbon_path = resolve_path(s, carbon)))
+        return aidc_jread_fail(r, "grid.carbon", false, "out of memory");
+    if (dr && read_dr(r, dr, s)) return -1;
+    char msg[512];
+    if (tariff) {
+        static const char *const tk[] = {"price", "periods", NULL};
+        const char *price = NULL;
+        double base = 0.08;
+        if (aidc_jread_keys(r, tariff, "grid.tariff", tk) ||
+            aidc_jread_str(r, tariff, "grid.tariff", "price", false, &price) < 0)
+            return -1;
+        if (price && aidc_parse_price_usd_per_kwh(price, &base, msg, sizeof msg))
+            return aidc_jread_fail(r, "grid.tariff.price", false, "%s", msg);
+        const cJSON *periods = cJSON_GetObjectItemCaseSensitive(tariff, "periods");
+        size_t n = periods ? (size_t)cJSON_GetArraySize(periods) : 0;
+        if (periods && !cJSON_IsArray(periods))
+            return aidc_jread_fail(r, "grid.tariff.periods", false, "expected an array");
+        aidc_tariff_period *pp = calloc(n ? n : 1, sizeof *pp);
+        if (!pp) return aidc_jread_fail(r, "grid.tariff", false, "out of memory");
+        int rc = 0;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            char p[AIDC_PATH_MAX];
+            snprintf(p, sizeof p, "grid.tariff.periods[%zu]", i);
+            const cJSON *e = cJSON_GetArrayItem(periods, (int)i);
+            static const char *const pk[] = {"days", "start_hour", "end_hour", "price", NULL};
+            const char *days = "all", *pr;
+            int64_t sh, eh;
+            if (!cJSON_IsObject(e)) {
+                rc = aidc_jread_fail(r, p, false, "expected an object");
+                break;
+            }
+            if (aidc_jread_keys(r, e, p, pk) || aidc_jread_str(r, e, p, "days", false, &days) < 0 ||
+                aidc_jread_int(r, e, p, "start_hour", true, 0, 24, &sh) < 0 ||
+                aidc_jread_int(r, e, p, "end_hour", true, 0, 24, &eh) < 0 ||
+                aidc_jread_str(r, e, p, "price", true, &pr) < 0) {
+                rc = -1;
+                break;
+            }
+            char q[AIDC_PATH_MAX];
+            if (aidc_tariff_parse_days(days, &pp[i].days, msg, sizeof msg)) {
+                snprintf(q, sizeof q, "%s.days", p);
+                rc = aidc_jread_fail(r, q, false, "%s", msg);
+            } else if (aidc_parse_price_usd_per_kwh(pr, &pp[i].price_usd_per_kwh, msg, sizeof msg)) {
+                snprintf(q, sizeof q, "%s.price", p);
+                rc = aidc_jread_fail(r, q, false, "%s", msg);
+            }
+            pp[i].start_hour = (int)sh;
+            pp[i].end_hour = (int)eh;
+        }
+        if (rc == 0 && aidc_tariff_build(&s->grid.tariff, base, pp, n, "grid.tariff", msg, sizeof msg))
+            rc = aidc_jread_fail(r, "grid.tariff", false, "%s", msg);
+        free(pp);
+        if (rc) return -1;
+    }
+    if (swing) {
+        static const char *const sk[] = {"window", "floor", "stagger", "max_swing",
+                                         "max_band_fraction", "iteration", NULL};
+        int64_t win = (int64_t)(s->grid.swing.window_s * 1e9), it = 2000000000;
+        if (aidc_jread_keys(r, swing, "grid.swing", sk) ||
+            aidc_jread_duration(r, swing, "grid.swing", "window", false, 1000000000, &win) < 0 ||
+            aidc_jread_num(r, swing, "grid.swing", "floor", false, 0, 1, &s->grid.swing.floor_fraction) < 0 ||
+            aidc_jread_bool(r, swing, "grid.swing", "stagger", false, &s->grid.swing.stagger) < 0 ||
+            aidc_jread_power(r, swing, "grid.swing", "max_swing", false, &s->grid.swing_limits.max_swing_w) < 0 ||
+            aidc_jread_num(r, swing, "grid.swing", "max_band_fraction", false, 0, 1,
+                           &s->grid.swing_limits.max_band_fraction) < 0 ||
+            aidc_jread_duration(r, swing, "grid.swing", "iteration", false, 1000000, &it) < 0)
+            return -1;
+        s->grid.swing.window_s = (double)win / 1e9;
+        s->grid.iteration_s = (double)it / 1e9;
+        if (aidc_swing_cfg_check(&s->grid.swing, "grid.swing", msg, sizeof msg))
+            return aidc_jread_fail(r, "grid.swing", false, "%s", msg);
+    }
+    return 0;
+}
+
+/* Cost: defaults in models/cost.c (cited there). */
+static int read_cost(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
+{
+    aidc_cost_cfg_default(&s->cost);
+    const cJSON *o;
+    if (aidc_jread_obj(r, root, "", "cost", false, &o) < 0) return -1;
+    if (!o) return 0;
+    static const char *const keys[] = {"system_life_years", "facility_usd_per_mw",
+                                       "facility_life_years", "network_usd_per_gpu",
+                                       "demand_usd_per_kw_month", "fixed_usd_per_year", NULL};
+    double per_mw = s->cost.facility_usd_per_w * 1e6;
+    if (aidc_jread_keys(r, o, "cost", keys) ||
+        aidc_jread_num(r, o, "cost", "system_life_years", false, 0.1, 100, &s->cost.system_life_years) < 0 ||
+        aidc_jread_num(r, o, "cost", "facility_usd_per_mw", false, 0, 1e9, &per_mw) < 0 ||
+        aidc_jread_num(r, o, "cost", "facility_life_years", false, 0.1, 100, &s->cost.facility_life_years) < 0 ||
+        aidc_jread_num(r, o, "cost", "network_usd_per_gpu", false, 0, 1e7, &s->cost.network_usd_per_gpu) < 0 ||
+        aidc_jread_num(r, o, "cost", "demand_usd_per_kw_month", false, 0, 1e4, &s->cost.demand_usd_per_kw_month) < 0 ||
+        aidc_jread_num(r, o, "cost", "fixed_usd_per_year", false, 0, 1e12, &s->cost.fixed_usd_per_year) < 0)
+        return -1;
+    s->cost.facility_usd_per_w = per_mw / 1e6;
+    return 0;
+}
+
 /* Cooling: the plant's defaults are in models/cooling.c (cited there). */
 static int read_cooling(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
 {
@@ -920,7 +1074,8 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
 {
     static const char *const keys[] = {"name",   "description", "seed",    "horizon",
                                        "sample_interval", "cluster", "workload", "policy",
-                                       "catalog", "fabric", "power", "cooling", NULL};
+                                       "catalog", "fabric", "power", "cooling", "grid",
+                                       "cost", NULL};
     char found[96];
     if (!cJSON_IsObject(root))
         return aidc_jread_fail(r, "", false, "expected a JSON object, found %s",
@@ -956,7 +1111,8 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     if (!s->name) return aidc_jread_fail(r, "name", false, "out of memory");
     if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
     if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s) ||
-        read_fabric(r, root, s) || read_power(r, root, s) || read_cooling(r, root, s))
+        read_fabric(r, root, s) || read_power(r, root, s) || read_cooling(r, root, s) ||
+        read_grid(r, root, s) || read_cost(r, root, s))
         return -1;
     return 0;
 }
@@ -1008,5 +1164,7 @@ void aidc_scenario_fini(aidc_scenario *s)
     free(s->policy.params);
     free(s->fabric.graph_path);
     free(s->cooling.weather_path);
+    free(s->grid.carbon_path);
+    free(s->grid.dr);
     memset(s, 0, sizeof *s);
 }

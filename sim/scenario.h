@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #include "models/catalog.h"
+#include "models/cost.h"
+#include "models/grid.h"
+#include "models/swing.h"
 #include "models/cooling.h"
 #include "models/power.h"
 #include "models/topology.h"
@@ -64,6 +67,19 @@ typedef struct aidc_scenario {
         double outdoor_c, outdoor_wet_bulb_c;
         size_t start_hour;     /* hour of the weather year the run starts at */
     } cooling;
+    struct {
+        double interconnect_w;  /* INFINITY when none */
+        aidc_tariff tariff;
+        int start_weekday;      /* 0 = Monday */
+        char *carbon_path;      /* NULL: no carbon series */
+        size_t carbon_start_hour;
+        aidc_dr_event *dr;
+        size_t n_dr;
+        aidc_swing_cfg swing;
+        aidc_swing_limits swing_limits;
+        double iteration_s;     /* training iteration for the swing analysis */
+    } grid;
+    aidc_cost_cfg cost;
     struct {
         bool enabled;           /* a "fabric" section was given */
         aidc_topology_cfg topo; /* topo.graph_path points at graph_path */

@@ -15,8 +15,8 @@
 /* Event types, and their priorities at equal times: completions free GPUs
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
-enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR };
-static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1};
+enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR };
+static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1};
 #define HOUR_NS (3600 * (int64_t)1000000000)
 
 const char aidc_timeseries_header[] =
@@ -57,6 +57,8 @@ static const aidc_sched_job *host_running(void *ctx, size_t i)
 
 /* ---- power -------------------------------------------------------------- */
 
+static void swing_snapshot(aidc_sim *s);
+
 /* Energy over [last_power_ns, now) at the present (constant) power. */
 static void power_advance(aidc_sim *s)
 {
@@ -71,7 +73,53 @@ static void power_advance(aidc_sim *s)
     if (s->thermal_limited) s->throttled_gpu_s += s->lost_rate * dt;
     else s->curtailed_gpu_s += s->lost_rate * dt;
     if (s->economizer) s->economizer_s += dt;
+    /* peaks of states that lasted (a state replaced at the same instant,
+     * such as the moment before a throttle, is no peak) */
+    if (s->it_w > s->peak_it_w) s->peak_it_w = s->it_w;
+    if (s->site.facility_w > s->peak_facility_w) {
+        s->peak_facility_w = s->site.facility_w;
+        swing_snapshot(s);
+    }
+    double pue = s->it_w > 0 ? s->site.facility_w / s->it_w : 0;
+    if (pue > s->max_pue) s->max_pue = pue;
+    /* a demand-response limit is met when no interval of time exceeded it */
+    if (s->dr_active && s->site.facility_w > s->dr_limit_w * (1 + 1e-9)) s->dr_met = false;
+    const aidc_scenario *sc = s->sc;
+    double p = s->site.facility_w;
+    s->energy_cost_usd += aidc_tariff_cost_usd(&sc->grid.tariff, s->last_power_ns, s->now_ns, p,
+                                               sc->grid.start_weekday);
+    if (s->has_carbon)
+        s->carbon_g += aidc_series_energy_weighted(&s->carbon, s->last_power_ns, s->now_ns, p,
+                                                   sc->grid.carbon_start_hour);
+    aidc_demand_meter_add(s->meter, s->last_power_ns, s->now_ns, p);
     s->last_power_ns = s->now_ns;
+}
+
+/* Records the running synchronized (training, fine-tuning) jobs as square
+ * waves at the facility peak: near TDP while computing, near idle while
+ * communicating (physical-figures §1.1, §4: a ≈ 1 vs ≈ 0.05 est.). */
+static void swing_snapshot(aidc_sim *s)
+{
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    if (s->n_running > s->cap_swing_jobs) {
+        size_t cap = s->n_running * 2;
+        aidc_swing_job *a = realloc(s->swing_jobs, cap * sizeof *a);
+        if (!a) abort();
+        s->swing_jobs = a;
+        s->cap_swing_jobs = cap;
+    }
+    double f = s->sc->fabric.enabled ? s->sc->fabric.comm_fraction : 0.2;
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_running; i++) {
+        const aidc_job_rt *j = &s->jobs[s->running[i]];
+        if (j->view.kind != AIDC_KIND_TRAINING && j->view.kind != AIDC_KIND_FINETUNE) continue;
+        double top = j->cap_w > 0 && j->cap_w < c->gpu_tdp_w ? j->cap_w : c->gpu_tdp_w;
+        double g = j->view.gpus;
+        s->swing_jobs[k++] = (aidc_swing_job){g * top, g * (c->gpu_idle_w + 0.05 * (top - c->gpu_idle_w)),
+                                              g * c->gpu_tdp_w, s->sc->grid.iteration_s, 1 - f, 0};
+    }
+    s->n_swing_jobs = k;
+    s->swing_peak_w = s->site.facility_w;
 }
 
 /* GPU-seconds per second lost to caps now: sum of gpus x (1 - cap speed). */
@@ -99,10 +147,7 @@ static void power_refresh(aidc_sim *s)
     }
     s->site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
     s->lost_rate = lost_gpu_rate(s);
-    if (s->it_w > s->peak_it_w) s->peak_it_w = s->it_w;
-    if (s->site.facility_w > s->peak_facility_w) s->peak_facility_w = s->site.facility_w;
-    double pue = s->it_w > 0 ? s->site.facility_w / s->it_w : 0;
-    if (pue > s->max_pue) s->max_pue = pue;
+
 }
 
 /* Changes node i's DC load by delta_w, keeping AC, rack and IT sums. */
@@ -131,6 +176,24 @@ static int build_power(aidc_sim *s, char *err, size_t errlen)
 {
     const aidc_power_cfg *c = &s->sc->power.chain;
     s->cooling_capacity_w = INFINITY;
+    s->dr_met = true;
+    s->meter = malloc(sizeof *s->meter);
+    if (!s->meter) {
+        snprintf(err, errlen, "out of memory for the demand meter");
+        return -1;
+    }
+    aidc_demand_meter_init(s->meter);
+    if (s->sc->grid.carbon_path) {
+        char msg[1024];
+        aidc_series_init(&s->carbon);
+        long filled = aidc_carbon_read(s->sc->grid.carbon_path, &s->carbon, msg, sizeof msg);
+        if (filled < 0) {
+            snprintf(err, errlen, "%s: grid.carbon: %s", s->sc->path, msg);
+            aidc_series_fini(&s->carbon);
+            return -1;
+        }
+        s->has_carbon = true;
+    }
     if (s->sc->cooling.enabled) {
         s->dry_bulb_c = s->sc->cooling.outdoor_c;
         s->wet_bulb_c = s->sc->cooling.outdoor_wet_bulb_c;
@@ -213,7 +276,13 @@ static double tighter_cap(double a, double b)
 
 /* The facility-level limit at the meter now: site cap (and, later, demand
  * response); the IT cap and rack budgets are checked on their own sums. */
-static double site_limit_w(const aidc_sim *s) { return s->sc->power.site_cap_w; }
+static double site_limit_w(const aidc_sim *s)
+{
+    double lim = s->sc->power.site_cap_w;
+    if (s->sc->grid.interconnect_w < lim) lim = s->sc->grid.interconnect_w;
+    if (s->dr_active && s->dr_limit_w < lim) lim = s->dr_limit_w;
+    return lim;
+}
 
 /* Node DC loads if every running job (and `extra` on `extra_alloc`, when
  * given) ran with a per-GPU cap of f x TDP (f >= 1: uncapped), into dc[];
@@ -295,6 +364,36 @@ static void apply_uniform_cap(aidc_sim *s, double f)
 static double cap_fraction_from(aidc_sim *s, const aidc_job_rt *extra,
                                 const aidc_sched_alloc *alloc, size_t n, double lowest);
 
+/* The common case, in O(allocation): nothing is capped by the response, so
+ * the present sums plus the new job's deltas decide. */
+static bool fits_uncapped(aidc_sim *s, const aidc_job_rt *extra, const aidc_sched_alloc *alloc,
+                          size_t n)
+{
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double it = s->it_w;
+    if (extra) {
+        double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, 0) - c->gpu_idle_w;
+        for (size_t k = 0; k < n; k++) {
+            int32_t i = alloc[k].node;
+            double d = aidc_power_node_ac_w(c, s->node_dc_w[i] + per * alloc[k].gpus) - s->node_ac_w[i];
+            it += d;
+            /* racks: every node of this allocation on the same rack adds up */
+            double rack = s->rack_it_w[s->cluster.nodes[i].rack];
+            for (size_t m = 0; m < n; m++) {
+                int32_t o = alloc[m].node;
+                if (s->cluster.nodes[o].rack != s->cluster.nodes[i].rack) continue;
+                rack += aidc_power_node_ac_w(c, s->node_dc_w[o] + per * alloc[m].gpus) - s->node_ac_w[o];
+            }
+            if (rack > s->sc->power.rack_budget_w) return false;
+        }
+    }
+    if (it > it_limit_w(s)) return false;
+    double cooling = s->cooling_w;
+    if (s->sc->cooling.enabled)
+        cooling = aidc_cooling_eval(&s->sc->cooling.plant, it, s->dry_bulb_c, s->wet_bulb_c).cooling_w;
+    return aidc_power_site_w(c, it, cooling).facility_w <= site_limit_w(s);
+}
+
 static double highest_cap_fraction(aidc_sim *s, const aidc_job_rt *extra,
                                    const aidc_sched_alloc *alloc, size_t n)
 {
@@ -313,7 +412,12 @@ static double cap_fraction_from(aidc_sim *s, const aidc_job_rt *extra,
         if (!s->power_dc_scratch || !s->power_rack_scratch) abort();
     }
     double *dc = s->power_dc_scratch, *rack = s->power_rack_scratch;
-    if (budgets_hold_at(s, 1, extra, alloc, n, dc, rack)) return 1;
+    if (s->uniform_cap >= 1) {
+        /* nothing capped by the response: the present sums decide, cheaply */
+        if (fits_uncapped(s, extra, alloc, n)) return 1;
+    } else if (budgets_hold_at(s, 1, extra, alloc, n, dc, rack)) {
+        return 1;
+    }
     double lo = lowest, hi = 1;
     if (lo >= 1 || !budgets_hold_at(s, lo, extra, alloc, n, dc, rack)) return -1;
     for (int it = 0; it < 30; it++) {
@@ -735,6 +839,9 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->node_ac_w);
     free(s->rack_it_w);
     if (s->has_weather) aidc_weather_fini(&s->weather);
+    if (s->has_carbon) aidc_series_fini(&s->carbon);
+    free(s->meter);
+    free(s->swing_jobs);
     free(s->power_dc_scratch);
     free(s->power_rack_scratch);
     free(s->pending);
@@ -789,6 +896,80 @@ static void on_hour(aidc_sim *s)
     if (more) aidc_eventq_push(&s->q, s->now_ns + HOUR_NS, ev_priority[EV_HOUR], EV_HOUR, 0);
 }
 
+/* Takes a running job off its GPUs and back to the pending queue, keeping
+ * the work it has done (checkpointed at the curtailment notice). */
+static void preempt(aidc_sim *s, uint32_t id, int64_t window_end_ns)
+{
+    aidc_job_rt *j = &s->jobs[id];
+    update_progress(s, j);
+    aidc_eventq_cancel(&s->q, j->finish);
+    j->finish = 0;
+    aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
+    job_power(s, j, -1);
+    if (s->has_fabric) aidc_fabric_job_end(&s->fabric, id, on_fabric_speed, s);
+    if (j->user_cap_w > 0) s->n_user_caps--;
+    j->cap_w = j->user_cap_w = 0;
+    j->cap_speed = j->net_speed = 1;
+    uint32_t slot = j->running_slot, last = s->running[--s->n_running];
+    s->running[slot] = last;
+    s->jobs[last].running_slot = slot;
+    free(j->alloc);
+    j->alloc = NULL;
+    j->view.alloc = NULL;
+    j->n_alloc = j->view.n_alloc = 0;
+    j->state = AIDC_JOB_PENDING;
+    /* back in the queue at its arrival position */
+    size_t k = s->n_pending;
+    while (k > 0 && s->jobs[s->pending[k - 1]].view.submit_ns > j->view.submit_ns) k--;
+    memmove(&s->pending[k + 1], &s->pending[k], (s->n_pending - k) * sizeof *s->pending);
+    s->pending[k] = id;
+    s->n_pending++;
+    s->preemptions++;
+    s->curtailed_gpu_s += (double)j->view.gpus * (double)(window_end_ns - s->now_ns) / 1e9;
+}
+
+/* A demand-response window opens or closes. Opening it, the host honours
+ * the limit for the policy: a common GPU cap down to min_cap x TDP first,
+ * then preemption of the most recently started jobs. */
+static void on_dr(aidc_sim *s)
+{
+    advance_integrals(s);
+    const aidc_scenario *sc = s->sc;
+    double lim = aidc_dr_limit_w(sc->grid.dr, sc->grid.n_dr, s->now_ns);
+    s->dr_active = isfinite(lim);
+    s->dr_limit_w = lim;
+    power_refresh(s);
+    if (s->dr_active && !budgets_hold_now(s)) {
+        double f = cap_fraction_from(s, NULL, NULL, 0, sc->power.min_cap_fraction);
+        if (f < 0) f = sc->power.min_cap_fraction;
+        s->uniform_cap = f;
+        apply_uniform_cap(s, f);
+        int64_t end = aidc_dr_next_change_ns(sc->grid.dr, sc->grid.n_dr, s->now_ns);
+        while (!budgets_hold_now(s) && s->n_running > 0) {
+            /* the most recently started job goes first: it has the least to lose */
+            size_t pick = 0;
+            for (size_t i = 1; i < s->n_running; i++)
+                if (s->jobs[s->running[i]].view.start_ns > s->jobs[s->running[pick]].view.start_ns ||
+                    (s->jobs[s->running[i]].view.start_ns == s->jobs[s->running[pick]].view.start_ns &&
+                     s->running[i] > s->running[pick]))
+                    pick = i;
+            preempt(s, s->running[pick], end == INT64_MAX ? s->now_ns : end);
+            power_refresh(s);
+        }
+    } else if (!s->dr_active && s->uniform_cap < 1) {
+        double f = highest_cap_fraction(s, NULL, NULL, 0);
+        if (f < 0) f = cap_fraction_from(s, NULL, NULL, 0, s->uniform_cap);
+        if (f > s->uniform_cap) {
+            s->uniform_cap = f;
+            apply_uniform_cap(s, f);
+        }
+    }
+    int64_t next = aidc_dr_next_change_ns(sc->grid.dr, sc->grid.n_dr, s->now_ns);
+    if (next != INT64_MAX && (sc->horizon_ns < 0 || next <= sc->horizon_ns))
+        aidc_eventq_push(&s->q, next, ev_priority[EV_DR], EV_DR, 0);
+    queue_schedule(s);
+}
+
 static void start_run(aidc_sim *s)
 {
     s->started = true;
@@ -798,6 +979,10 @@ static void start_run(aidc_sim *s)
     if (s->sc->horizon_ns >= 0)
         aidc_eventq_push(&s->q, s->sc->horizon_ns, ev_priority[EV_HORIZON], EV_HORIZON, 0);
     if (s->sc->cooling.enabled) aidc_eventq_push(&s->q, 0, ev_priority[EV_HOUR], EV_HOUR, 0);
+    if (s->sc->grid.n_dr) {
+        int64_t first = aidc_dr_next_change_ns(s->sc->grid.dr, s->sc->grid.n_dr, -1);
+        if (first != INT64_MAX) aidc_eventq_push(&s->q, first, ev_priority[EV_DR], EV_DR, 0);
+    }
 }
 
 int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
@@ -830,6 +1015,9 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         case EV_HOUR:
             on_hour(s);
             break;
+        case EV_DR:
+            on_dr(s);
+            break;
         default:
             assert(!"unknown event type");
         }
@@ -837,7 +1025,8 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             snprintf(err, errlen, "at t=%.3f s: %s", (double)s->now_ns / 1e9, s->policy_error);
             return -1;
         }
-        if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE && ev.type != EV_HOUR) {
+        if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE && ev.type != EV_HOUR &&
+            ev.type != EV_DR) {
             /* all work done: one last sample at this instant, then stop */
             if (s->timeseries) on_sample(s);
             s->finished = true;

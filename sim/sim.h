@@ -15,6 +15,8 @@
 
 #include "models/cluster.h"
 #include "models/fabric.h"
+#include "models/grid.h"
+#include "models/swing.h"
 #include "models/weather.h"
 #include "models/topology.h"
 #include "models/workload.h"
@@ -86,6 +88,17 @@ typedef struct aidc_sim {
     double throttled_gpu_s;  /* lost while the cooling plant was the limit */
     double curtailed_gpu_s;  /* lost to power budgets */
     bool thermal_limited;
+    /* grid */
+    aidc_demand_meter *meter;
+    bool has_carbon;
+    aidc_series carbon;
+    double energy_cost_usd, carbon_g;
+    bool dr_active, dr_met;
+    double dr_limit_w;
+    size_t preemptions;
+    aidc_swing_job *swing_jobs; /* the running training jobs at the facility peak */
+    size_t n_swing_jobs, cap_swing_jobs;
+    double swing_peak_w;        /* facility power when they were recorded */
     /* cooling */
     bool has_weather;
     aidc_weather weather;

@@ -14,6 +14,7 @@ int test_topology_register(void);
 int test_power_register(void);
 int test_cooling_register(void);
 int test_grid_register(void);
+int test_site_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -28,6 +29,7 @@ static int (*const unit_suites[])(void) = {
     test_power_register,
     test_cooling_register,
     test_grid_register,
+    test_site_register,
 };
 
 #endif
