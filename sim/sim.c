@@ -21,7 +21,7 @@ static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1};
 
 const char aidc_timeseries_header[] =
     "time_s,busy_gpus,gpu_utilization,running_jobs,queued_jobs,queued_gpus,it_mw,losses_mw,"
-    "cooling_mw,facility_mw,pue,outdoor_c\n";
+    "cooling_mw,facility_mw,pue,outdoor_c,price_usd_per_mwh,carbon_g_per_kwh\n";
 
 /* ---- host services given to the policy ---------------------------------- */
 
@@ -638,13 +638,16 @@ static void on_sample(aidc_sim *s)
         int64_t queued_gpus = 0;
         for (size_t i = 0; i < s->n_pending; i++) queued_gpus += s->jobs[s->pending[i]].view.gpus;
         double losses = s->site.ups_loss_w + s->site.transformer_loss_w;
-        fprintf(s->timeseries, "%.9g,%lld,%.6f,%zu,%zu,%lld,%.6f,%.6f,%.6f,%.6f,%.5f,%.2f\n",
+        double price = aidc_tariff_price(&s->sc->grid.tariff, s->now_ns, s->sc->grid.start_weekday);
+        double ci = s->has_carbon ? aidc_series_at(&s->carbon, s->now_ns, s->sc->grid.carbon_start_hour)
+                                  : NAN;
+        fprintf(s->timeseries, "%.9g,%lld,%.6f,%zu,%zu,%lld,%.6f,%.6f,%.6f,%.6f,%.5f,%.2f,%.2f,%.1f\n",
                 (double)s->now_ns / 1e9, (long long)s->cluster.busy_gpus,
                 (double)s->cluster.busy_gpus / (double)s->cluster.total_gpus, s->n_running,
                 s->n_pending, (long long)queued_gpus, s->it_w / 1e6, losses / 1e6,
                 s->site.cooling_w / 1e6, s->site.facility_w / 1e6,
                 s->it_w > 0 ? s->site.facility_w / s->it_w : 0,
-                s->sc->cooling.enabled ? s->dry_bulb_c : NAN);
+                s->sc->cooling.enabled ? s->dry_bulb_c : NAN, price * 1000, ci);
     }
     int64_t next = s->now_ns + s->sc->sample_ns;
     bool before_end = s->sc->horizon_ns < 0 ? work_left(s) : next <= s->sc->horizon_ns;
@@ -880,7 +883,7 @@ static void on_hour(aidc_sim *s)
         /* physics, not policy: throttle as far as needed, to 10% of TDP */
         double f = cap_fraction_from(s, NULL, NULL, 0, 0.1);
         if (f < 0) f = 0.1;
-        s->thermal_limited = true;
+        s->thermal_limited = s->it_w > s->cooling_capacity_w;
         s->uniform_cap = f;
         apply_uniform_cap(s, f);
     } else if (s->uniform_cap < 1) {

@@ -84,12 +84,58 @@ static void test_demand_response_honoured(void)
     aidc_scenario_fini(&sc);
 }
 
+/* §3 sanity: the default (legacy) air-cooled site at constant load through
+ * a temperate TMY year (Leesburg, N. Virginia) shows the industry-average
+ * PUE, 1.55-1.59 (Uptime); the modern plant stays under the ≤1.3 of new
+ * builds, and liquid cooling lower still. */
+static double year_pue(const char *cooling)
+{
+    char trace[] = "/tmp/aidc_yeartrace_XXXXXX";
+    int fd = mkstemp(trace);
+    FILE *f = fdopen(fd, "w");
+    fputs("id,submit_s,gpus,duration_s\n", f);
+    for (int i = 0; i < 20; i++) fprintf(f, "j%d,0,8,31536000\n", i);
+    fclose(f);
+    char cwd[1024], json[2048];
+    if (!getcwd(cwd, sizeof cwd)) return -1;
+    snprintf(json, sizeof json,
+             "{\"horizon\": \"365d\", \"sample_interval\": \"1d\","
+             " \"cluster\": {\"system\": \"DGX-H100\", \"nodes\": 20},"
+             " \"workload\": {\"trace\": \"%s\"},"
+             " \"cooling\": {%s, \"weather\": \"%s/scenarios/weather/USA_VA_Leesburg.Exec.epw\"}}",
+             trace, cooling, cwd);
+    aidc_scenario sc;
+    aidc_sim sim;
+    double pue = -1;
+    char err[256];
+    if (test_sim_from_json(json, &sc, &sim) == 0) {
+        if (aidc_sim_run(&sim, err, sizeof err) == 0) pue = sim.e_facility_j / sim.e_it_j;
+        aidc_sim_fini(&sim);
+        aidc_scenario_fini(&sc);
+    }
+    unlink(trace);
+    return pue;
+}
+
+static void test_industry_average_pue(void)
+{
+    double legacy = year_pue("\"type\": \"air\"");
+    double modern = year_pue("\"type\": \"air\", \"plant\": \"modern\"");
+    double liquid = year_pue("\"type\": \"liquid\"");
+    printf("\n    Leesburg TMY year, constant load: PUE legacy air %.3f, modern air %.3f, liquid %.3f",
+           legacy, modern, liquid);
+    CU_ASSERT(legacy >= 1.55 && legacy <= 1.59);
+    CU_ASSERT(modern > 1.0 && modern <= 1.3);
+    CU_ASSERT(liquid > 1.0 && liquid < modern);
+}
+
 int test_site_register(void)
 {
     CU_pSuite s = CU_add_suite("site", NULL, NULL);
     if (!s) return -1;
     if (!CU_add_test(s, "a constant-load hour by hand", test_constant_load_hour) ||
-        !CU_add_test(s, "demand response honoured", test_demand_response_honoured))
+        !CU_add_test(s, "demand response honoured", test_demand_response_honoured) ||
+        !CU_add_test(s, "industry-average PUE in a temperate year", test_industry_average_pue))
         return -1;
     return 0;
 }
