@@ -728,12 +728,16 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     s->power.facility_it_cap_w = INFINITY;
     s->power.site_cap_w = INFINITY;
     s->power.rack_budget_w = INFINITY;
+    s->power.row_budget_w = INFINITY;
+    s->power.racks_per_row = 10;
     s->power.min_cap_fraction = 0.5;
     const cJSON *o;
     if (aidc_jread_obj(r, root, "", "power", false, &o) < 0) return -1;
     if (o) {
         static const char *const keys[] = {"node_base", "activity", "facility_it_cap", "site_cap",
-                                           "rack_budget", "response", "min_cap", "misc", NULL};
+                                           "rack_budget", "row_budget", "racks_per_row",
+                                           "response", "min_cap", "misc", NULL};
+        int64_t rpr = 10;
         const char *resp = NULL;
         const cJSON *act;
         if (aidc_jread_keys(r, o, "power", keys) ||
@@ -741,11 +745,14 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
             aidc_jread_power(r, o, "power", "facility_it_cap", false, &s->power.facility_it_cap_w) < 0 ||
             aidc_jread_power(r, o, "power", "site_cap", false, &s->power.site_cap_w) < 0 ||
             aidc_jread_power(r, o, "power", "rack_budget", false, &s->power.rack_budget_w) < 0 ||
+            aidc_jread_power(r, o, "power", "row_budget", false, &s->power.row_budget_w) < 0 ||
+            aidc_jread_int(r, o, "power", "racks_per_row", false, 1, 100000, &rpr) < 0 ||
             aidc_jread_power(r, o, "power", "misc", false, &c->misc_w) < 0 ||
             aidc_jread_str(r, o, "power", "response", false, &resp) < 0 ||
             aidc_jread_num(r, o, "power", "min_cap", false, 0.1, 1, &s->power.min_cap_fraction) < 0 ||
             aidc_jread_obj(r, o, "power", "activity", false, &act) < 0)
             return -1;
+        s->power.racks_per_row = (int32_t)rpr;
         if (resp) {
             if (strcmp(resp, "refuse") != 0 && strcmp(resp, "power_cap") != 0)
                 return aidc_jread_fail(r, "power.response", false,

@@ -57,6 +57,8 @@ typedef struct aidc_scenario {
         double facility_it_cap_w; /* INFINITY when none */
         double site_cap_w;
         double rack_budget_w;
+        double row_budget_w;
+        int32_t racks_per_row;
         bool cap_response;     /* "response": "power_cap" (else "refuse") */
         double min_cap_fraction; /* lowest GPU cap the response may set, of TDP */
     } power;

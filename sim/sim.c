@@ -266,6 +266,21 @@ static double it_limit_w(const aidc_sim *s)
     return s->cooling_capacity_w < cap ? s->cooling_capacity_w : cap;
 }
 
+/* Whether every row (racks_per_row consecutive racks) of these rack loads
+ * is within the row budget. */
+static bool rows_hold(const aidc_sim *s, const double *rack)
+{
+    double budget = s->sc->power.row_budget_w;
+    if (!isfinite(budget)) return true;
+    int32_t per = s->sc->power.racks_per_row;
+    for (int32_t first = 0; first < s->cluster.n_racks; first += per) {
+        double sum = 0;
+        for (int32_t r = first; r < first + per && r < s->cluster.n_racks; r++) sum += rack[r];
+        if (sum > budget * (1 + 1e-12)) return false;
+    }
+    return true;
+}
+
 /* The tighter of two per-GPU caps, 0 meaning "none". */
 static double tighter_cap(double a, double b)
 {
@@ -314,6 +329,7 @@ static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
     }
     for (int32_t r = 0; r < s->cluster.n_racks; r++)
         if (rack[r] > s->sc->power.rack_budget_w) return false;
+    if (!rows_hold(s, rack)) return false;
     if (it > it_limit_w(s)) return false;
     /* cooling follows the IT heat */
     double cooling = s->cooling_w;
@@ -328,6 +344,7 @@ static bool budgets_hold_now(const aidc_sim *s)
 {
     for (int32_t r = 0; r < s->cluster.n_racks; r++)
         if (s->rack_it_w[r] > s->sc->power.rack_budget_w * (1 + 1e-12)) return false;
+    if (!rows_hold(s, s->rack_it_w)) return false;
     if (s->it_w > it_limit_w(s) * (1 + 1e-12)) return false;
     aidc_power_site site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
     return site.facility_w <= site_limit_w(s) * (1 + 1e-12);
@@ -335,8 +352,8 @@ static bool budgets_hold_now(const aidc_sim *s)
 
 static bool has_budgets(const aidc_sim *s)
 {
-    return isfinite(s->sc->power.rack_budget_w) || isfinite(it_limit_w(s)) ||
-           isfinite(site_limit_w(s));
+    return isfinite(s->sc->power.rack_budget_w) || isfinite(s->sc->power.row_budget_w) ||
+           isfinite(it_limit_w(s)) || isfinite(site_limit_w(s));
 }
 
 /* Applies a uniform per-GPU cap of f x TDP to every running job (f >= 1
@@ -370,6 +387,8 @@ static bool fits_uncapped(aidc_sim *s, const aidc_job_rt *extra, const aidc_sche
                           size_t n)
 {
     const aidc_power_cfg *c = &s->sc->power.chain;
+    if (isfinite(s->sc->power.row_budget_w))
+        return budgets_hold_at(s, 1, extra, alloc, n, s->power_dc_scratch, s->power_rack_scratch);
     double it = s->it_w;
     if (extra) {
         double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, 0) - c->gpu_idle_w;

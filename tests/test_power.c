@@ -97,6 +97,12 @@ static long check_budgets(aidc_sim *sim, double *max_rack, double *max_it)
             if (sim->rack_it_w[r] > *max_rack) *max_rack = sim->rack_it_w[r];
             if (sim->rack_it_w[r] > sim->sc->power.rack_budget_w * (1 + 1e-9)) return -1;
         }
+        for (int32_t first = 0; first < sim->cluster.n_racks; first += sim->sc->power.racks_per_row) {
+            double row = 0;
+            for (int32_t r = first; r < first + sim->sc->power.racks_per_row && r < sim->cluster.n_racks; r++)
+                row += sim->rack_it_w[r];
+            if (row > sim->sc->power.row_budget_w * (1 + 1e-9)) return -1;
+        }
         if (sim->it_w > *max_it) *max_it = sim->it_w;
         if (sim->it_w > sim->sc->power.facility_it_cap_w * (1 + 1e-9)) return -1;
         if (sim->site.facility_w > sim->sc->power.site_cap_w * (1 + 1e-9)) return -1;
@@ -112,12 +118,14 @@ static const char budget_scenario[] =
     "   \"gpus\": {\"values\": [8, 16, 32], \"weights\": [3, 2, 1]},"
     "   \"duration\": {\"dist\": \"exponential\", \"mean\": \"2h\"}}},"
     " \"policy\": \"%s\","
-    " \"power\": {\"rack_budget\": \"%s\", \"facility_it_cap\": \"%s\", \"response\": \"%s\"}}";
+    " \"power\": {\"rack_budget\": \"%s\", \"facility_it_cap\": \"%s\", \"response\": \"%s\","
+    " \"racks_per_row\": 2, \"row_budget\": \"%s\"}}";
 
-static void run_budget_case(const char *policy, const char *rack, const char *it, const char *resp)
+static void run_budget_case(const char *policy, const char *rack, const char *it, const char *resp,
+                            const char *row)
 {
     char json[2048];
-    snprintf(json, sizeof json, budget_scenario, policy, rack, it, resp);
+    snprintf(json, sizeof json, budget_scenario, policy, rack, it, resp, row);
     aidc_scenario sc;
     aidc_sim sim;
     CU_ASSERT_FATAL(test_sim_from_json(json, &sc, &sim) == 0);
@@ -137,16 +145,19 @@ static void run_budget_case(const char *policy, const char *rack, const char *it
 static void test_budgets_never_exceeded(void)
 {
     /* 4 DGX H100 per rack draw ~34 kW training; budgets below that bind */
-    run_budget_case("fifo", "25kW", "1000kW", "refuse");
-    run_budget_case("easy-backfill", "25kW", "90kW", "refuse");
-    run_budget_case("fifo", "25kW", "90kW", "power_cap");
-    run_budget_case("easy-backfill", "41kW", "80kW", "power_cap");
+    run_budget_case("fifo", "25kW", "1000kW", "refuse", "1MW");
+    run_budget_case("easy-backfill", "25kW", "90kW", "refuse", "1MW");
+    run_budget_case("fifo", "25kW", "90kW", "power_cap", "1MW");
+    run_budget_case("easy-backfill", "41kW", "80kW", "power_cap", "1MW");
+    /* rows of two racks held to 45 kW: below two busy racks */
+    run_budget_case("easy-backfill", "41kW", "1MW", "refuse", "45kW");
+    run_budget_case("fifo", "41kW", "1MW", "power_cap", "45kW");
 }
 
 static void test_energy_conservation(void)
 {
     char json[2048];
-    snprintf(json, sizeof json, budget_scenario, "easy-backfill", "41kW", "1MW", "refuse");
+    snprintf(json, sizeof json, budget_scenario, "easy-backfill", "41kW", "1MW", "refuse", "1MW");
     aidc_scenario sc;
     aidc_sim sim;
     CU_ASSERT_FATAL(test_sim_from_json(json, &sc, &sim) == 0);
