@@ -43,6 +43,7 @@
  * supply air, no economizer and poor airflow. With a tower and 12 C chilled water the COP
  * cap binds in most chiller hours (lift < 13 K), so the climates differ mostly by economizer
  * hours: 0.136 (Chicago) to 0.166 (Phoenix). */
+#include "models/errmsg.h"
 #include "models/cooling.h"
 
 #include <assert.h>
@@ -76,22 +77,12 @@ void aidc_cooling_defaults(aidc_cooling_cfg *c, aidc_cooling_kind kind)
     };
 }
 
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* !(lo <= v <= hi) also catches NaN. */
 #define RANGE(field, lo, hi, what)                                                                 \
     do {                                                                                           \
         if (!(c->field >= (lo) && c->field <= (hi)))                                               \
-            return bad(err, errlen, "cooling." #field ": expected %s in [%g, %g], found %g", what, \
+            return aidc_errf(err, errlen, "cooling." #field ": expected %s in [%g, %g], found %g", what, \
                        (double)(lo), (double)(hi), c->field);                                      \
     } while (0)
 
@@ -99,21 +90,21 @@ int aidc_cooling_check(const aidc_cooling_cfg *c, char *err, size_t errlen)
 {
     assert(c);
     if (c->kind != AIDC_COOLING_AIR && c->kind != AIDC_COOLING_LIQUID)
-        return bad(err, errlen, "cooling.kind: expected air or liquid, found %d", (int)c->kind);
+        return aidc_errf(err, errlen, "cooling.kind: expected air or liquid, found %d", (int)c->kind);
     if (c->economizer != AIDC_ECONOMIZER_NONE && c->economizer != AIDC_ECONOMIZER_AIR &&
         c->economizer != AIDC_ECONOMIZER_WATER)
-        return bad(err, errlen, "cooling.economizer: expected none, air or water, found %d",
+        return aidc_errf(err, errlen, "cooling.economizer: expected none, air or water, found %d",
                    (int)c->economizer);
     /* ASHRAE TC 9.9 allowable envelopes span 5-45 C over classes A1-A4 (ref §3). */
     RANGE(supply_air_c, 5, 45, "a temperature in C");
     RANGE(chilled_water_c, 0, 40, "a temperature in C");
     if (!(c->chilled_water_c < c->supply_air_c))
-        return bad(err, errlen,
+        return aidc_errf(err, errlen,
                    "cooling.chilled_water_c: %g C cannot cool supply air to "
                    "cooling.supply_air_c = %g C; it must be colder",
                    c->chilled_water_c, c->supply_air_c);
     if (!(c->chiller_eta > 0 && c->chiller_eta < 1))
-        return bad(err, errlen,
+        return aidc_errf(err, errlen,
                    "cooling.chiller_eta: expected a fraction of Carnot in (0, 1), found %g",
                    c->chiller_eta);
     RANGE(condenser_approach_k, 0, 30, "a temperature difference in K");

@@ -1,4 +1,5 @@
 /* grid — tariffs, carbon series, demand meter, ramps, demand response. See grid.h. */
+#include "models/errmsg.h"
 #include "models/grid.h"
 
 #include <assert.h>
@@ -10,14 +11,6 @@
 #include <string.h>
 #include <sys/types.h>
 
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Floor division and modulo for possibly negative sim times. */
 static int64_t floor_div(int64_t a, int64_t b)
@@ -46,36 +39,36 @@ int aidc_tariff_build(aidc_tariff *t, double base_price_usd_per_kwh, const aidc_
 {
     assert(t && (p || n == 0) && key);
     if (!isfinite(base_price_usd_per_kwh) || base_price_usd_per_kwh < 0) {
-        fail(err, errlen, "%s.price: expected a finite price >= 0 in USD/kWh, found %g", key,
+        aidc_errf(err, errlen, "%s.price: expected a finite price >= 0 in USD/kWh, found %g", key,
              base_price_usd_per_kwh);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         if (p[i].days == 0 || p[i].days > AIDC_DAYS_ALL) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s.periods[%zu].days: expected at least one day of mon..sun, found mask 0x%x",
                  key, i, p[i].days);
             return -1;
         }
         if (p[i].start_hour < 0 || p[i].start_hour > 23) {
-            fail(err, errlen, "%s.periods[%zu].start_hour: expected an hour 0..23, found %d", key,
+            aidc_errf(err, errlen, "%s.periods[%zu].start_hour: expected an hour 0..23, found %d", key,
                  i, p[i].start_hour);
             return -1;
         }
         if (p[i].end_hour < 0 || p[i].end_hour > 24) {
-            fail(err, errlen, "%s.periods[%zu].end_hour: expected an hour 0..24, found %d", key, i,
+            aidc_errf(err, errlen, "%s.periods[%zu].end_hour: expected an hour 0..24, found %d", key, i,
                  p[i].end_hour);
             return -1;
         }
         if (p[i].end_hour == p[i].start_hour) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s.periods[%zu].end_hour: equals start_hour (%d), an empty period; for a whole "
                  "day use start_hour 0 and end_hour 24",
                  key, i, p[i].start_hour);
             return -1;
         }
         if (!isfinite(p[i].price_usd_per_kwh) || p[i].price_usd_per_kwh < 0) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s.periods[%zu].price: expected a finite price >= 0 in USD/kWh, "
                  "found %g",
                  key, i, p[i].price_usd_per_kwh);
@@ -127,7 +120,7 @@ int aidc_tariff_parse_days(const char *s, unsigned *mask, char *err, size_t errl
             a = b = day_index(p, item);
         }
         if (a < 0 || b < 0) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "expected days like \"mon-fri\", \"sat,sun\", \"all\", \"weekdays\" or "
                  "\"weekends\" (names mon tue wed thu fri sat sun), found \"%s\"",
                  s);
@@ -414,7 +407,7 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
     aidc_series_fini(s);
     line_reader r = {path, fopen(path, "r"), NULL, 0, 0};
     if (!r.f) {
-        fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        aidc_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     int rc = -1;
@@ -425,9 +418,9 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
     char *hdr = next_line(&r);
     if (!hdr) {
         if (ferror(r.f))
-            fail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+            aidc_errf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         else
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s: empty file, expected a header row (timestamp,...,avg_CI or "
                  "hour,g_per_kwh)",
                  path);
@@ -435,7 +428,7 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
     }
     size_t nf = split(hdr, f, MAX_FIELDS);
     if (nf > MAX_FIELDS) {
-        fail(err, errlen, "%s:%ld: header has %zu columns, at most %d are supported", path,
+        aidc_errf(err, errlen, "%s:%ld: header has %zu columns, at most %d are supported", path,
              r.lineno, nf, MAX_FIELDS);
         goto out;
     }
@@ -452,14 +445,14 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
                                                        : NULL;
             if (!c) continue;
             if (*c != SIZE_MAX) {
-                fail(err, errlen, "%s:%ld: column %s appears twice in the header", path, r.lineno,
+                aidc_errf(err, errlen, "%s:%ld: column %s appears twice in the header", path, r.lineno,
                      f[i]);
                 goto out;
             }
             *c = i;
         }
         if (c_time == SIZE_MAX || c_val == SIZE_MAX) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s:%ld: expected a header with columns timestamp and avg_CI (EIA-930 as in "
                  "dc-rl) or exactly hour,g_per_kwh; %s is missing",
                  path, r.lineno,
@@ -477,14 +470,14 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
     while ((line = next_line(&r)) != NULL) {
         size_t k = split(line, f, MAX_FIELDS);
         if (k != nf) {
-            fail(err, errlen, "%s:%ld: expected %zu fields like the header, found %zu", path,
+            aidc_errf(err, errlen, "%s:%ld: expected %zu fields like the header, found %zu", path,
                  r.lineno, nf, k);
             goto out;
         }
         if (eia) {
             int64_t ts;
             if (!parse_timestamp(f[c_time], &ts)) {
-                fail(err, errlen,
+                aidc_errf(err, errlen,
                      "%s:%ld: column timestamp: expected a time like \"2022-01-01 "
                      "00:00:00+00:00\", found \"%s\"",
                      path, r.lineno, f[c_time]);
@@ -495,7 +488,7 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
             } else if (ts != t_first + 3600 * (int64_t)n) {
                 char want[40];
                 format_utc(t_first + 3600 * (int64_t)n, want, sizeof want);
-                fail(err, errlen,
+                aidc_errf(err, errlen,
                      "%s:%ld: column timestamp: expected the next hour, %s, found \"%s\"; rows "
                      "must be consecutive hours",
                      path, r.lineno, want, f[c_time]);
@@ -506,7 +499,7 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
             errno = 0;
             long long h = strtoll(f[c_time], &end, 10);
             if (*f[c_time] == '\0' || *end != '\0' || errno == ERANGE || h != (long long)n) {
-                fail(err, errlen,
+                aidc_errf(err, errlen,
                      "%s:%ld: column hour: expected %zu (hours count up from 0), "
                      "found \"%s\"",
                      path, r.lineno, n, f[c_time]);
@@ -515,7 +508,7 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
         }
         double x = NAN;
         if (*f[c_val] != '\0' && (!parse_value(f[c_val], &x) || x < 0)) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s:%ld: column %s: expected a carbon intensity in gCO2/kWh (a number >= 0, "
                  "or empty for missing), found \"%s\"",
                  path, r.lineno, val_name, f[c_val]);
@@ -525,7 +518,7 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
             size_t nc = cap ? 2 * cap : 1024;
             double *nv = realloc(v, nc * sizeof *nv);
             if (!nv) {
-                fail(err, errlen, "%s: out of memory", path);
+                aidc_errf(err, errlen, "%s: out of memory", path);
                 goto out;
             }
             v = nv;
@@ -534,16 +527,16 @@ int aidc_carbon_read(const char *path, aidc_series *s, char *err, size_t errlen)
         v[n++] = x;
     }
     if (ferror(r.f)) {
-        fail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        aidc_errf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }
     if (n == 0) {
-        fail(err, errlen, "%s: no data rows after the header", path);
+        aidc_errf(err, errlen, "%s: no data rows after the header", path);
         goto out;
     }
     long filled = fill_gaps(v, n);
     if (filled < 0) {
-        fail(err, errlen, "%s: every %s value is empty", path, val_name);
+        aidc_errf(err, errlen, "%s: every %s value is empty", path, val_name);
         goto out;
     }
     s->v = v;
@@ -711,19 +704,19 @@ int aidc_dr_check(const aidc_dr_event *ev, size_t n, const char *key, char *err,
     assert((ev || n == 0) && key);
     for (size_t i = 0; i < n; i++) {
         if (ev[i].start_ns < 0) {
-            fail(err, errlen, "%s[%zu].start: expected a time >= 0 (since the scenario start)", key,
+            aidc_errf(err, errlen, "%s[%zu].start: expected a time >= 0 (since the scenario start)", key,
                  i);
             return -1;
         }
         if (ev[i].end_ns <= ev[i].start_ns) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s[%zu].end: expected a time after start, found an event that "
                  "ends before it begins",
                  key, i);
             return -1;
         }
         if (!isfinite(ev[i].limit_w) || ev[i].limit_w < 0) {
-            fail(err, errlen, "%s[%zu].limit: expected a finite power >= 0, found %g W", key, i,
+            aidc_errf(err, errlen, "%s[%zu].limit: expected a finite power >= 0, found %g W", key, i,
                  ev[i].limit_w);
             return -1;
         }

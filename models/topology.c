@@ -52,6 +52,7 @@
  * default. While this module calls igraph it installs a handler that records
  * the message (in a thread-local buffer, the handler has no user argument)
  * and frees igraph's temporaries, and restores the caller's on the way out. */
+#include "models/errmsg.h"
 #include "models/topology.h"
 
 #include <assert.h>
@@ -88,17 +89,6 @@ static const char *ig_msg(igraph_error_t rc)
     return ig_reason[0] ? ig_reason : igraph_strerror(rc);
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
-                                                      ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* ---- the graph under construction ---- */
 
@@ -136,7 +126,7 @@ static int b_init(builder *b, int64_t vertices, int64_t links, char *err, size_t
     if (!rc) rc = igraph_strvector_reserve(&b->kinds, vertices);
     if (rc) {
         b_fini(b);
-        return fail(err, errlen, "building the fabric graph: igraph: %s", ig_msg(rc));
+        return aidc_errf(err, errlen, "building the fabric graph: igraph: %s", ig_msg(rc));
     }
     return 0;
 }
@@ -179,7 +169,7 @@ static int b_finish(builder *b, aidc_topology *t, char *err, size_t errlen)
 {
     igraph_integer_t nv = b_nvertices(b), ne = igraph_vector_size(&b->bw);
     if (!b->rc && ne > INT32_MAX)
-        return fail(err, errlen, "fabric too large: %lld links", (long long)ne);
+        return aidc_errf(err, errlen, "fabric too large: %lld links", (long long)ne);
     igraph_error_t rc = b->rc;
     if (!rc) rc = igraph_create(&t->graph, &b->ends, nv, IGRAPH_UNDIRECTED);
     if (!rc) {
@@ -190,7 +180,7 @@ static int b_finish(builder *b, aidc_topology *t, char *err, size_t errlen)
     if (!rc) rc = SETVASV(&t->graph, "kind", &b->kinds);
     if (!rc) rc = SETEANV(&t->graph, "bandwidth_gbps", &b->bw);
     if (!rc) rc = SETEANV(&t->graph, "latency_us", &b->lat);
-    if (rc) return fail(err, errlen, "building the fabric graph: igraph: %s", ig_msg(rc));
+    if (rc) return aidc_errf(err, errlen, "building the fabric graph: igraph: %s", ig_msg(rc));
     t->n_switches = (int32_t)(nv - t->cfg.nodes);
     t->n_links = (int32_t)ne;
     return 0;
@@ -211,24 +201,24 @@ static int32_t domain_nodes(const aidc_topology_cfg *c)
 static int check_cfg(const aidc_topology_cfg *c, char *err, size_t errlen)
 {
     if (c->kind < AIDC_FABRIC_NVLINK || c->kind > AIDC_FABRIC_GRAPH)
-        return fail(err, errlen, "fabric.type: expected rail-optimized, fat-tree, nvlink or graph");
+        return aidc_errf(err, errlen, "fabric.type: expected rail-optimized, fat-tree, nvlink or graph");
     if (c->nodes < 1)
-        return fail(err, errlen, "cluster.nodes: expected at least 1 node, found %d", c->nodes);
+        return aidc_errf(err, errlen, "cluster.nodes: expected at least 1 node, found %d", c->nodes);
     if (c->gpus_per_node < 1)
-        return fail(err, errlen, "cluster.gpus_per_node: expected at least 1, found %d",
+        return aidc_errf(err, errlen, "cluster.gpus_per_node: expected at least 1, found %d",
                     c->gpus_per_node);
     if (c->nvlink_domain < 1)
-        return fail(err, errlen, "nvlink_domain: expected at least 1 GPU, found %d",
+        return aidc_errf(err, errlen, "nvlink_domain: expected at least 1 GPU, found %d",
                     c->nvlink_domain);
     if (c->nvlink_domain > c->gpus_per_node && c->nvlink_domain % c->gpus_per_node != 0)
-        return fail(
+        return aidc_errf(
             err, errlen,
             "nvlink_domain: %d GPUs per NVLink domain is not a whole number of %d-GPU nodes",
             c->nvlink_domain, c->gpus_per_node);
     if (!pos_finite(c->nvlink_gbps))
-        return fail(err, errlen, "fabric.nvlink_gbps: expected GB/s > 0, found %g", c->nvlink_gbps);
+        return aidc_errf(err, errlen, "fabric.nvlink_gbps: expected GB/s > 0, found %g", c->nvlink_gbps);
     if (c->kind != AIDC_FABRIC_NVLINK && !pos_finite(c->nic_gbps))
-        return fail(err, errlen, "fabric.nic_gbps: expected GB/s > 0, found %g", c->nic_gbps);
+        return aidc_errf(err, errlen, "fabric.nic_gbps: expected GB/s > 0, found %g", c->nic_gbps);
     const struct {
         const char *key;
         double v;
@@ -238,20 +228,20 @@ static int check_cfg(const aidc_topology_cfg *c, char *err, size_t errlen)
                  {"fabric.latency_us.core", c->alpha_core_us}};
     for (size_t i = 0; i < sizeof alpha / sizeof alpha[0]; i++)
         if (!(isfinite(alpha[i].v) && alpha[i].v >= 0))
-            return fail(err, errlen, "%s: expected microseconds >= 0, found %g", alpha[i].key,
+            return aidc_errf(err, errlen, "%s: expected microseconds >= 0, found %g", alpha[i].key,
                         alpha[i].v);
     if ((c->kind == AIDC_FABRIC_RAIL || c->kind == AIDC_FABRIC_FAT_TREE) &&
         !(isfinite(c->oversubscription) && c->oversubscription >= 1))
-        return fail(err, errlen,
+        return aidc_errf(err, errlen,
                     "fabric.oversubscription: expected a downlink:uplink ratio >= 1, found %g",
                     c->oversubscription);
     int64_t links = 0;
     if (c->kind == AIDC_FABRIC_RAIL) {
         if (c->nodes_per_su < 1)
-            return fail(err, errlen, "fabric.nodes_per_su: expected at least 1 node, found %d",
+            return aidc_errf(err, errlen, "fabric.nodes_per_su: expected at least 1 node, found %d",
                         c->nodes_per_su);
         if (c->sus_per_pod < 0)
-            return fail(err, errlen,
+            return aidc_errf(err, errlen,
                         "fabric.sus_per_pod: expected 0 (two tiers) or at least 1, found %d",
                         c->sus_per_pod);
         /* host, leaf-spine and spine-core links, one each per NIC; the product of two
@@ -260,21 +250,21 @@ static int check_cfg(const aidc_topology_cfg *c, char *err, size_t errlen)
         links = nics > MAX_LINKS ? nics : 3 * nics;
     } else if (c->kind == AIDC_FABRIC_FAT_TREE) {
         if (c->k < 2 || c->k % 2 != 0 || c->k > 4096)
-            return fail(err, errlen, "fabric.k: expected an even radix from 2 to 4096, found %d",
+            return aidc_errf(err, errlen, "fabric.k: expected an even radix from 2 to 4096, found %d",
                         c->k);
         int64_t hosts = (int64_t)c->k * c->k * c->k / 4;
         if (c->nodes > hosts)
-            return fail(err, errlen,
+            return aidc_errf(err, errlen,
                         "cluster.nodes: %d nodes do not fit a k=%d fat-tree (at most k^3/4 = "
                         "%lld hosts; raise fabric.k)",
                         c->nodes, c->k, (long long)hosts);
         links = 3 * hosts;
     } else if (c->kind == AIDC_FABRIC_GRAPH) {
         if (!c->graph_path || !c->graph_path[0])
-            return fail(err, errlen, "fabric.file: expected a .graphml or .csv file");
+            return aidc_errf(err, errlen, "fabric.file: expected a .graphml or .csv file");
     }
     if (links > MAX_LINKS)
-        return fail(err, errlen, "%s: fabric too large: %lld links (at most %d)",
+        return aidc_errf(err, errlen, "%s: fabric too large: %lld links (at most %d)",
                     c->kind == AIDC_FABRIC_FAT_TREE ? "fabric.k" : "cluster.nodes",
                     (long long)links, MAX_LINKS);
     return 0;
@@ -286,7 +276,7 @@ static int alloc_groups(aidc_topology *t, char *err, size_t errlen)
 {
     t->leaf_up_gbps = calloc((size_t)t->n_leaves, sizeof *t->leaf_up_gbps);
     t->pod_up_gbps = calloc((size_t)t->n_pods, sizeof *t->pod_up_gbps);
-    if (!t->leaf_up_gbps || !t->pod_up_gbps) return fail(err, errlen, "out of memory");
+    if (!t->leaf_up_gbps || !t->pod_up_gbps) return aidc_errf(err, errlen, "out of memory");
     return 0;
 }
 
@@ -342,7 +332,7 @@ static int build_rail(aidc_topology *t, char *err, size_t errlen)
     builder b;
     b.live = 0;
     if (!up || !spines || !spine0) {
-        fail(err, errlen, "out of memory");
+        aidc_errf(err, errlen, "out of memory");
         goto out;
     }
     for (int32_t s = 0; s < n_su; s++) {
@@ -364,7 +354,7 @@ static int build_rail(aidc_topology *t, char *err, size_t errlen)
     }
     down = calloc((size_t)n_spines, sizeof *down);
     if (!down) {
-        fail(err, errlen, "out of memory");
+        aidc_errf(err, errlen, "out of memory");
         goto out;
     }
     if (b_init(&b, (int64_t)n + (int64_t)n_su * g + n_spines, 3 * (int64_t)n * g, err, errlen))
@@ -494,13 +484,13 @@ static FILE *open_input(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        aidc_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
-        fail(err, errlen, "%s: is a directory, expected a .graphml or .csv file", path);
+        aidc_errf(err, errlen, "%s: is a directory, expected a .graphml or .csv file", path);
         return NULL;
     }
     return f;
@@ -548,7 +538,7 @@ static int derive_hierarchy(aidc_topology *t, builder *b, bool set_kinds, const 
     int32_t *rep = malloc((size_t)n * sizeof *rep);   /* per group: a tier-2 switch */
     int32_t *gpod = malloc((size_t)n * sizeof *gpod); /* per group: its pod */
     if (!uf || !gid || !pid || !role || !rep || !gpod) {
-        fail(err, errlen, "out of memory");
+        aidc_errf(err, errlen, "out of memory");
         goto out;
     }
     union_init(uf, nv);
@@ -569,7 +559,7 @@ static int derive_hierarchy(aidc_topology *t, builder *b, bool set_kinds, const 
     }
     for (int32_t i = 0; i < n; i++)
         if (role[i] != ROLE_HOST) {
-            fail(err, errlen, "%s: host n%d has no link to a switch", src, i);
+            aidc_errf(err, errlen, "%s: host n%d has no link to a switch", src, i);
             goto out;
         }
     t->n_leaves = 0;
@@ -634,7 +624,7 @@ static int derive_hierarchy(aidc_topology *t, builder *b, bool set_kinds, const 
                                                        : "switch";
             igraph_error_t irc = igraph_strvector_set(&b->kinds, v, kind);
             if (irc) {
-                fail(err, errlen, "building the fabric graph: igraph: %s", ig_msg(irc));
+                aidc_errf(err, errlen, "building the fabric graph: igraph: %s", ig_msg(irc));
                 goto out;
             }
         }
@@ -775,14 +765,14 @@ static int load_csv(builder *b, const aidc_topology_cfg *c, const char *path, ch
         if (!header) {
             if (nf != 4 || strcmp(field[0], "a") || strcmp(field[1], "b") ||
                 strcmp(field[2], "bandwidth_gbps") || strcmp(field[3], "latency_us")) {
-                fail(err, errlen, "%s:%u: expected the header %s", path, lineno, CSV_HEADER);
+                aidc_errf(err, errlen, "%s:%u: expected the header %s", path, lineno, CSV_HEADER);
                 goto out;
             }
             header = true;
             continue;
         }
         if (nf != 4) {
-            fail(err, errlen, "%s:%u: expected 4 fields (%s), found %d", path, lineno, CSV_HEADER,
+            aidc_errf(err, errlen, "%s:%u: expected 4 fields (%s), found %d", path, lineno, CSV_HEADER,
                  nf);
             goto out;
         }
@@ -790,13 +780,13 @@ static int load_csv(builder *b, const aidc_topology_cfg *c, const char *path, ch
         for (int k = 0; k < 2; k++) {
             const char *name = field[k];
             if (!*name) {
-                fail(err, errlen, "%s:%u: column \"%s\": empty vertex name", path, lineno,
+                aidc_errf(err, errlen, "%s:%u: column \"%s\": empty vertex name", path, lineno,
                      k ? "b" : "a");
                 goto out;
             }
             int32_t h = host_index(name, n);
             if (h == -2) {
-                fail(err, errlen,
+                aidc_errf(err, errlen,
                      "%s:%u: unknown host \"%s\": hosts are n0..n%d (cluster.nodes = %d)", path,
                      lineno, name, n - 1, n);
                 goto out;
@@ -807,18 +797,18 @@ static int load_csv(builder *b, const aidc_topology_cfg *c, const char *path, ch
             }
             int32_t before = nt.n, sw = nametab_get(&nt, name);
             if (sw < 0) {
-                fail(err, errlen, "%s:%u: out of memory", path, lineno);
+                aidc_errf(err, errlen, "%s:%u: out of memory", path, lineno);
                 goto out;
             }
             if (sw == before) b_named(b, "switch", name);
             id[k] = n + sw;
         }
         if (id[0] == id[1]) {
-            fail(err, errlen, "%s:%u: link from \"%s\" to itself", path, lineno, field[0]);
+            aidc_errf(err, errlen, "%s:%u: link from \"%s\" to itself", path, lineno, field[0]);
             goto out;
         }
         if (id[0] < n && id[1] < n) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s:%u: link between two hosts \"%s\" and \"%s\"; hosts attach "
                  "to switches",
                  path, lineno, field[0], field[1]);
@@ -826,33 +816,33 @@ static int load_csv(builder *b, const aidc_topology_cfg *c, const char *path, ch
         }
         double bw, lat;
         if (!parse_num(field[2], c->nic_gbps, &bw) || !(bw > 0)) {
-            fail(err, errlen, "%s:%u: column \"bandwidth_gbps\": expected GB/s > 0, found \"%s\"",
+            aidc_errf(err, errlen, "%s:%u: column \"bandwidth_gbps\": expected GB/s > 0, found \"%s\"",
                  path, lineno, field[2]);
             goto out;
         }
         if (!parse_num(field[3], c->alpha_leaf_us, &lat) || !(lat >= 0)) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s:%u: column \"latency_us\": expected microseconds >= 0, found \"%s\"", path,
                  lineno, field[3]);
             goto out;
         }
         b_link(b, id[0], id[1], bw, lat);
         if (igraph_vector_size(&b->bw) > MAX_LINKS) {
-            fail(err, errlen, "%s:%u: fabric too large (at most %d links)", path, lineno,
+            aidc_errf(err, errlen, "%s:%u: fabric too large (at most %d links)", path, lineno,
                  MAX_LINKS);
             goto out;
         }
     }
     if (ferror(f)) {
-        fail(err, errlen, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
+        aidc_errf(err, errlen, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
         goto out;
     }
     if (!header) {
-        fail(err, errlen, "%s: file is empty (expected the header %s)", path, CSV_HEADER);
+        aidc_errf(err, errlen, "%s: file is empty (expected the header %s)", path, CSV_HEADER);
         goto out;
     }
     if (b->rc) {
-        fail(err, errlen, "%s: igraph: %s", path, ig_msg(b->rc));
+        aidc_errf(err, errlen, "%s: igraph: %s", path, ig_msg(b->rc));
         goto out;
     }
     rc = 0;
@@ -914,7 +904,7 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
     ig_reason[0] = '\0';
     igraph_error_t irc = igraph_read_graph_graphml(&x.g, f, 0);
     fclose(f);
-    if (irc) return fail(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
+    if (irc) return aidc_errf(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
     x.g_live = true;
     igraph_strvector_t *sv[] = {&x.gn, &x.vn, &x.en, &x.kind, &x.name};
     igraph_vector_int_t *iv[] = {&x.gt, &x.vt, &x.et, &x.el};
@@ -926,12 +916,12 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
     if (!irc && !(irc = igraph_vector_init(&x.lat, 0))) x.live++;
     if (!irc) irc = igraph_cattribute_list(&x.g, &x.gn, &x.gt, &x.vn, &x.vt, &x.en, &x.et);
     if (irc) {
-        fail(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
+        aidc_errf(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
         goto out;
     }
     const igraph_integer_t nv = igraph_vcount(&x.g), ne = igraph_ecount(&x.g);
     if (attr_type(&x.vn, &x.vt, "kind") != IGRAPH_ATTRIBUTE_STRING) {
-        fail(err, errlen,
+        aidc_errf(err, errlen,
              "%s: expected a string vertex attribute \"kind\" (\"node\" for hosts, else a "
              "switch)",
              path);
@@ -945,7 +935,7 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
     for (int k = 0; k < 2; k++) {
         int type = attr_type(&x.en, &x.et, eattr[k]);
         if (type >= 0 && type != IGRAPH_ATTRIBUTE_NUMERIC) {
-            fail(err, errlen, "%s: edge attribute \"%s\": expected attr.type double", path,
+            aidc_errf(err, errlen, "%s: edge attribute \"%s\": expected attr.type double", path,
                  eattr[k]);
             goto out;
         }
@@ -962,13 +952,13 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
     if (!irc && name_attr) irc = igraph_cattribute_VASV(&x.g, name_attr, igraph_vss_all(), &x.name);
     if (!irc) irc = igraph_get_edgelist(&x.g, &x.el, 0);
     if (irc) {
-        fail(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
+        aidc_errf(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
         goto out;
     }
     newid = malloc((size_t)(nv ? nv : 1) * sizeof *newid);
     seen = calloc((size_t)n, sizeof *seen);
     if (!newid || !seen) {
-        fail(err, errlen, "out of memory");
+        aidc_errf(err, errlen, "out of memory");
         goto out;
     }
     int32_t n_sw = 0;
@@ -976,7 +966,7 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
         const char *kind = igraph_strvector_get(&x.kind, v);
         const char *name = name_attr ? igraph_strvector_get(&x.name, v) : "";
         if (!kind[0]) {
-            fail(err, errlen, "%s: vertex %lld \"%s\" has no kind", path, (long long)v, name);
+            aidc_errf(err, errlen, "%s: vertex %lld \"%s\" has no kind", path, (long long)v, name);
             goto out;
         }
         if (strcmp(kind, "node") != 0) {
@@ -986,9 +976,9 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
         int32_t h = host_index(name, n);
         if (h < 0 || seen[h]) {
             if (h >= 0)
-                fail(err, errlen, "%s: host \"%s\" appears twice", path, name);
+                aidc_errf(err, errlen, "%s: host \"%s\" appears twice", path, name);
             else
-                fail(err, errlen, "%s: unknown host \"%s\": hosts are n0..n%d (cluster.nodes = %d)",
+                aidc_errf(err, errlen, "%s: unknown host \"%s\": hosts are n0..n%d (cluster.nodes = %d)",
                      path, name, n - 1, n);
             goto out;
         }
@@ -997,7 +987,7 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
     }
     for (int32_t i = 0; i < n; i++)
         if (!seen[i]) {
-            fail(err, errlen, "%s: no host n%d (cluster.nodes = %d: expected hosts n0..n%d)", path,
+            aidc_errf(err, errlen, "%s: no host n%d (cluster.nodes = %d: expected hosts n0..n%d)", path,
                  i, n, n - 1);
             goto out;
         }
@@ -1017,11 +1007,11 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
         const char *un = igraph_strvector_get(&b->names, u);
         const char *vn = igraph_strvector_get(&b->names, v);
         if (u == v) {
-            fail(err, errlen, "%s: link %lld from \"%s\" to itself", path, (long long)e, un);
+            aidc_errf(err, errlen, "%s: link %lld from \"%s\" to itself", path, (long long)e, un);
             goto out;
         }
         if (u < n && v < n) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s: link %lld between two hosts \"%s\" and \"%s\"; hosts attach to switches",
                  path, (long long)e, un, vn);
             goto out;
@@ -1030,14 +1020,14 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
         if (isnan(bw)) bw = c->nic_gbps;
         if (isnan(lat)) lat = c->alpha_leaf_us;
         if (!pos_finite(bw)) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s: link %lld (\"%s\" -- \"%s\"): bandwidth_gbps: expected GB/s "
                  "> 0, found %g",
                  path, (long long)e, un, vn, bw);
             goto out;
         }
         if (!(isfinite(lat) && lat >= 0)) {
-            fail(err, errlen,
+            aidc_errf(err, errlen,
                  "%s: link %lld (\"%s\" -- \"%s\"): latency_us: expected "
                  "microseconds >= 0, found %g",
                  path, (long long)e, un, vn, lat);
@@ -1046,12 +1036,12 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
         b_link(b, u, v, bw, lat);
     }
     if (ne > MAX_LINKS) {
-        fail(err, errlen, "%s: fabric too large: %lld links (at most %d)", path, (long long)ne,
+        aidc_errf(err, errlen, "%s: fabric too large: %lld links (at most %d)", path, (long long)ne,
              MAX_LINKS);
         goto out;
     }
     if (b->rc) {
-        fail(err, errlen, "%s: igraph: %s", path, ig_msg(b->rc));
+        aidc_errf(err, errlen, "%s: igraph: %s", path, ig_msg(b->rc));
         goto out;
     }
     rc = 0;
@@ -1073,7 +1063,7 @@ static int build_graph(aidc_topology *t, char *err, size_t errlen)
     const char *path = t->cfg.graph_path;
     bool csv = ends_with(path, ".csv");
     if (!csv && !ends_with(path, ".graphml") && !ends_with(path, ".xml"))
-        return fail(err, errlen, "fabric.file: \"%s\": expected a .graphml or .csv file", path);
+        return aidc_errf(err, errlen, "fabric.file: \"%s\": expected a .graphml or .csv file", path);
     builder b;
     if (b_init(&b, t->cfg.nodes, t->cfg.nodes, err, errlen)) return -1;
     int rc = csv ? load_csv(&b, &t->cfg, path, err, errlen)
@@ -1114,14 +1104,14 @@ int aidc_topology_build(aidc_topology *t, const aidc_topology_cfg *cfg, char *er
     const int32_t n = cfg->nodes, dn = domain_nodes(cfg);
     int rc = -1;
     if (cfg->graph_path && !(t->cfg.graph_path = strdup(cfg->graph_path))) {
-        fail(err, errlen, "out of memory");
+        aidc_errf(err, errlen, "out of memory");
         goto out;
     }
     t->domain = malloc((size_t)n * sizeof *t->domain);
     t->leaf = malloc((size_t)n * sizeof *t->leaf);
     t->pod = malloc((size_t)n * sizeof *t->pod);
     if (!t->domain || !t->leaf || !t->pod) {
-        fail(err, errlen, "out of memory");
+        aidc_errf(err, errlen, "out of memory");
         goto out;
     }
     for (int32_t i = 0; i < n; i++)
@@ -1173,11 +1163,11 @@ int aidc_topology_write_graphml(const aidc_topology *t, const char *path, char *
     assert(t->n_nodes > 0);
     size_t len = strlen(path) + 32;
     char *tmp = malloc(len);
-    if (!tmp) return fail(err, errlen, "%s: out of memory", path);
+    if (!tmp) return aidc_errf(err, errlen, "%s: out of memory", path);
     snprintf(tmp, len, "%s.tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        fail(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        aidc_errf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
         free(tmp);
         return -1;
     }
@@ -1191,11 +1181,11 @@ int aidc_topology_write_graphml(const aidc_topology *t, const char *path, char *
     errno = 0;
     if (fclose(f) != 0) bad = true;
     if (irc) {
-        rc = fail(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
+        rc = aidc_errf(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
     } else if (bad) {
-        rc = fail(err, errlen, "%s: cannot write: %s", tmp, strerror(errno ? errno : EIO));
+        rc = aidc_errf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno ? errno : EIO));
     } else if (rename(tmp, path) != 0) {
-        rc = fail(err, errlen, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+        rc = aidc_errf(err, errlen, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
     }
     if (rc) unlink(tmp);
     free(tmp);
