@@ -299,6 +299,27 @@ static double site_limit_w(const aidc_sim *s)
     return lim;
 }
 
+/* Cooling power for `it` W of IT heat at this hour's weather. */
+static double cooling_for(const aidc_sim *s, double it)
+{
+    if (!s->sc->cooling.enabled) return s->cooling_w;
+    return aidc_cooling_eval(&s->sc->cooling.plant, it, s->dry_bulb_c, s->wet_bulb_c).cooling_w;
+}
+
+/* Whether rack loads rack[], IT power `it` and cooling `cooling` are within
+ * every budget (rack, row, IT and cooling capacity, site), with relative
+ * tolerance tol. */
+static bool limits_hold(const aidc_sim *s, const double *rack, double it, double cooling,
+                        double tol)
+{
+    for (int32_t r = 0; r < s->cluster.n_racks; r++)
+        if (rack[r] > s->sc->power.rack_budget_w * (1 + tol)) return false;
+    if (!rows_hold(s, rack)) return false;
+    if (it > it_limit_w(s) * (1 + tol)) return false;
+    aidc_power_site site = aidc_power_site_w(&s->sc->power.chain, it, cooling);
+    return site.facility_w <= site_limit_w(s) * (1 + tol);
+}
+
 /* Node DC loads if every running job (and `extra` on `extra_alloc`, when
  * given) ran with a per-GPU cap of f x TDP (f >= 1: uncapped), into dc[];
  * returns whether every budget holds. */
@@ -327,27 +348,13 @@ static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
         rack[s->cluster.nodes[i].rack] += ac;
         it += ac;
     }
-    for (int32_t r = 0; r < s->cluster.n_racks; r++)
-        if (rack[r] > s->sc->power.rack_budget_w) return false;
-    if (!rows_hold(s, rack)) return false;
-    if (it > it_limit_w(s)) return false;
-    /* cooling follows the IT heat */
-    double cooling = s->cooling_w;
-    if (s->sc->cooling.enabled)
-        cooling = aidc_cooling_eval(&s->sc->cooling.plant, it, s->dry_bulb_c, s->wet_bulb_c).cooling_w;
-    aidc_power_site site = aidc_power_site_w(c, it, cooling);
-    return site.facility_w <= site_limit_w(s);
+    return limits_hold(s, rack, it, cooling_for(s, it), 0);
 }
 
 /* Whether the present state is within every budget. */
 static bool budgets_hold_now(const aidc_sim *s)
 {
-    for (int32_t r = 0; r < s->cluster.n_racks; r++)
-        if (s->rack_it_w[r] > s->sc->power.rack_budget_w * (1 + 1e-12)) return false;
-    if (!rows_hold(s, s->rack_it_w)) return false;
-    if (s->it_w > it_limit_w(s) * (1 + 1e-12)) return false;
-    aidc_power_site site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
-    return site.facility_w <= site_limit_w(s) * (1 + 1e-12);
+    return limits_hold(s, s->rack_it_w, s->it_w, s->cooling_w, 1e-12);
 }
 
 static bool has_budgets(const aidc_sim *s)
@@ -407,10 +414,7 @@ static bool fits_uncapped(aidc_sim *s, const aidc_job_rt *extra, const aidc_sche
         }
     }
     if (it > it_limit_w(s)) return false;
-    double cooling = s->cooling_w;
-    if (s->sc->cooling.enabled)
-        cooling = aidc_cooling_eval(&s->sc->cooling.plant, it, s->dry_bulb_c, s->wet_bulb_c).cooling_w;
-    return aidc_power_site_w(c, it, cooling).facility_w <= site_limit_w(s);
+    return aidc_power_site_w(c, it, cooling_for(s, it)).facility_w <= site_limit_w(s);
 }
 
 static double highest_cap_fraction(aidc_sim *s, const aidc_job_rt *extra,
@@ -579,6 +583,38 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
 
 /* ---- events ------------------------------------------------------------- */
 
+/* A running job gives up its GPUs (finished or preempted): its work is
+ * brought up to date, and its power, network share and caps go. */
+static void leave_gpus(aidc_sim *s, uint32_t id)
+{
+    aidc_job_rt *j = &s->jobs[id];
+    update_progress(s, j);
+    aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
+    job_power(s, j, -1);
+    power_refresh(s);
+    if (s->has_fabric) aidc_fabric_job_end(&s->fabric, id, on_fabric_speed, s);
+    if (j->user_cap_w > 0) s->n_user_caps--;
+    j->cap_w = j->user_cap_w = 0;
+    j->cap_speed = j->net_speed = 1;
+    uint32_t slot = j->running_slot, last = s->running[--s->n_running];
+    s->running[slot] = last;
+    s->jobs[last].running_slot = slot;
+}
+
+/* Raises the common cap (response, throttle or curtailment) as far as the
+ * budgets now allow; lifts it entirely when they allow that. */
+static void relax_caps(aidc_sim *s)
+{
+    if (s->uniform_cap >= 1) return;
+    double f = highest_cap_fraction(s, NULL, NULL, 0);
+    if (f < 0) f = cap_fraction_from(s, NULL, NULL, 0, s->uniform_cap);
+    if (f > s->uniform_cap) {
+        s->uniform_cap = f;
+        apply_uniform_cap(s, f);
+    }
+    if (s->uniform_cap >= 1) s->thermal_limited = false;
+}
+
 static void queue_schedule(aidc_sim *s)
 {
     if (s->schedule_queued) return;
@@ -617,31 +653,13 @@ static void on_finish(aidc_sim *s, uint64_t id)
 {
     advance_integrals(s);
     aidc_job_rt *j = &s->jobs[id];
-    update_progress(s, j);
+    j->finish = 0;
+    leave_gpus(s, (uint32_t)id);
     j->state = AIDC_JOB_DONE;
     j->end_ns = s->now_ns;
-    j->finish = 0;
-    aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
-    job_power(s, j, -1);
-    power_refresh(s);
-    j->cap_w = 0;
-    if (j->user_cap_w > 0) s->n_user_caps--;
-    j->user_cap_w = 0;
-    if (s->has_fabric) aidc_fabric_job_end(&s->fabric, (uint32_t)id, on_fabric_speed, s);
-    uint32_t slot = j->running_slot;
-    uint32_t last = s->running[--s->n_running];
-    s->running[slot] = last;
-    s->jobs[last].running_slot = slot;
     s->completed++;
     j->view.progress = 1.0;
-    if (s->uniform_cap < 1) {
-        /* load fell: raise the response's cap as far as the budgets allow */
-        double f = highest_cap_fraction(s, NULL, NULL, 0);
-        if (f > s->uniform_cap) {
-            s->uniform_cap = f;
-            apply_uniform_cap(s, f);
-        }
-    }
+    relax_caps(s); /* load fell */
     if (s->policy->job_finished) s->policy->job_finished(s->policy_state, &j->view);
     queue_schedule(s);
 }
@@ -905,14 +923,8 @@ static void on_hour(aidc_sim *s)
         s->thermal_limited = s->it_w > s->cooling_capacity_w;
         s->uniform_cap = f;
         apply_uniform_cap(s, f);
-    } else if (s->uniform_cap < 1) {
-        double f = highest_cap_fraction(s, NULL, NULL, 0);
-        if (f < 0) f = s->uniform_cap; /* keep what holds */
-        if (f > s->uniform_cap) {
-            s->uniform_cap = f;
-            apply_uniform_cap(s, f);
-        }
-        if (f >= 1) s->thermal_limited = false;
+    } else {
+        relax_caps(s);
     }
     bool more = s->sc->horizon_ns < 0 ? work_left(s) : s->now_ns + HOUR_NS <= s->sc->horizon_ns;
     if (more) aidc_eventq_push(&s->q, s->now_ns + HOUR_NS, ev_priority[EV_HOUR], EV_HOUR, 0);
@@ -923,18 +935,9 @@ static void on_hour(aidc_sim *s)
 static void preempt(aidc_sim *s, uint32_t id, int64_t window_end_ns)
 {
     aidc_job_rt *j = &s->jobs[id];
-    update_progress(s, j);
     aidc_eventq_cancel(&s->q, j->finish);
     j->finish = 0;
-    aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
-    job_power(s, j, -1);
-    if (s->has_fabric) aidc_fabric_job_end(&s->fabric, id, on_fabric_speed, s);
-    if (j->user_cap_w > 0) s->n_user_caps--;
-    j->cap_w = j->user_cap_w = 0;
-    j->cap_speed = j->net_speed = 1;
-    uint32_t slot = j->running_slot, last = s->running[--s->n_running];
-    s->running[slot] = last;
-    s->jobs[last].running_slot = slot;
+    leave_gpus(s, id);
     free(j->alloc);
     j->alloc = NULL;
     j->view.alloc = NULL;
@@ -978,13 +981,8 @@ static void on_dr(aidc_sim *s)
             preempt(s, s->running[pick], end == INT64_MAX ? s->now_ns : end);
             power_refresh(s);
         }
-    } else if (!s->dr_active && s->uniform_cap < 1) {
-        double f = highest_cap_fraction(s, NULL, NULL, 0);
-        if (f < 0) f = cap_fraction_from(s, NULL, NULL, 0, s->uniform_cap);
-        if (f > s->uniform_cap) {
-            s->uniform_cap = f;
-            apply_uniform_cap(s, f);
-        }
+    } else if (!s->dr_active) {
+        relax_caps(s);
     }
     int64_t next = aidc_dr_next_change_ns(sc->grid.dr, sc->grid.n_dr, s->now_ns);
     if (next != INT64_MAX && (sc->horizon_ns < 0 || next <= sc->horizon_ns))
