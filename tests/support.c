@@ -3,16 +3,24 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
-int test_sim_from_json(const char *json, aidc_scenario *sc, aidc_sim *sim)
+int test_temp_file(const char *text, char *path)
 {
-    char path[] = "/tmp/aidc_test_XXXXXX";
+    strcpy(path, "/tmp/aidc_test_XXXXXX");
     int fd = mkstemp(path);
     if (fd < 0) return -1;
     FILE *f = fdopen(fd, "w");
-    fputs(json, f);
-    fclose(f);
+    if (!f) return -1;
+    fputs(text, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int test_sim_from_json(const char *json, aidc_scenario *sc, aidc_sim *sim)
+{
+    char path[TEST_TEMP_PATH_LEN];
+    if (test_temp_file(json, path)) return -1;
     char err[2048];
     int rc = aidc_scenario_load(sc, path, NULL, -1, err, sizeof err);
     unlink(path);

@@ -46,12 +46,8 @@ static const char trace_rows[] = "id,submit_s,gpus,duration_s\na,0,8,100\n";
 
 static int one_job_sim(aidc_scenario *sc, aidc_sim *sim, const char *power)
 {
-    char trace[] = "/tmp/aidc_pwtrace_XXXXXX";
-    int fd = mkstemp(trace);
-    if (fd < 0) return -1;
-    FILE *f = fdopen(fd, "w");
-    fputs(trace_rows, f);
-    fclose(f);
+    char trace[TEST_TEMP_PATH_LEN];
+    if (test_temp_file(trace_rows, trace)) return -1;
     char json[1024];
     snprintf(json, sizeof json,
              "{\"cluster\": {\"system\": \"DGX-H100\", \"nodes\": 2}, \"workload\": {\"trace\": "

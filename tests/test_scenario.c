@@ -5,23 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/scenario.h"
+#include "tests/support.h"
 
-static char path[64];
-
-static void write_scenario(const char *text)
-{
-    strcpy(path, "/tmp/aidc_scn_XXXXXX");
-    int fd = mkstemp(path);
-    FILE *f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
-}
+static char path[TEST_TEMP_PATH_LEN];
 
 static int load(const char *text, const char *const *overrides, char *err, size_t n,
                 aidc_scenario *out)
 {
-    write_scenario(text);
+    if (test_temp_file(text, path)) return -2;
     aidc_scenario sc;
     int rc = aidc_scenario_load(&sc, path, overrides, -1, err, n);
     if (rc == 0) {

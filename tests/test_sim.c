@@ -12,12 +12,9 @@
 /* A 1-node, 2-GPU cluster under fifo replaying the given trace rows. */
 static int setup(aidc_scenario *sc, aidc_sim *sim, const char *rows)
 {
-    char trace[] = "/tmp/aidc_simtrace_XXXXXX";
-    int fd = mkstemp(trace);
-    if (fd < 0) return -1;
-    FILE *f = fdopen(fd, "w");
-    fprintf(f, "id,submit_s,gpus,duration_s\n%s", rows);
-    fclose(f);
+    char text[1024], trace[TEST_TEMP_PATH_LEN];
+    snprintf(text, sizeof text, "id,submit_s,gpus,duration_s\n%s", rows);
+    if (test_temp_file(text, trace)) return -1;
     char json[512];
     snprintf(json, sizeof json,
              "{\"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": 1, \"gpus_per_node\": 2},"

@@ -12,11 +12,8 @@
 
 static void test_constant_load_hour(void)
 {
-    char trace[] = "/tmp/aidc_sitetrace_XXXXXX";
-    int fd = mkstemp(trace);
-    FILE *f = fdopen(fd, "w");
-    fputs("id,submit_s,gpus,duration_s\na,0,8,7200\n", f);
-    fclose(f);
+    char trace[TEST_TEMP_PATH_LEN];
+    CU_ASSERT_FATAL(test_temp_file("id,submit_s,gpus,duration_s\na,0,8,7200\n", trace) == 0);
     char json[1024];
     snprintf(json, sizeof json,
              "{\"horizon\": \"1h\", \"cluster\": {\"system\": \"DGX-H100\", \"nodes\": 2},"
@@ -90,12 +87,10 @@ static void test_demand_response_honoured(void)
  * builds, and liquid cooling lower still. */
 static double year_pue(const char *cooling)
 {
-    char trace[] = "/tmp/aidc_yeartrace_XXXXXX";
-    int fd = mkstemp(trace);
-    FILE *f = fdopen(fd, "w");
-    fputs("id,submit_s,gpus,duration_s\n", f);
-    for (int i = 0; i < 20; i++) fprintf(f, "j%d,0,8,31536000\n", i);
-    fclose(f);
+    char rows[1024] = "id,submit_s,gpus,duration_s\n", trace[TEST_TEMP_PATH_LEN];
+    for (int i = 0; i < 20; i++)
+        snprintf(rows + strlen(rows), sizeof rows - strlen(rows), "j%d,0,8,31536000\n", i);
+    if (test_temp_file(rows, trace)) return -1;
     char cwd[1024], json[2048];
     if (!getcwd(cwd, sizeof cwd)) return -1;
     snprintf(json, sizeof json,
