@@ -9,6 +9,7 @@
 #include "models/topology.h"
 #include "sched/builtin.h"
 #include "sim/output.h"
+#include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 
@@ -162,56 +163,9 @@ static int cmd_run(int argc, char **argv)
         return rc;
     }
     char *err = calloc(1, ERR_LEN);
-    char tmp[4200] = "", out_default[4200], path[4300];
-    aidc_scenario sc;
-    aidc_sim sim;
-    int have_sc = 0, have_sim = 0;
-    FILE *ts = NULL;
-    rc = EXIT_BAD_INPUT;
-    if (aidc_scenario_load(&sc, a.scenario, a.overrides, a.seed, err, ERR_LEN)) goto done;
-    have_sc = 1;
-    if (aidc_sim_init(&sim, &sc, NULL, err, ERR_LEN)) goto done;
-    have_sim = 1;
-    if (!a.out_dir) {
-        snprintf(out_default, sizeof out_default, "out/%s", sc.name);
-        a.out_dir = out_default;
-    }
-    if (aidc_outdir_begin(a.out_dir, tmp, sizeof tmp, err, ERR_LEN)) {
-        tmp[0] = '\0';
-        goto done;
-    }
-    snprintf(path, sizeof path, "%s/timeseries.csv", tmp);
-    if (!(ts = fopen(path, "w"))) {
-        snprintf(err, ERR_LEN, "%s: cannot write: %s", path, strerror(errno));
-        goto done;
-    }
-    sim.timeseries = ts;
-    if (aidc_sim_run(&sim, err, ERR_LEN)) {
-        rc = EXIT_INTERNAL;
-        goto done;
-    }
-    int bad = ferror(ts) != 0;
-    if (fclose(ts) != 0 || bad) {
-        ts = NULL;
-        snprintf(err, ERR_LEN, "%s: write failed", path);
-        goto done;
-    }
-    ts = NULL;
-    if (aidc_output_write(&sim, tmp, err, ERR_LEN) ||
-        aidc_outdir_commit(tmp, a.out_dir, err, ERR_LEN))
-        goto done;
-    tmp[0] = '\0';
-    if (!a.quiet) {
-        aidc_output_print_summary(&sim, stdout);
-        printf("  outputs    %s/\n", a.out_dir);
-    }
-    rc = EXIT_OK;
-done:
-    if (ts) fclose(ts);
-    if (tmp[0]) aidc_outdir_abort(tmp);
+    aidc_run_request req = {a.scenario, a.overrides, a.seed, a.out_dir, a.quiet ? NULL : stdout};
+    rc = aidc_run_scenario(&req, NULL, 0, err, ERR_LEN);
     if (rc) fprintf(stderr, "aidcsim: %s\n", err);
-    if (have_sim) aidc_sim_fini(&sim);
-    if (have_sc) aidc_scenario_fini(&sc);
     free(err);
     free(a.overrides);
     return rc;

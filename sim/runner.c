@@ -1,0 +1,62 @@
+/* runner — see runner.h. */
+#include "sim/runner.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "sim/output.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
+
+int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n, char *err,
+                      size_t errlen)
+{
+    char tmp[4200] = "", out_dir[4200], path[4300];
+    aidc_scenario sc;
+    aidc_sim sim;
+    int have_sc = 0, have_sim = 0;
+    FILE *ts = NULL;
+    int rc = 2;
+    if (aidc_scenario_load(&sc, req->scenario, req->overrides, req->seed, err, errlen)) goto done;
+    have_sc = 1;
+    if (aidc_sim_init(&sim, &sc, NULL, err, errlen)) goto done;
+    have_sim = 1;
+    if (req->out_dir) snprintf(out_dir, sizeof out_dir, "%s", req->out_dir);
+    else snprintf(out_dir, sizeof out_dir, "out/%s", sc.name);
+    if (out_dir_used) snprintf(out_dir_used, n, "%s", out_dir);
+    if (aidc_outdir_begin(out_dir, tmp, sizeof tmp, err, errlen)) {
+        tmp[0] = '\0';
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/timeseries.csv", tmp);
+    if (!(ts = fopen(path, "w"))) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        goto done;
+    }
+    sim.timeseries = ts;
+    if (aidc_sim_run(&sim, err, errlen)) {
+        rc = 3;
+        goto done;
+    }
+    int bad = ferror(ts) != 0;
+    if (fclose(ts) != 0 || bad) {
+        ts = NULL;
+        snprintf(err, errlen, "%s: write failed", path);
+        goto done;
+    }
+    ts = NULL;
+    if (aidc_output_write(&sim, tmp, err, errlen) || aidc_outdir_commit(tmp, out_dir, err, errlen))
+        goto done;
+    tmp[0] = '\0';
+    if (req->summary) {
+        aidc_output_print_summary(&sim, req->summary);
+        fprintf(req->summary, "  outputs    %s/\n", out_dir);
+    }
+    rc = 0;
+done:
+    if (ts) fclose(ts);
+    if (tmp[0]) aidc_outdir_abort(tmp);
+    if (have_sim) aidc_sim_fini(&sim);
+    if (have_sc) aidc_scenario_fini(&sc);
+    return rc;
+}

@@ -1,0 +1,25 @@
+/* runner — one scenario run from file to complete output directory: load,
+ * simulate, write into a temporary directory, rename into place. Used by
+ * `aidcsim run` and by anything that runs many scenarios (sweeps, compare). */
+#ifndef AIDC_SIM_RUNNER_H
+#define AIDC_SIM_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct aidc_run_request {
+    const char *scenario;          /* path to the scenario JSON */
+    const char *const *overrides;  /* NULL-terminated "key.path=value", may be NULL */
+    int64_t seed;                  /* -1: the scenario's own */
+    const char *out_dir;           /* NULL: out/NAME */
+    FILE *summary;                 /* where to print the short summary; NULL: nowhere */
+} aidc_run_request;
+
+/* Runs the request. Returns an exit status: 0 ok, 2 bad input, 3 internal
+ * error; on failure err holds the message and no output directory changed.
+ * out_dir_used (n bytes, may be NULL) receives the directory written. */
+int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n, char *err,
+                      size_t errlen);
+
+#endif
