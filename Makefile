@@ -5,7 +5,7 @@ BUILD   := build
 PREFIX  ?= /usr/local
 VERSION := 0.1.0
 
-PKGS     := gsl igraph libcjson cairo
+PKGS     := gsl igraph libcjson cairo libpng
 # Recursive (=) on purpose: pkg-config runs when a recipe needs the flags, after deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
@@ -19,7 +19,8 @@ LDFLAGS += $(SAN)
 SCHED_SRC  := $(wildcard sched/*.c)
 MODELS_SRC := $(wildcard models/*.c)
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
-LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC)) $(BUILD)/catalog_json.o
+PLOTS_SRC  := $(wildcard plots/*.c)
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC) $(PLOTS_SRC)) $(BUILD)/catalog_json.o
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 

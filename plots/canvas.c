@@ -1,12 +1,15 @@
 /* canvas — Cairo and SVG backends; see canvas.h. */
 #include "plots/canvas.h"
 
+#include "plots/strbuf.h"
+
 #include <assert.h>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
+#include <png.h>
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,85 +18,6 @@
 #define FONT_FAMILY "DejaVu Sans"
 #define SVG_FONTS "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif"
 
-/* ---- a growable text buffer --------------------------------------------- */
-
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_grow(sbuf *b, size_t need)
-{
-    if (b->oom || b->len + need + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + need + 1) cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s) {
-        b->oom = true;
-        return;
-    }
-    b->s = s;
-    b->cap = cap;
-}
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    sb_grow(b, n);
-    if (b->oom) return;
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        sb_put(b, small, (size_t)n);
-        return;
-    }
-    sb_grow(b, (size_t)n);
-    if (b->oom) return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-/* A coordinate with at most two decimals and no trailing zeros: byte-stable
- * and short. */
-static void sb_num(sbuf *b, double v)
-{
-    char t[48];
-    if (!isfinite(v)) v = 0;
-    snprintf(t, sizeof t, "%.2f", v);
-    char *e = t + strlen(t) - 1;
-    while (*e == '0') *e-- = '\0';
-    if (*e == '.') *e = '\0';
-    if (strcmp(t, "-0") == 0) snprintf(t, sizeof t, "0");
-    sb_put(b, t, strlen(t));
-}
-
-static void sb_escaped(sbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': sb_put(b, "&lt;", 4); break;
-        case '>': sb_put(b, "&gt;", 4); break;
-        case '&': sb_put(b, "&amp;", 5); break;
-        case '"': sb_put(b, "&quot;", 6); break;
-        default: sb_put(b, s, 1);
-        }
-    }
-}
-
 /* ---- the canvas --------------------------------------------------------- */
 
 struct aidc_canvas {
@@ -101,19 +25,19 @@ struct aidc_canvas {
     double width, height;
     char prefix[48];
     /* SVG */
-    sbuf doc, path;
+    aidc_strbuf doc, path;
     bool finished, clipped;
     int clip_id;
     /* Cairo */
     cairo_surface_t *surface;
     cairo_t *cr;
-    sbuf pdf; /* the PDF stream, collected in memory until written */
+    aidc_strbuf pdf; /* the PDF stream, collected in memory until written */
 };
 
 static cairo_status_t pdf_sink(void *closure, const unsigned char *data, unsigned int len)
 {
-    sbuf *b = closure;
-    sb_put(b, (const char *)data, len);
+    aidc_strbuf *b = closure;
+    aidc_strbuf_put(b, (const char *)data, len);
     return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
@@ -128,7 +52,7 @@ aidc_canvas *aidc_canvas_create(aidc_canvas_kind kind, double width, double heig
     c->height = height;
     snprintf(c->prefix, sizeof c->prefix, "%s", id_prefix ? id_prefix : "c");
     if (kind == AIDC_CANVAS_SVG) {
-        sb_printf(&c->doc, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
+        aidc_strbuf_printf(&c->doc, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
                            "viewBox=\"0 0 %g %g\" font-family=\"" SVG_FONTS "\" role=\"img\">\n",
                   width, height, width, height);
         return c->doc.oom ? (aidc_canvas_destroy(c), NULL) : c;
@@ -158,19 +82,19 @@ void aidc_canvas_destroy(aidc_canvas *c)
     if (!c) return;
     if (c->cr) cairo_destroy(c->cr);
     if (c->surface) cairo_surface_destroy(c->surface);
-    free(c->doc.s);
-    free(c->path.s);
-    free(c->pdf.s);
+    aidc_strbuf_fini(&c->doc);
+    aidc_strbuf_fini(&c->path);
+    aidc_strbuf_fini(&c->pdf);
     free(c);
 }
 
 void aidc_canvas_set_title(aidc_canvas *c, const char *title)
 {
     if (c->kind == AIDC_CANVAS_SVG) {
-        sb_put(&c->doc, "<title>", 7);
-        sb_escaped(&c->doc, title);
-        sb_put(&c->doc, "</title>\n", 9);
-        sb_printf(&c->doc, "<rect width=\"%g\" height=\"%g\" fill=\"#ffffff\"/>\n", c->width,
+        aidc_strbuf_puts(&c->doc, "<title>");
+        aidc_strbuf_escaped(&c->doc, title);
+        aidc_strbuf_puts(&c->doc, "</title>\n");
+        aidc_strbuf_printf(&c->doc, "<rect width=\"%g\" height=\"%g\" fill=\"#ffffff\"/>\n", c->width,
                   c->height);
     } else if (c->kind == AIDC_CANVAS_PDF) {
         cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_TITLE, title);
@@ -189,10 +113,10 @@ void aidc_canvas_move_to(aidc_canvas *c, double x, double y)
         cairo_move_to(c->cr, x, y);
         return;
     }
-    sb_put(&c->path, "M", 1);
-    sb_num(&c->path, x);
-    sb_put(&c->path, " ", 1);
-    sb_num(&c->path, y);
+    aidc_strbuf_puts(&c->path, "M");
+    aidc_strbuf_num(&c->path, x);
+    aidc_strbuf_puts(&c->path, " ");
+    aidc_strbuf_num(&c->path, y);
 }
 
 void aidc_canvas_line_to(aidc_canvas *c, double x, double y)
@@ -201,16 +125,16 @@ void aidc_canvas_line_to(aidc_canvas *c, double x, double y)
         cairo_line_to(c->cr, x, y);
         return;
     }
-    sb_put(&c->path, "L", 1);
-    sb_num(&c->path, x);
-    sb_put(&c->path, " ", 1);
-    sb_num(&c->path, y);
+    aidc_strbuf_puts(&c->path, "L");
+    aidc_strbuf_num(&c->path, x);
+    aidc_strbuf_puts(&c->path, " ");
+    aidc_strbuf_num(&c->path, y);
 }
 
 void aidc_canvas_close_path(aidc_canvas *c)
 {
     if (c->kind != AIDC_CANVAS_SVG) cairo_close_path(c->cr);
-    else sb_put(&c->path, "Z", 1);
+    else aidc_strbuf_puts(&c->path, "Z");
 }
 
 void aidc_canvas_rect(aidc_canvas *c, double x, double y, double w, double h)
@@ -220,18 +144,18 @@ void aidc_canvas_rect(aidc_canvas *c, double x, double y, double w, double h)
         return;
     }
     aidc_canvas_move_to(c, x, y);
-    sb_put(&c->path, "h", 1);
-    sb_num(&c->path, w);
-    sb_put(&c->path, "v", 1);
-    sb_num(&c->path, h);
-    sb_put(&c->path, "h", 1);
-    sb_num(&c->path, -w);
-    sb_put(&c->path, "Z", 1);
+    aidc_strbuf_puts(&c->path, "h");
+    aidc_strbuf_num(&c->path, w);
+    aidc_strbuf_puts(&c->path, "v");
+    aidc_strbuf_num(&c->path, h);
+    aidc_strbuf_puts(&c->path, "h");
+    aidc_strbuf_num(&c->path, -w);
+    aidc_strbuf_puts(&c->path, "Z");
 }
 
-static void svg_color(sbuf *b, const char *attr, uint32_t rgb)
+static void svg_color(aidc_strbuf *b, const char *attr, uint32_t rgb)
 {
-    sb_printf(b, " %s=\"#%06x\"", attr, (unsigned)(rgb & 0xffffff));
+    aidc_strbuf_printf(b, " %s=\"#%06x\"", attr, (unsigned)(rgb & 0xffffff));
 }
 
 void aidc_canvas_fill(aidc_canvas *c, uint32_t rgb, double opacity)
@@ -243,16 +167,16 @@ void aidc_canvas_fill(aidc_canvas *c, uint32_t rgb, double opacity)
     }
     assert(!c->finished);
     if (c->path.len == 0) return;
-    sb_put(&c->doc, "<path d=\"", 9);
-    sb_put(&c->doc, c->path.s, c->path.len);
-    sb_put(&c->doc, "\"", 1);
+    aidc_strbuf_puts(&c->doc, "<path d=\"");
+    aidc_strbuf_put(&c->doc, c->path.s, c->path.len);
+    aidc_strbuf_puts(&c->doc, "\"");
     svg_color(&c->doc, "fill", rgb);
     if (opacity < 1) {
-        sb_put(&c->doc, " fill-opacity=\"", 15);
-        sb_num(&c->doc, opacity);
-        sb_put(&c->doc, "\"", 1);
+        aidc_strbuf_puts(&c->doc, " fill-opacity=\"");
+        aidc_strbuf_num(&c->doc, opacity);
+        aidc_strbuf_puts(&c->doc, "\"");
     }
-    sb_put(&c->doc, "/>\n", 3);
+    aidc_strbuf_puts(&c->doc, "/>\n");
     c->path.len = 0;
 }
 
@@ -272,21 +196,21 @@ void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double wid
     }
     assert(!c->finished);
     if (c->path.len == 0) return;
-    sb_put(&c->doc, "<path d=\"", 9);
-    sb_put(&c->doc, c->path.s, c->path.len);
-    sb_put(&c->doc, "\" fill=\"none\"", 13);
+    aidc_strbuf_puts(&c->doc, "<path d=\"");
+    aidc_strbuf_put(&c->doc, c->path.s, c->path.len);
+    aidc_strbuf_puts(&c->doc, "\" fill=\"none\"");
     svg_color(&c->doc, "stroke", rgb);
-    sb_put(&c->doc, " stroke-width=\"", 15);
-    sb_num(&c->doc, width);
-    sb_put(&c->doc, "\" stroke-linejoin=\"round\"", 25);
+    aidc_strbuf_puts(&c->doc, " stroke-width=\"");
+    aidc_strbuf_num(&c->doc, width);
+    aidc_strbuf_puts(&c->doc, "\" stroke-linejoin=\"round\"");
     if (opacity < 1) {
-        sb_put(&c->doc, " stroke-opacity=\"", 17);
-        sb_num(&c->doc, opacity);
-        sb_put(&c->doc, "\"", 1);
+        aidc_strbuf_puts(&c->doc, " stroke-opacity=\"");
+        aidc_strbuf_num(&c->doc, opacity);
+        aidc_strbuf_puts(&c->doc, "\"");
     }
-    if (dash == AIDC_DASH_DASHED) sb_put(&c->doc, " stroke-dasharray=\"6 4\"", 23);
-    else if (dash == AIDC_DASH_DOTTED) sb_put(&c->doc, " stroke-dasharray=\"1.5 3\"", 25);
-    sb_put(&c->doc, "/>\n", 3);
+    if (dash == AIDC_DASH_DASHED) aidc_strbuf_puts(&c->doc, " stroke-dasharray=\"6 4\"");
+    else if (dash == AIDC_DASH_DOTTED) aidc_strbuf_puts(&c->doc, " stroke-dasharray=\"1.5 3\"");
+    aidc_strbuf_puts(&c->doc, "/>\n");
     c->path.len = 0;
 }
 
@@ -313,28 +237,28 @@ void aidc_canvas_text(aidc_canvas *c, double x, double y, const char *utf8, doub
         return;
     }
     assert(!c->finished);
-    sbuf *b = &c->doc;
-    sb_put(b, "<text x=\"", 9);
-    sb_num(b, x);
-    sb_put(b, "\" y=\"", 5);
-    sb_num(b, y);
-    sb_put(b, "\" font-size=\"", 13);
-    sb_num(b, size);
-    sb_put(b, "\"", 1);
-    if (bold) sb_put(b, " font-weight=\"bold\"", 19);
-    if (anchor == AIDC_ANCHOR_MIDDLE) sb_put(b, " text-anchor=\"middle\"", 21);
-    else if (anchor == AIDC_ANCHOR_END) sb_put(b, " text-anchor=\"end\"", 18);
+    aidc_strbuf *b = &c->doc;
+    aidc_strbuf_puts(b, "<text x=\"");
+    aidc_strbuf_num(b, x);
+    aidc_strbuf_puts(b, "\" y=\"");
+    aidc_strbuf_num(b, y);
+    aidc_strbuf_puts(b, "\" font-size=\"");
+    aidc_strbuf_num(b, size);
+    aidc_strbuf_puts(b, "\"");
+    if (bold) aidc_strbuf_puts(b, " font-weight=\"bold\"");
+    if (anchor == AIDC_ANCHOR_MIDDLE) aidc_strbuf_puts(b, " text-anchor=\"middle\"");
+    else if (anchor == AIDC_ANCHOR_END) aidc_strbuf_puts(b, " text-anchor=\"end\"");
     if (vertical) {
-        sb_put(b, " transform=\"rotate(-90 ", 23);
-        sb_num(b, x);
-        sb_put(b, " ", 1);
-        sb_num(b, y);
-        sb_put(b, ")\"", 2);
+        aidc_strbuf_puts(b, " transform=\"rotate(-90 ");
+        aidc_strbuf_num(b, x);
+        aidc_strbuf_puts(b, " ");
+        aidc_strbuf_num(b, y);
+        aidc_strbuf_puts(b, ")\"");
     }
     if ((rgb & 0xffffff) != 0) svg_color(b, "fill", rgb);
-    sb_put(b, ">", 1);
-    sb_escaped(b, utf8);
-    sb_put(b, "</text>\n", 8);
+    aidc_strbuf_puts(b, ">");
+    aidc_strbuf_escaped(b, utf8);
+    aidc_strbuf_puts(b, "</text>\n");
 }
 
 void aidc_canvas_clip(aidc_canvas *c, double x, double y, double w, double h)
@@ -347,16 +271,16 @@ void aidc_canvas_clip(aidc_canvas *c, double x, double y, double w, double h)
     }
     assert(!c->clipped && !c->finished);
     c->clip_id++;
-    sbuf *b = &c->doc;
-    sb_printf(b, "<clipPath id=\"%s-clip%d\"><rect x=\"", c->prefix, c->clip_id);
-    sb_num(b, x);
-    sb_put(b, "\" y=\"", 5);
-    sb_num(b, y);
-    sb_put(b, "\" width=\"", 9);
-    sb_num(b, w);
-    sb_put(b, "\" height=\"", 10);
-    sb_num(b, h);
-    sb_printf(b, "\"/></clipPath>\n<g clip-path=\"url(#%s-clip%d)\">\n", c->prefix, c->clip_id);
+    aidc_strbuf *b = &c->doc;
+    aidc_strbuf_printf(b, "<clipPath id=\"%s-clip%d\"><rect x=\"", c->prefix, c->clip_id);
+    aidc_strbuf_num(b, x);
+    aidc_strbuf_puts(b, "\" y=\"");
+    aidc_strbuf_num(b, y);
+    aidc_strbuf_puts(b, "\" width=\"");
+    aidc_strbuf_num(b, w);
+    aidc_strbuf_puts(b, "\" height=\"");
+    aidc_strbuf_num(b, h);
+    aidc_strbuf_printf(b, "\"/></clipPath>\n<g clip-path=\"url(#%s-clip%d)\">\n", c->prefix, c->clip_id);
     c->clipped = true;
 }
 
@@ -367,7 +291,7 @@ void aidc_canvas_unclip(aidc_canvas *c)
         return;
     }
     if (!c->clipped) return;
-    sb_put(&c->doc, "</g>\n", 5);
+    aidc_strbuf_puts(&c->doc, "</g>\n");
     c->clipped = false;
 }
 
@@ -376,7 +300,7 @@ const char *aidc_canvas_svg(aidc_canvas *c, size_t *len)
     if (c->kind != AIDC_CANVAS_SVG) return NULL;
     if (!c->finished) {
         aidc_canvas_unclip(c);
-        sb_put(&c->doc, "</svg>\n", 7);
+        aidc_strbuf_puts(&c->doc, "</svg>\n");
         c->finished = true;
     }
     if (c->doc.oom) return NULL;
@@ -400,6 +324,63 @@ static int write_bytes(const char *path, const char *data, size_t n, char *err, 
     return 0;
 }
 
+/* PNG through libpng rather than cairo_surface_write_to_png: the same image,
+ * but zlib's fastest level and the "up" filter (charts are flat colour with
+ * long runs, so this costs a few percent of size), which makes writing the
+ * run's charts several times faster. */
+static int write_png(aidc_canvas *c, const char *path, char *err, size_t errlen)
+{
+    cairo_surface_flush(c->surface);
+    int w = cairo_image_surface_get_width(c->surface), h = cairo_image_surface_get_height(c->surface);
+    int stride = cairo_image_surface_get_stride(c->surface);
+    const unsigned char *data = cairo_image_surface_get_data(c->surface);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        return -1;
+    }
+    unsigned char *row = malloc((size_t)w * 3);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!row || !png || !info) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        fclose(f);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        fclose(f);
+        snprintf(err, errlen, "%s: write failed", path);
+        return -1;
+    }
+    png_init_io(png, f);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_compression_level(png, 1);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) { /* CAIRO_FORMAT_RGB24: native-endian xRGB words */
+            row[3 * x] = (unsigned char)(px[x] >> 16);
+            row[3 * x + 1] = (unsigned char)(px[x] >> 8);
+            row[3 * x + 2] = (unsigned char)px[x];
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    if (fclose(f) != 0) {
+        snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int aidc_canvas_write(aidc_canvas *c, const char *path, char *err, size_t errlen)
 {
     if (c->kind == AIDC_CANVAS_SVG) {
@@ -411,15 +392,7 @@ int aidc_canvas_write(aidc_canvas *c, const char *path, char *err, size_t errlen
         }
         return write_bytes(path, s, n, err, errlen);
     }
-    if (c->kind == AIDC_CANVAS_PNG) {
-        cairo_surface_flush(c->surface);
-        cairo_status_t st = cairo_surface_write_to_png(c->surface, path);
-        if (st != CAIRO_STATUS_SUCCESS) {
-            snprintf(err, errlen, "%s: cannot write PNG: %s", path, cairo_status_to_string(st));
-            return -1;
-        }
-        return 0;
-    }
+    if (c->kind == AIDC_CANVAS_PNG) return write_png(c, path, err, errlen);
     cairo_surface_finish(c->surface); /* flushes the PDF into c->pdf */
     if (cairo_surface_status(c->surface) != CAIRO_STATUS_SUCCESS || c->pdf.oom) {
         snprintf(err, errlen, "%s: cannot write PDF: %s", path,

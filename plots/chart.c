@@ -477,8 +477,6 @@ static int draw_area(aidc_canvas *cv, const plot *p, const aidc_series *s)
         }
         aidc_canvas_close_path(cv);
         aidc_canvas_fill(cv, s->rgb, area_opacity());
-        trace_path(cv, p, ya, TX, TY, (size_t)mt, false);
-        aidc_canvas_stroke(cv, s->rgb, 1, 1, AIDC_DASH_NONE);
     }
     free(tx);
     free(ty);
@@ -489,13 +487,13 @@ static int draw_area(aidc_canvas *cv, const plot *p, const aidc_series *s)
 
 static void format_value(const aidc_axis *ax, double v, char *buf, size_t n)
 {
-    if (ax->label_prefix && strcmp(ax->label_prefix, "$") == 0) aidc_format_usd(v, buf, n);
-    else if (ax->kind == AIDC_AXIS_TIME) aidc_format_duration(v, buf, n);
+    if (ax->label_prefix && strcmp(ax->label_prefix, "$") == 0) aidc_label_usd(v, buf, n);
+    else if (ax->kind == AIDC_AXIS_TIME) aidc_label_duration(v, buf, n);
     else if (ax->mul > 0 && ax->mul != 1) {
         char num[48];
-        aidc_format_si(v * ax->mul, "", num, sizeof num);
+        aidc_label_si(v * ax->mul, "", num, sizeof num);
         snprintf(buf, n, "%s%s", num, ax->unit ? ax->unit : "");
-    } else aidc_format_si(v, ax->unit ? ax->unit : "", buf, n);
+    } else aidc_label_si(v, ax->unit ? ax->unit : "", buf, n);
 }
 
 static void draw_bars(aidc_canvas *cv, const plot *p, const aidc_chart *ch, const aidc_series *s,
@@ -699,7 +697,7 @@ int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y,
             return -1;
         }
         char lbl[64];
-        aidc_format_si(g.zhi, heat->unit, lbl, sizeof lbl);
+        aidc_label_si(g.zhi, heat->unit, lbl, sizeof lbl);
         right_w = 14 + 14 + 6 + aidc_text_width(lbl, TICK_SIZE, 0) + 22 + PAD;
     }
     p.right = x + w - right_w;

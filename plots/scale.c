@@ -234,7 +234,7 @@ static const char *si_scale(double v, double *x)
     return p;
 }
 
-void aidc_format_si(double v, const char *unit, char *buf, size_t n)
+void aidc_label_si(double v, const char *unit, char *buf, size_t n)
 {
     if (!isfinite(v)) {
         snprintf(buf, n, "n/a");
@@ -248,7 +248,7 @@ void aidc_format_si(double v, const char *unit, char *buf, size_t n)
     else snprintf(buf, n, "%s%s", num, p);
 }
 
-void aidc_format_usd(double v, char *buf, size_t n)
+void aidc_label_usd(double v, char *buf, size_t n)
 {
     if (!isfinite(v)) {
         snprintf(buf, n, "n/a");
@@ -267,7 +267,7 @@ void aidc_format_usd(double v, char *buf, size_t n)
     snprintf(buf, n, "%s$%s%s", sign, num, p);
 }
 
-void aidc_format_duration(double s, char *buf, size_t n)
+void aidc_label_duration(double s, char *buf, size_t n)
 {
     if (!isfinite(s)) snprintf(buf, n, "n/a");
     else if (fabs(s) < 120) snprintf(buf, n, "%.0f s", s);

@@ -79,13 +79,13 @@ size_t aidc_ticks_log_time(double lo_s, double hi_s, int max_ticks, aidc_ticks *
 
 /* A value with an SI prefix and unit and 3 significant digits: "1.25 MW",
  * "880 kW", "42 W", "0 W". unit may be "" (then "12.5k"). Non-finite: "n/a". */
-void aidc_format_si(double v, const char *unit, char *buf, size_t n);
+void aidc_label_si(double v, const char *unit, char *buf, size_t n);
 
 /* Money: "$1.25M", "$880k", "$42.10" (cents below $1000); negatives "-$3.1k". */
-void aidc_format_usd(double v, char *buf, size_t n);
+void aidc_label_usd(double v, char *buf, size_t n);
 
 /* A duration for text: "0 s", "45 s", "12.5 min", "3.2 h", "1.5 d". */
-void aidc_format_duration(double s, char *buf, size_t n);
+void aidc_label_duration(double s, char *buf, size_t n);
 
 /* M4 downsampling of (x[i], y[i]), x ascending, over `columns` equal pixel
  * columns spanning [x0, x1] (points outside go to the first or last column).

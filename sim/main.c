@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/topology.h"
+#include "plots/report.h"
 #include "sched/builtin.h"
 #include "sim/output.h"
 #include "sim/runner.h"
@@ -26,6 +27,7 @@ static const char usage_main[] =
     "  run SCENARIO       simulate a scenario and write its outputs\n"
     "  validate SCENARIO  check a scenario and the files it references, without running\n"
     "  topology SCENARIO  build the network fabric and export it as GraphML\n"
+    "  report DIR         redraw the charts and report.html of an output directory\n"
     "  policies           list the built-in scheduling policies\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
@@ -38,8 +40,9 @@ static const char usage_main[] =
 static const char usage_run[] =
     "usage: aidcsim run SCENARIO [-o DIR] [--set key.path=value]... [--seed N] [--quiet]\n"
     "\n"
-    "Simulates SCENARIO (a JSON file) and writes summary.json, jobs.csv and\n"
-    "timeseries.csv into DIR (default: out/NAME, NAME being the scenario's name).\n"
+    "Simulates SCENARIO (a JSON file) and writes summary.json, jobs.csv,\n"
+    "timeseries.csv, racks.csv, charts/ and report.html into DIR (default:\n"
+    "out/NAME, NAME being the scenario's name).\n"
     "The directory is replaced only when every file is complete.\n"
     "\n"
     "  -o, --output DIR        where to write the outputs\n"
@@ -227,6 +230,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(argv[0], "validate") == 0) fputs(usage_validate, stdout);
     else if (strcmp(argv[0], "policies") == 0) fputs(usage_policies, stdout);
     else if (strcmp(argv[0], "topology") == 0) fputs(usage_topology, stdout);
+    else if (strcmp(argv[0], "report") == 0) fputs(aidc_report_usage, stdout);
     else if (strcmp(argv[0], "help") == 0) fputs("usage: aidcsim help [COMMAND]\n", stdout);
     else {
         fprintf(stderr, "aidcsim help: unknown command \"%s\"\n\n%s", argv[0], usage_main);
@@ -252,6 +256,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "policies") == 0) return cmd_policies();
     if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0) return aidc_cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
     fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return EXIT_BAD_INPUT;

@@ -243,6 +243,55 @@ static cJSON *stats_json(const stats *st, bool quantiles)
     return o;
 }
 
+/* The scenario's inputs a reader of the results needs to interpret them
+ * (the report's "Scenario" table, the limits drawn on the power chart);
+ * limits that are not set are left out. */
+static void add_limit(cJSON *o, const char *key, double w, double div)
+{
+    if (isfinite(w) && w > 0) cJSON_AddNumberToObject(o, key, w / div);
+}
+
+static cJSON *inputs_json(const aidc_sim *s)
+{
+    const aidc_scenario *sc = s->sc;
+    cJSON *in = cJSON_CreateObject();
+    if (sc->horizon_ns >= 0) cJSON_AddNumberToObject(in, "horizon_s", (double)sc->horizon_ns / 1e9);
+    cJSON_AddNumberToObject(in, "sample_interval_s", (double)sc->sample_ns / 1e9);
+    cJSON_AddNumberToObject(in, "racks_interval_s", (double)aidc_sim_racks_every(sc) * (double)sc->sample_ns / 1e9);
+    cJSON_AddStringToObject(in, "workload", sc->workload.synthetic ? "synthetic" : "trace");
+    if (sc->workload.trace_path) {
+        const char *base = strrchr(sc->workload.trace_path, '/');
+        cJSON_AddStringToObject(in, "trace", base ? base + 1 : sc->workload.trace_path);
+    }
+    cJSON *pw = cJSON_AddObjectToObject(in, "power");
+    add_limit(pw, "rack_budget_kw", sc->power.rack_budget_w, 1e3);
+    add_limit(pw, "row_budget_kw", sc->power.row_budget_w, 1e3);
+    add_limit(pw, "facility_it_cap_mw", sc->power.facility_it_cap_w, 1e6);
+    add_limit(pw, "site_cap_mw", sc->power.site_cap_w, 1e6);
+    cJSON_AddStringToObject(pw, "response", sc->power.cap_response ? "power_cap" : "refuse");
+    cJSON *gr = cJSON_AddObjectToObject(in, "grid");
+    add_limit(gr, "interconnect_mw", sc->grid.interconnect_w, 1e6);
+    cJSON *dr = cJSON_AddArrayToObject(gr, "demand_response");
+    for (size_t i = 0; i < sc->grid.n_dr; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "start_s", (double)sc->grid.dr[i].start_ns / 1e9);
+        cJSON_AddNumberToObject(e, "end_s", (double)sc->grid.dr[i].end_ns / 1e9);
+        cJSON_AddNumberToObject(e, "limit_mw", sc->grid.dr[i].limit_w / 1e6);
+        cJSON_AddItemToArray(dr, e);
+    }
+    if (sc->cooling.enabled) {
+        cJSON *co = cJSON_AddObjectToObject(in, "cooling");
+        cJSON_AddStringToObject(co, "type", sc->cooling.plant.kind == AIDC_COOLING_LIQUID ? "liquid" : "air");
+        add_limit(co, "capacity_kw", sc->cooling.plant.capacity_w, 1e3);
+        if (sc->cooling.weather_path) {
+            const char *base = strrchr(sc->cooling.weather_path, '/');
+            cJSON_AddStringToObject(co, "weather", base ? base + 1 : sc->cooling.weather_path);
+        }
+    }
+    if (s->has_fabric) cJSON_AddStringToObject(in, "fabric", aidc_topology_kind_name(s->topo.cfg.kind));
+    return in;
+}
+
 static cJSON *summary_json(const aidc_sim *s, const results *r)
 {
     const aidc_scenario *sc = s->sc;
@@ -259,6 +308,7 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(cl, "nodes", (double)sc->cluster.nodes);
     cJSON_AddNumberToObject(cl, "racks", s->cluster.n_racks);
     cJSON_AddNumberToObject(cl, "gpus", (double)s->cluster.total_gpus);
+    cJSON_AddItemToObject(root, "inputs", inputs_json(s));
 
     cJSON *jobs = cJSON_AddObjectToObject(root, "jobs");
     cJSON_AddNumberToObject(jobs, "in_workload", (double)s->n_jobs);

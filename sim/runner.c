@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "plots/report.h"
 #include "sim/output.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -15,7 +16,7 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
     aidc_scenario sc;
     aidc_sim sim;
     int have_sc = 0, have_sim = 0;
-    FILE *ts = NULL;
+    FILE *ts = NULL, *racks = NULL;
     int rc = 2;
     if (aidc_scenario_load(&sc, req->scenario, req->overrides, req->seed, err, errlen)) goto done;
     have_sc = 1;
@@ -34,6 +35,12 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
         goto done;
     }
     sim.timeseries = ts;
+    snprintf(path, sizeof path, "%s/racks.csv", tmp);
+    if (!(racks = fopen(path, "w"))) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        goto done;
+    }
+    sim.racks = racks;
     if (aidc_sim_run(&sim, err, errlen)) {
         rc = 3;
         goto done;
@@ -45,16 +52,27 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
         goto done;
     }
     ts = NULL;
-    if (aidc_output_write(&sim, tmp, err, errlen) || aidc_outdir_commit(tmp, out_dir, err, errlen))
+    bad = ferror(racks) != 0;
+    if (fclose(racks) != 0 || bad) {
+        racks = NULL;
+        snprintf(err, errlen, "%s/racks.csv: write failed", tmp);
+        goto done;
+    }
+    racks = NULL;
+    /* charts and report.html are drawn from the files just written, inside
+     * the temporary directory, so the rename below stays all or nothing */
+    if (aidc_output_write(&sim, tmp, err, errlen) || aidc_report_write(tmp, NULL, NULL, err, errlen) ||
+        aidc_outdir_commit(tmp, out_dir, err, errlen))
         goto done;
     tmp[0] = '\0';
     if (req->summary) {
         aidc_output_print_summary(&sim, req->summary);
-        fprintf(req->summary, "  outputs    %s/\n", out_dir);
+        fprintf(req->summary, "  outputs    %s/ (report: %s/report.html)\n", out_dir, out_dir);
     }
     rc = 0;
 done:
     if (ts) fclose(ts);
+    if (racks) fclose(racks);
     if (tmp[0]) aidc_outdir_abort(tmp);
     if (have_sim) aidc_sim_fini(&sim);
     if (have_sc) aidc_scenario_fini(&sc);

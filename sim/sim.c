@@ -669,6 +669,12 @@ static bool work_left(const aidc_sim *s)
     return s->completed + s->skipped < s->n_jobs;
 }
 
+int64_t aidc_sim_racks_every(const aidc_scenario *sc)
+{
+    int64_t k = (HOUR_NS + sc->sample_ns - 1) / sc->sample_ns;
+    return k < 1 ? 1 : k;
+}
+
 static void on_sample(aidc_sim *s)
 {
     if (s->timeseries) {
@@ -686,6 +692,12 @@ static void on_sample(aidc_sim *s)
                 s->it_w > 0 ? s->site.facility_w / s->it_w : 0,
                 s->sc->cooling.enabled ? s->dry_bulb_c : NAN, price * 1000, ci);
     }
+    if (s->racks && s->samples % (uint64_t)aidc_sim_racks_every(s->sc) == 0) {
+        fprintf(s->racks, "%.9g", (double)s->now_ns / 1e9);
+        for (int32_t r = 0; r < s->cluster.n_racks; r++) fprintf(s->racks, ",%.3f", s->rack_it_w[r] / 1e3);
+        fputc('\n', s->racks);
+    }
+    s->samples++;
     int64_t next = s->now_ns + s->sc->sample_ns;
     bool before_end = s->sc->horizon_ns < 0 ? work_left(s) : next <= s->sc->horizon_ns;
     if (before_end) aidc_eventq_push(&s->q, next, ev_priority[EV_SAMPLE], EV_SAMPLE, 0);
@@ -994,6 +1006,11 @@ static void start_run(aidc_sim *s)
 {
     s->started = true;
     if (s->timeseries) fputs(aidc_timeseries_header, s->timeseries);
+    if (s->racks) {
+        fputs("time_s", s->racks);
+        for (int32_t r = 0; r < s->cluster.n_racks; r++) fprintf(s->racks, ",rack_%d", (int)r);
+        fputc('\n', s->racks);
+    }
     push_next_arrival(s, 0);
     aidc_eventq_push(&s->q, 0, ev_priority[EV_SAMPLE], EV_SAMPLE, 0);
     if (s->sc->horizon_ns >= 0)

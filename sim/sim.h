@@ -114,6 +114,8 @@ typedef struct aidc_sim {
     aidc_topology topo;
     aidc_fabric fabric;
     FILE *timeseries; /* NULL: no samples written */
+    FILE *racks;      /* racks.csv: rack IT power every aidc_sim_racks_every samples; NULL: none */
+    uint64_t samples; /* samples taken so far */
     bool started, finished;
     uint64_t events;
 } aidc_sim;
@@ -137,6 +139,11 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen);
 /* Changes a running job's speed (1 = full speed): the work done so far is
  * brought up to date at the old speed and the finish event moves. */
 void aidc_sim_set_speed(aidc_sim *s, uint32_t job, double speed);
+
+/* How many samples apart racks.csv rows are: one per hour, or one per
+ * sample when samples are an hour or more apart (the file grows with
+ * racks x rows, so it is coarser than timeseries.csv). */
+int64_t aidc_sim_racks_every(const aidc_scenario *sc);
 
 /* The header line of timeseries.csv. */
 extern const char aidc_timeseries_header[];
