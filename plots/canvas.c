@@ -187,7 +187,7 @@ void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double wid
     if (c->kind != AIDC_CANVAS_SVG) {
         set_rgb(c->cr, rgb, opacity);
         cairo_set_line_width(c->cr, width);
-        cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_BEVEL);
         if (dash == AIDC_DASH_DASHED) cairo_set_dash(c->cr, dashed, 2, 0);
         else if (dash == AIDC_DASH_DOTTED) cairo_set_dash(c->cr, dotted, 2, 0);
         else cairo_set_dash(c->cr, NULL, 0, 0);
@@ -202,7 +202,7 @@ void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double wid
     svg_color(&c->doc, "stroke", rgb);
     aidc_strbuf_puts(&c->doc, " stroke-width=\"");
     aidc_strbuf_num(&c->doc, width);
-    aidc_strbuf_puts(&c->doc, "\" stroke-linejoin=\"round\"");
+    aidc_strbuf_puts(&c->doc, "\" stroke-linejoin=\"bevel\"");
     if (opacity < 1) {
         aidc_strbuf_puts(&c->doc, " stroke-opacity=\"");
         aidc_strbuf_num(&c->doc, opacity);

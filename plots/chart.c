@@ -593,8 +593,10 @@ static void draw_heat(aidc_canvas *cv, const plot *p, const heat_grid *g, size_t
             int k = heat_level(g, g->v[r * g->cols + c]);
             size_t e = c + 1;
             while (e < g->cols && heat_level(g, g->v[r * g->cols + e]) == k) e++;
-            double x0 = to_px(&p->x, g->edge[c]), x1 = to_px(&p->x, g->edge[e]);
-            aidc_canvas_rect(cv, x0, fmin(y0, y0 + band), x1 - x0, fabs(band));
+            /* whole pixels: antialiased edges between cells would show as seams */
+            double x0 = round(to_px(&p->x, g->edge[c])), x1 = round(to_px(&p->x, g->edge[e]));
+            double top = round(fmin(y0, y0 + band)), bot = round(fmax(y0, y0 + band));
+            aidc_canvas_rect(cv, x0, top, x1 - x0, bot - top);
             aidc_canvas_fill(cv, level_rgb(k), 1);
             c = e;
         }
