@@ -2,6 +2,7 @@
 #include "plots/scale.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,6 +98,15 @@ static void format_number(double v, int decimals, const char *suffix, char *buf,
     snprintf(buf, n, "%.*f%s", decimals, v, suffix ? suffix : "");
 }
 
+/* Drops trailing zeros after a decimal point: "0.50" -> "0.5", "1.00" -> "1". */
+static void trim_zeros(char *s)
+{
+    if (!strchr(s, '.')) return;
+    char *e = s + strlen(s) - 1;
+    while (*e == '0') *e-- = '\0';
+    if (*e == '.') *e = '\0';
+}
+
 static size_t fill_ticks(double lo, double hi, double step, double mul, double div,
                          const char *suffix, aidc_ticks *t)
 {
@@ -147,22 +157,23 @@ const char *aidc_time_unit(double lo_s, double hi_s, double *unit_s)
 static double time_step_s(double lo_s, double hi_s, int max_ticks)
 {
     static const double sec_min[] = {1, 2, 5, 10, 15, 30};
-    static const double hours[] = {1, 2, 3, 6, 12};
+    static const double hours[] = {0.25, 0.5, 1, 2, 3, 6, 12};
     static const double days[] = {0.25, 0.5, 1, 2, 7, 14, 28};
     double unit;
     const char *u = aidc_time_unit(lo_s, hi_s, &unit);
     const double *ladder = sec_min;
     size_t n = 6;
+    bool decimal_below = strcmp(u, "s") == 0; /* 0.5 s, 0.2 s; but never 0.2 d (4.8 h) */
     if (strcmp(u, "h") == 0) {
         ladder = hours;
-        n = 5;
+        n = 7;
     } else if (strcmp(u, "d") == 0) {
         ladder = days;
         n = 7;
     }
     double lo = lo_s / unit, hi = hi_s / unit;
     double g = aidc_nice_step(lo, hi, max_ticks);
-    if (g < ladder[0]) return g * unit;
+    if (g < ladder[0] && decimal_below) return g * unit;
     for (size_t i = 0; i < n; i++)
         if (count_multiples(lo, hi, ladder[i]) <= max_ticks) return ladder[i] * unit;
     return (g > ladder[n - 1] ? g : ladder[n - 1]) * unit;
@@ -175,7 +186,9 @@ size_t aidc_ticks_time(double lo_s, double hi_s, int max_ticks, aidc_ticks *t)
     if (max_ticks > AIDC_TICKS_MAX) max_ticks = AIDC_TICKS_MAX;
     double unit;
     aidc_time_unit(lo_s, hi_s, &unit);
-    return fill_ticks(lo_s, hi_s, time_step_s(lo_s, hi_s, max_ticks), 1, unit, NULL, t);
+    fill_ticks(lo_s, hi_s, time_step_s(lo_s, hi_s, max_ticks), 1, unit, NULL, t);
+    for (size_t i = 0; i < t->n; i++) trim_zeros(t->label[i]); /* 0, 0.25, 0.5, 0.75, 1 */
+    return t->n;
 }
 
 void aidc_time_domain(double *lo_s, double *hi_s, int max_ticks)
@@ -213,11 +226,7 @@ static void sig3(double x, char *buf, size_t n)
     double a = fabs(x);
     int dec = a >= 100 ? 0 : a >= 10 ? 1 : 2;
     snprintf(buf, n, "%.*f", dec, x);
-    if (strchr(buf, '.')) {
-        char *e = buf + strlen(buf) - 1;
-        while (*e == '0') *e-- = '\0';
-        if (*e == '.') *e = '\0';
-    }
+    trim_zeros(buf);
     if (strcmp(buf, "-0") == 0) snprintf(buf, n, "0");
 }
 

@@ -64,8 +64,10 @@ size_t aidc_ticks_linear(double lo, double hi, int max_ticks, double mul, double
 const char *aidc_time_unit(double lo_s, double hi_s, double *unit_s);
 
 /* Duration ticks over [lo_s, hi_s] in aidc_time_unit's unit, stepping by
- * 1/2/5/10/15/30 s or min, 1/2/3/6/12 h, 1/2/7/14/28 d (then 1/2/5 x 10^k
- * units). Labels are numbers in that unit. Returns the number of ticks. */
+ * 1/2/5/10/15/30 s or min, 0.25/0.5/1/2/3/6/12 h, 0.25/0.5/1/2/7/14/28 d
+ * (then 1/2/5 x 10^k units; below a second, 1/2/5 x 10^-k s). Labels are
+ * numbers in that unit without trailing zeros ("0.25", "0.5", "1").
+ * Returns the number of ticks. */
 size_t aidc_ticks_time(double lo_s, double hi_s, int max_ticks, aidc_ticks *t);
 
 /* Widens [*lo_s, *hi_s] to the duration ticks' step (as aidc_nice_domain). */
