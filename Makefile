@@ -24,7 +24,7 @@ LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC) 
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 
-.PHONY: all deps run test unit e2e bench asan clean install
+.PHONY: all deps run test unit e2e bench asan clean install docs golden
 all: $(BUILD)/aidcsim
 
 deps:
@@ -35,13 +35,26 @@ run: deps
 	$(BUILD)/aidcsim run scenarios/default.json -o out/default
 
 test: deps
-	@bash tools/deps.sh python3-jsonschema
+	@bash tools/deps.sh python3-jsonschema chromium
 	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing
 	@BUILD=$(BUILD) bash tests/run_all.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/aidcsim
 	@BUILD=$(BUILD) bash tools/bench.sh
+
+# The README's chart images, drawn by the program from two example scenarios.
+docs: deps
+	@$(MAKE) --no-print-directory $(BUILD)/aidcsim
+	$(BUILD)/aidcsim run scenarios/default.json -o out/docs-default --quiet
+	$(BUILD)/aidcsim run scenarios/demand-response.json -o out/docs-demand-response --quiet
+	@mkdir -p docs
+	cp out/docs-default/charts/utilization.png docs/default-utilization.png
+	cp out/docs-demand-response/charts/power.png docs/demand-response-power.png
+
+# Rewrites the fixed run and the golden charts of tests/report.sh; review git diff after.
+golden: $(BUILD)/aidcsim
+	@BUILD=$(BUILD) AIDCSIM=$(BUILD)/aidcsim bash tests/report.sh --update
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test

@@ -28,6 +28,8 @@ run() {
 run unit "$BUILD/unit_tests"
 run queueing "$BUILD/validate_queueing"
 run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
+run report env AIDCSIM="$BUILD/aidcsim" bash tests/report.sh
+run browser env AIDCSIM="$BUILD/aidcsim" bash tests/browser.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"
 exit $status

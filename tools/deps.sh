@@ -12,8 +12,11 @@ need_pc gsl libgsl-dev
 need_pc igraph libigraph-dev
 need_pc libcjson libcjson-dev
 need_pc cairo libcairo2-dev
+need_pc libpng libpng-dev
 need_pc cunit libcunit1-dev
 [ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
+# the charts' PNG text is drawn in DejaVu Sans (plots/canvas.h)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 for extra in "$@"; do
   case "$extra" in
     python3-jsonschema) /usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema) ;;
