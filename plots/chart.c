@@ -213,6 +213,14 @@ static void resolve_domain(const aidc_chart *ch, int which, axl *l, int max_tick
     l->hi = hi;
 }
 
+/* "Power (kW)"; "kW" alone when the axis has no title; "Power" without a unit. */
+static void titled(axl *l, const char *title, const char *prefix, const char *unit)
+{
+    if (!unit[0] && !prefix[0]) snprintf(l->title, sizeof l->title, "%s", title);
+    else if (!title[0]) snprintf(l->title, sizeof l->title, "%s%s", prefix, unit);
+    else snprintf(l->title, sizeof l->title, "%s (%s%s)", title, prefix, unit);
+}
+
 /* Fills ticks and the axis title for the domain. A category axis keeps
  * every k-th name so that neighbours do not touch (its pixels a, b must be
  * set); along_x says the names sit side by side rather than stacked. */
@@ -224,6 +232,10 @@ static void make_ticks(axl *l, int max_ticks, bool along_x)
     double mul = ax->mul > 0 ? ax->mul : 1;
     aidc_ticks *t = &l->ticks;
     t->n = 0;
+    if (ax->hide_labels) {
+        titled(l, title, "", unit);
+        return;
+    }
     switch (ax->kind) {
     case AIDC_AXIS_CATEGORY: {
         size_t n = ax->n_categories;
@@ -246,7 +258,7 @@ static void make_ticks(axl *l, int max_ticks, bool along_x)
         double unit_s;
         const char *u = aidc_time_unit(l->lo, l->hi, &unit_s);
         aidc_ticks_time(l->lo, l->hi, max_ticks, t);
-        snprintf(l->title, sizeof l->title, "%s (%s)", title, u);
+        titled(l, title, "", u);
         return;
     }
     case AIDC_AXIS_LOG_TIME:
@@ -268,11 +280,9 @@ static void make_ticks(axl *l, int max_ticks, bool along_x)
         }
     }
     if (ax->si == AIDC_SI_TITLE && (unit[0] || prefix[0]))
-        snprintf(l->title, sizeof l->title, "%s (%s%s)", title, prefix, unit);
-    else if (unit[0])
-        snprintf(l->title, sizeof l->title, "%s (%s)", title, unit);
+        titled(l, title, prefix, unit);
     else
-        snprintf(l->title, sizeof l->title, "%s", title);
+        titled(l, title, "", unit);
 }
 
 static double widest_label(const aidc_ticks *t)
@@ -514,8 +524,9 @@ static void draw_bars(aidc_canvas *cv, const plot *p, const aidc_chart *ch, cons
         else aidc_canvas_rect(cv, fmin(c0, c0 + bw), fmin(v0, v1), fabs(bw), fabs(v1 - v0));
         aidc_canvas_fill(cv, rgb, 1);
         if (s->value_labels) {
-            char txt[64];
-            format_value(val->ax, s->y[i], txt, sizeof txt);
+            char txt[96];
+            if (s->value_texts && s->value_texts[i]) snprintf(txt, sizeof txt, "%s", s->value_texts[i]);
+            else format_value(val->ax, s->y[i], txt, sizeof txt);
             if (horiz)
                 aidc_canvas_text(cv, fmax(v0, v1) + 4, c0 + bw / 2 + TICK_SIZE * 0.35, txt, TICK_SIZE,
                                  0, AIDC_ANCHOR_START, 0, TEXT_RGB);

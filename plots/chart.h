@@ -73,6 +73,7 @@ typedef struct aidc_axis {
     bool zero;                /* a domain from the data includes 0 */
     const char *const *categories; /* AIDC_AXIS_CATEGORY */
     size_t n_categories;
+    bool hide_labels; /* no tick labels (a shared legend names the categories) */
 } aidc_axis;
 
 typedef enum {
@@ -98,6 +99,8 @@ typedef struct aidc_series {
     double x0, x1;       /* BAND */
     const uint32_t *rgbs;  /* BARS: a colour per category; NULL: rgb for all */
     bool value_labels;     /* BARS: print each bar's value at its end */
+    const char *const *value_texts; /* BARS: the text for each bar instead of its value
+                                       (NULL entries fall back to the value) */
 } aidc_series;
 
 typedef struct aidc_heatmap {

@@ -253,7 +253,8 @@ void aidc_label_si(double v, const char *unit, char *buf, size_t n)
     const char *p = si_scale(v, &x);
     char num[48];
     sig3(x, num, sizeof num);
-    if (unit && unit[0]) snprintf(buf, n, "%s %s%s", num, p, unit);
+    if (unit && strcmp(unit, "%") == 0) snprintf(buf, n, "%s%s%%", num, p);
+    else if (unit && unit[0]) snprintf(buf, n, "%s %s%s", num, p, unit);
     else snprintf(buf, n, "%s%s", num, p);
 }
 

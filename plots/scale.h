@@ -80,7 +80,8 @@ void aidc_time_domain(double *lo_s, double *hi_s, int max_ticks);
 size_t aidc_ticks_log_time(double lo_s, double hi_s, int max_ticks, aidc_ticks *t);
 
 /* A value with an SI prefix and unit and 3 significant digits: "1.25 MW",
- * "880 kW", "42 W", "0 W". unit may be "" (then "12.5k"). Non-finite: "n/a". */
+ * "880 kW", "42 W", "0 W". unit may be "" (then "12.5k"); "%" follows the
+ * number directly ("78.8%"). Non-finite: "n/a". */
 void aidc_label_si(double v, const char *unit, char *buf, size_t n);
 
 /* Money: "$1.25M", "$880k", "$42.10" (cents below $1000); negatives "-$3.1k". */

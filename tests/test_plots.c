@@ -12,6 +12,7 @@
 
 #include "plots/canvas.h"
 #include "plots/chart.h"
+#include "plots/compare.h"
 #include "plots/report.h"
 #include "plots/results.h"
 #include "plots/scale.h"
@@ -118,6 +119,8 @@ static void test_si(void)
     CU_ASSERT_STRING_EQUAL(b, "0 W");
     aidc_label_si(-2500, "W", b, sizeof b);
     CU_ASSERT_STRING_EQUAL(b, "-2.5 kW");
+    aidc_label_si(78.8, "%", b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "78.8%");
     aidc_label_si(12500, "", b, sizeof b);
     CU_ASSERT_STRING_EQUAL(b, "12.5k");
     aidc_label_si(NAN, "W", b, sizeof b);
@@ -562,6 +565,44 @@ static void test_report_deterministic(void)
     cleanup(dir);
 }
 
+static void test_compare(void)
+{
+    const char *sc[] = {"fifo", "easy-backfill"};
+    aidc_compare_metric m[] = {{"Mean wait", "s"}, {"GPU utilization", "%"}, {"Cost", "USD"},
+                               {"Facility energy", "Wh"}};
+    double v[] = {11160, 2539, 77.0, 78.8, 95100, 94859, 86.9e6, NAN};
+    aidc_compare c = {"easy-backfill vs fifo", sc, 2, m, 4, v};
+    double w, h;
+    aidc_compare_size(&c, &w, &h);
+    NEAR(w, 900);
+    NEAR(h, 34 + 18 + 8 + 2 * 250); /* title, one legend row, two rows of panels */
+    char dir[64], err[512] = "", *svg = NULL;
+    make_dir(dir);
+    CU_ASSERT_FATAL(aidc_compare_write(&c, dir, "compare", false, &svg, err, sizeof err) == 0);
+    CU_ASSERT_FATAL(svg != NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">easy-backfill vs fifo</text>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">Mean wait</text>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">42.3 min (-77.2%)</text>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">78.8% (+2.3%)</text>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">$94.9k (-0.3%)</text>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">86.9 MWh</text>"));     /* the baseline has no change */
+    CU_ASSERT_PTR_NULL(strstr(svg, "MWh ("));                    /* a missing value has none */
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">easy-backfill</text>")); /* the legend */
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, "fill=\"#e69f00\"")); /* the candidate's colour */
+    char path[256];
+    snprintf(path, sizeof path, "%s/compare.svg", dir);
+    char *file = slurp(path);
+    CU_ASSERT(file && strcmp(file, svg) == 0);
+    snprintf(path, sizeof path, "%s/compare.png", dir);
+    struct stat st;
+    CU_ASSERT(stat(path, &st) == 0 && st.st_size > 4000);
+    snprintf(path, sizeof path, "%s/compare.pdf", dir);
+    CU_ASSERT(stat(path, &st) != 0); /* only on request */
+    free(file);
+    free(svg);
+    cleanup(dir);
+}
+
 int test_plots_register(void)
 {
     CU_pSuite s = CU_add_suite("plots", NULL, NULL);
@@ -579,7 +620,8 @@ int test_plots_register(void)
         !CU_add_test(s, "x labels never overlap", test_chart_labels_do_not_overlap) ||
         !CU_add_test(s, "results reader", test_results_read) ||
         !CU_add_test(s, "results reader errors", test_results_errors) ||
-        !CU_add_test(s, "report is deterministic and atomic", test_report_deterministic))
+        !CU_add_test(s, "report is deterministic and atomic", test_report_deterministic) ||
+        !CU_add_test(s, "compare figure", test_compare))
         return -1;
     return 0;
 }
