@@ -61,15 +61,13 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
     racks = NULL;
     /* charts and report.html are drawn from the files just written, inside
      * the temporary directory, so the rename below stays all or nothing */
-    if (aidc_output_write(&sim, tmp, err, errlen) ||
-        (!req->no_report && aidc_report_write(tmp, NULL, NULL, err, errlen)) ||
+    if (aidc_output_write(&sim, tmp, err, errlen) || aidc_report_write(tmp, NULL, NULL, err, errlen) ||
         aidc_outdir_commit(tmp, out_dir, err, errlen))
         goto done;
     tmp[0] = '\0';
     if (req->summary) {
         aidc_output_print_summary(&sim, req->summary);
-        if (req->no_report) fprintf(req->summary, "  outputs    %s/\n", out_dir);
-        else fprintf(req->summary, "  outputs    %s/ (report: %s/report.html)\n", out_dir, out_dir);
+        fprintf(req->summary, "  outputs    %s/ (report: %s/report.html)\n", out_dir, out_dir);
     }
     rc = 0;
 done:

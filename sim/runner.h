@@ -14,9 +14,6 @@ typedef struct aidc_run_request {
     int64_t seed;                  /* -1: the scenario's own */
     const char *out_dir;           /* NULL: out/NAME */
     FILE *summary;                 /* where to print the short summary; NULL: nowhere */
-    int no_report;                 /* 1: skip charts/ and report.html (a sweep that needs only the
-                                      data saves ~0.1 s of CPU per run; `aidcsim report` draws
-                                      them later) */
 } aidc_run_request;
 
 /* Runs the request. Returns an exit status: 0 ok, 2 bad input, 3 internal
