@@ -220,6 +220,7 @@ void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double wid
 void aidc_canvas_text(aidc_canvas *c, double x, double y, const char *utf8, double size,
                       int bold, aidc_anchor anchor, int vertical, uint32_t rgb)
 {
+    assert(c && utf8 && size > 0);
     if (c->kind != AIDC_CANVAS_SVG) {
         cairo_t *cr = c->cr;
         cairo_save(cr);

@@ -61,6 +61,7 @@ void aidc_chart_init(aidc_chart *ch, const char *title)
 aidc_series *aidc_chart_add(aidc_chart *ch, aidc_series_kind kind, const char *label,
                             uint32_t rgb, int axis)
 {
+    assert(ch && (axis == 0 || axis == 1));
     if (ch->n_series >= AIDC_CHART_MAX_SERIES) return NULL;
     aidc_series *s = &ch->series[ch->n_series++];
     memset(s, 0, sizeof *s);
@@ -666,6 +667,16 @@ static void draw_y_labels(aidc_canvas *cv, const plot *p, const axl *l, bool rig
 int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y, double w,
                       double h)
 {
+    assert(ch && cv && w > 0 && h > 0);
+    for (size_t k = 0; k < ch->n_series; k++) {
+        const aidc_series *s = &ch->series[k];
+        assert(s->axis == 0 || s->axis == 1);
+        assert(s->n == 0 || s->y);
+        assert(s->n == 0 || s->kind == AIDC_SERIES_BARS || s->x);
+        (void)s;
+    }
+    assert(ch->x.kind != AIDC_AXIS_CATEGORY || ch->x.categories || ch->x.n_categories == 0);
+    assert(ch->y.kind != AIDC_AXIS_CATEGORY || ch->y.categories || ch->y.n_categories == 0);
     int rc = 0;
     plot p;
     memset(&p, 0, sizeof p);

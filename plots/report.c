@@ -264,6 +264,7 @@ static int fig_power(const ctx *c, figure *f)
     s->y = prev;
     s->n = n;
     for (int k = 0; k < 3; k++) {
+        if (k < 2 && !parts[k]) continue; /* a column this file does not have */
         double *top = fig_doubles(f, n);
         if (!top) return -1;
         double most = 0;
@@ -379,18 +380,26 @@ static int fig_grid(const ctx *c, figure *f)
         if (isfinite(price[i]) && price[i] < pmin) pmin = price[i];
     bool varies = any_finite(price, c->n) && pmax > pmin;
     if ((!varies && !carbon) || c->n < 2) return 0;
-    fig_init(f, "grid", carbon ? "Energy price and carbon intensity" : "Energy price");
+    bool both = varies && carbon;
+    fig_init(f, "grid", both ? "Energy price and carbon intensity" : varies ? "Energy price" : "Carbon intensity");
     time_axis(f);
-    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "Energy price", .unit = "USD/MWh",
-                          .lo = NAN, .hi = NAN, .zero = true};
-    aidc_series *s = fig_series(f, AIDC_SERIES_STEP, C_PRICE, 0, carbon ? "Energy price (left)" : "Energy price");
-    s->x = c->t;
-    s->y = price;
-    s->n = c->n;
-    if (carbon) {
-        f->ch.y2 = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "Carbon intensity", .unit = "gCO2/kWh",
-                               .lo = NAN, .hi = NAN, .zero = true};
-        s = fig_series(f, AIDC_SERIES_LINE, C_CARBON, 1, "Grid carbon intensity (right)");
+    const aidc_axis price_axis = {.kind = AIDC_AXIS_LINEAR, .title = "Energy price", .unit = "USD/MWh",
+                                  .lo = NAN, .hi = NAN, .zero = true};
+    const aidc_axis carbon_axis = {.kind = AIDC_AXIS_LINEAR, .title = "Carbon intensity",
+                                   .unit = "gCO2/kWh", .lo = NAN, .hi = NAN, .zero = true};
+    aidc_series *s;
+    if (varies) {
+        f->ch.y = price_axis;
+        s = fig_series(f, AIDC_SERIES_STEP, C_PRICE, 0, both ? "Energy price (left)" : "Energy price");
+        s->x = c->t;
+        s->y = price;
+        s->n = c->n;
+    }
+    if (carbon) { /* on the right beside a price, else alone on the left */
+        if (both) f->ch.y2 = carbon_axis;
+        else f->ch.y = carbon_axis;
+        s = fig_series(f, AIDC_SERIES_LINE, C_CARBON, both ? 1 : 0,
+                       both ? "Grid carbon intensity (right)" : "Grid carbon intensity");
         s->x = c->t;
         s->y = ci;
         s->n = c->n;
@@ -398,7 +407,9 @@ static int fig_grid(const ctx *c, figure *f)
     }
     char a[48];
     aidc_label_usd(aidc_results_num(c->r, "cost_usd.energy"), a, sizeof a);
-    cap(f, "The energy price at each sample (time-of-use tariff, %.0f to %.0f USD/MWh)", pmin, pmax);
+    if (varies) cap(f, "The energy price at each sample (time-of-use tariff, %.0f to %.0f USD/MWh)", pmin, pmax);
+    else if (any_finite(price, c->n)) cap(f, "A flat energy price of %.0f USD/MWh (not drawn)", pmax);
+    else cap(f, "No energy price in timeseries.csv");
     if (carbon) cap(f, " and the grid's hourly carbon intensity (mean %.0f gCO2/kWh)", mean_of(ci, c->n));
     cap(f, ". Energy cost %s", a);
     double co2 = aidc_results_num(c->r, "carbon_t");
@@ -875,7 +886,7 @@ static void summary_table(aidc_strbuf *h, const aidc_results *r)
         row(h, "Cost", "%s in all; %s per GPU-hour, %s per MWh", a, b, c);
     }
     double co2 = aidc_results_num(r, "carbon_t");
-    if (isfinite(co2)) row(h, "Carbon", "%.1f t CO2", co2);
+    if (co2 > 0) row(h, "Carbon", "%.1f t CO2", co2); /* 0 also when no carbon series was given */
     double th = aidc_results_num(r, "throttled_gpu_hours"), cu = aidc_results_num(r, "curtailed_gpu_hours");
     if (isfinite(th) || isfinite(cu))
         row(h, "Throughput lost", "%.1f GPU-hours to the cooling limit, %.1f to power budgets and demand "

@@ -1,6 +1,7 @@
 /* scale — ticks, labels and downsampling; see scale.h. */
 #include "plots/scale.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -125,6 +126,7 @@ static size_t fill_ticks(double lo, double hi, double step, double mul, double d
 size_t aidc_ticks_linear(double lo, double hi, int max_ticks, double mul, double div,
                          const char *suffix, aidc_ticks *t)
 {
+    assert(t && mul != 0 && div > 0);
     t->n = 0;
     if (!isfinite(lo) || !isfinite(hi) || !(hi > lo)) return 0;
     if (max_ticks > AIDC_TICKS_MAX) max_ticks = AIDC_TICKS_MAX;
@@ -300,6 +302,7 @@ static long column_of(double x, double x0, double w, size_t columns)
 size_t aidc_downsample_m4(const double *x, const double *y, size_t n, double x0, double x1,
                           size_t columns, double *ox, double *oy)
 {
+    assert(n == 0 || (x && y && ox && oy));
     if (columns == 0) columns = 1;
     if (n <= 4 * columns) {
         memcpy(ox, x, n * sizeof *x);
