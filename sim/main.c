@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/topology.h"
+#include "sim/compare.h"
 #include "sched/builtin.h"
 #include "sim/output.h"
 #include "sim/runner.h"
@@ -27,6 +28,7 @@ static const char usage_main[] =
     "  validate SCENARIO  check a scenario and the files it references, without running\n"
     "  topology SCENARIO  build the network fabric and export it as GraphML\n"
     "  policies           list the built-in scheduling policies\n"
+    "  compare SUITE...   run a suite under a baseline and a candidate policy; exit 1 on a regression\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -227,6 +229,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(argv[0], "validate") == 0) fputs(usage_validate, stdout);
     else if (strcmp(argv[0], "policies") == 0) fputs(usage_policies, stdout);
     else if (strcmp(argv[0], "topology") == 0) fputs(usage_topology, stdout);
+    else if (strcmp(argv[0], "compare") == 0) return aidc_cmd_compare(1, (char *[]){"--help"});
     else if (strcmp(argv[0], "help") == 0) fputs("usage: aidcsim help [COMMAND]\n", stdout);
     else {
         fprintf(stderr, "aidcsim help: unknown command \"%s\"\n\n%s", argv[0], usage_main);
@@ -252,6 +255,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "policies") == 0) return cmd_policies();
     if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0) return aidc_cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
     fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return EXIT_BAD_INPUT;
