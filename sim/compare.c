@@ -1795,6 +1795,10 @@ int aidc_cmd_compare(int argc, char **argv)
         r.metrics = list.v;
         r.n_metrics = list.n;
         rc = evaluate(&r, pairs, n_pairs, err, ERR_LEN);
+        if (rc && !dir_mode) {
+            size_t used = strlen(err);
+            snprintf(err + used, ERR_LEN - used, "\n(the runs were discarded; nothing was written)");
+        }
     }
     if (rc == EXIT_OK) rc = write_outdir(&o, &r, tmp, err, ERR_LEN);
     if (rc == EXIT_OK) {
