@@ -27,6 +27,7 @@ enum { EXIT_OK = 0, EXIT_REGRESSED = 1, EXIT_BAD_INPUT = 2, EXIT_INTERNAL = 3 };
 #define MAX_JSON_BYTES ((size_t)64 << 20)
 #define MAX_TOL 1e12
 #define MAX_JOBS 256
+#define MD_MAX_ROWS 400 /* checks listed in the Markdown summary */
 
 static char *dup_str(const char *s)
 {
@@ -638,10 +639,19 @@ void aidc_cmp_write_markdown(const aidc_cmp_report *r, FILE *f)
                 if (r->scen[i].checks[k].verdict == AIDC_CMP_REGRESSED) md_row(f, r, i, k, false);
         fputs("\n", f);
     }
-    fprintf(f, "#### All checks\n\n%s verdict |\n%s---|\n", head, rule);
-    for (size_t i = 0; i < r->n_scen; i++)
-        for (size_t k = 0; k < r->n_metrics; k++) md_row(f, r, i, k, true);
-    fputs("\nA change inside the tolerance band (relative to the baseline, or absolute in the "
+    /* GitHub cuts a comment at 65536 characters: about 100 per row */
+    if (checks > MD_MAX_ROWS) {
+        fprintf(f, "All %zu checks are in compare.csv and the JUnit report (more than %d rows do "
+                   "not fit a comment).\n\n",
+                checks, MD_MAX_ROWS);
+    } else {
+        fprintf(f, "<details><summary>All %zu checks</summary>\n\n%s verdict |\n%s---|\n", checks,
+                head, rule);
+        for (size_t i = 0; i < r->n_scen; i++)
+            for (size_t k = 0; k < r->n_metrics; k++) md_row(f, r, i, k, true);
+        fputs("\n</details>\n\n", f);
+    }
+    fputs("A change inside the tolerance band (relative to the baseline, or absolute in the "
           "metric's unit; the wider when both are given) is ok.\n",
           f);
 }

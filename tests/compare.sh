@@ -179,7 +179,7 @@ check "the shorter longest wait under FIFO in underestimate is 'better' (abs 0 b
   grep -q '^underestimate,wait_s.max,lower,7210,7180,-30,.*,better$' "$w/worse/compare.csv"
 check "Markdown: FAIL line and a Regressions table of 7 rows" \
   [ "$(grep -c ':x: \*\*FAIL\*\*: 7 of 10 checks regressed' "$w/worse.md")" = 1 -a \
-    "$(sed -n '/^#### Regressions/,/^#### All/p' "$w/worse.md" | grep -c '^| \(blocking\|underestimate\) ')" = 7 ]
+    "$(sed -n '/^#### Regressions/,/^<details>/p' "$w/worse.md" | grep -c '^| \(blocking\|underestimate\) ')" = 7 ]
 check "recomputed verdicts agree (tolerance file)" recompute "$w/worse"
 
 cmp_run fwd "$D" --baseline fifo --candidate easy-backfill --tolerances "$D/tolerances.json" \

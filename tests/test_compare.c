@@ -410,6 +410,39 @@ static void test_writers_escape(void)
     free(x);
 }
 
+/* The Markdown lists every check up to 400, then refers to the files. */
+static void test_markdown_row_limit(void)
+{
+    aidc_cmp_metric m = metric("wait_s.mean", AIDC_CMP_LOWER, 0.05, -1);
+    aidc_cmp_check c = aidc_cmp_judge(&m, 1, 1);
+    aidc_cmp_scenario *sc = calloc(401, sizeof *sc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    for (size_t i = 0; i < 401; i++) {
+        sc[i].name = "s";
+        sc[i].checks = &c;
+    }
+    for (size_t n = 400; n <= 401; n++) {
+        aidc_cmp_report r = {{"a", "b"}, &m, 1, sc, n, n, 0, 0};
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        aidc_cmp_write_markdown(&r, f);
+        fclose(f);
+        size_t rows = 0;
+        for (const char *p = buf; (p = strstr(p, "\n| s |")); p++) rows++;
+        if (n == 400) {
+            CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<details><summary>All 400 checks</summary>"));
+            CU_ASSERT_EQUAL(rows, 400);
+        } else {
+            CU_ASSERT_PTR_NOT_NULL(strstr(buf, "All 401 checks are in compare.csv"));
+            CU_ASSERT_EQUAL(rows, 0);
+        }
+        free(buf);
+    }
+    free(sc);
+}
+
 int test_compare_register(void)
 {
     CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -422,7 +455,8 @@ int test_compare_register(void)
         CU_add_test(s, "--metric arguments", test_metric_arg) == NULL ||
         CU_add_test(s, "tolerance file", test_tolerance_file) == NULL ||
         CU_add_test(s, "jsonloc quoted keys", test_jsonloc_quoted_key) == NULL ||
-        CU_add_test(s, "writers escape", test_writers_escape) == NULL)
+        CU_add_test(s, "writers escape", test_writers_escape) == NULL ||
+        CU_add_test(s, "Markdown row limit", test_markdown_row_limit) == NULL)
         return -1;
     return 0;
 }
