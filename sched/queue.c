@@ -852,6 +852,27 @@ static void pass_conservative(queue *q, size_t m, int64_t now)
 
 /* ---- the policy --------------------------------------------------------------------- */
 
+/* LAS: a running job that passes a queue threshold may now be preempted by
+ * a waiting job of a higher queue, so ask to be called at the first such
+ * moment (Tiresias re-evaluates on demotion too). */
+static void wake_at_demotion(queue *q, int64_t now)
+{
+    const aidc_sched_host *h = q->host;
+    if (h->pending_count(h->ctx) == 0) return;
+    int64_t first = INT64_MAX;
+    size_t n_run = h->running_count(h->ctx);
+    for (size_t i = 0; i < n_run; i++) {
+        const aidc_sched_job *r = h->running(h->ctx, i);
+        int64_t level = las_level(&q->c, r);
+        if ((size_t)level >= q->c.n_thresholds || r->gpus <= 0) continue;
+        double left_s = (q->c.thresholds_gpu_s[level] - (double)r->gpus * (double)r->executed_ns / 1e9) / r->gpus;
+        int64_t t = now + (int64_t)ceil(left_s * 1e9);
+        if (t <= now) t = now + 1;
+        if (t < first) first = t;
+    }
+    if (first != INT64_MAX) h->wake_at(h->ctx, first);
+}
+
 static void queue_schedule(void *state)
 {
     queue *q = state;
@@ -872,6 +893,7 @@ static void queue_schedule(void *state)
         pass_conservative(q, m, now);
         break;
     }
+    if (q->c.order == ORD_LAS) wake_at_demotion(q, now);
 }
 
 /* ---- presets ------------------------------------------------------------------------ */
