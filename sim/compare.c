@@ -1117,6 +1117,11 @@ static int suite_check(suite *s, const char **ov[2], int64_t seed, char *err, si
             aidc_scenario sc;
             char msg[ERR_LEN];
             if (aidc_scenario_load(&sc, s->file[i], ov[side], seed, msg, sizeof msg)) {
+                /* the policy override came from --baseline/--candidate, not --set */
+                char from[ERR_LEN];
+                snprintf(from, sizeof from, " (from --set %s)", ov[side][0]);
+                char *at = strstr(msg, from);
+                if (at) memmove(at, at + strlen(from), strlen(at + strlen(from)) + 1);
                 snprintf(err, errlen, "%s: %s", side_name[side], msg);
                 return EXIT_BAD_INPUT;
             }

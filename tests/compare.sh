@@ -6,7 +6,8 @@
 # against the run mode, determinism, per-side overrides, and bad input (exit 2, nothing
 # written).
 #
-# Run from the repository root after `make build/aidcsim`; AIDCSIM=path changes the binary.
+# Run from the repository root after `make build/aidcsim plugins`; AIDCSIM=path changes the
+# binary, BUILD=dir where the test plugins are (BUILD/plugins).
 # Prints "ok - ..." / "not ok - ..." per check, then "compare: N passed, M failed".
 set -u
 
@@ -242,7 +243,15 @@ check "--candidate-set reaches the candidate only (2 vs 4 nodes)" \
 check "... and 4 nodes start every job at once (wait 4485 -> 0: better)" \
   grep -q '^blocking,wait_s.mean,lower,4485,0,-4485,-100,,0,0,better$' "$w/sides/compare.csv"
 
-# ---- 7. bad input: exit 2, a message, nothing written ------------------------------------------
+# ---- 7. policy plugins (built by `make plugins`) ------------------------------------------------
+
+P=${BUILD:-build}/plugins
+cmp_run plugin "$D" --baseline fifo --candidate "$P/good_fifo.so" -o "$w/plugin"
+check "a plugin candidate (good_fifo.so, FIFO's schedule) against fifo: exit 0, 18 ok" \
+  grep -q '^18 checks: 0 REGRESSED, 0 better, 18 ok$' "$w/plugin.out"
+check "... the table names the plugin's policy" grep -q '^blocking (seed 1): fifo -> good-fifo$' "$w/plugin.out"
+
+# ---- 8. bad input: exit 2, a message, nothing written ------------------------------------------
 
 # bad NAME "message pattern" ARGS...: exit 2, the pattern on stderr, and -o left alone
 bad() {
@@ -273,6 +282,8 @@ bad unknown-policy "candidate: .*unknown policy \"easy-backfil\"; did you mean \
   "$D" --baseline fifo --candidate easy-backfil
 bad missing-plugin "--candidate ./nope.so: cannot open the policy plugin" \
   "$D" --baseline fifo --candidate ./nope.so
+bad wrong-major-plugin "candidate: tests/data/compare/blocking.json: policy.plugin: plugin .*wrong_major.so\" was built against policy ABI 2.x" \
+  "$D" --baseline fifo --candidate "$P/wrong_major.so"
 bad bad-metric-arg "--metric wait_s.p95:5x: tolerance \"5x\"" \
   "$D" --baseline fifo --candidate easy-backfill --metric wait_s.p95:5x
 bad no-direction "no known direction for \"my.metric\"" \

@@ -28,7 +28,8 @@ run() {
 run unit "$BUILD/unit_tests"
 run queueing "$BUILD/validate_queueing"
 run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
-run compare env AIDCSIM="$BUILD/aidcsim" bash tests/compare.sh
+run plugins env BUILD="$BUILD" bash tests/plugins.sh
+run compare env BUILD="$BUILD" AIDCSIM="$BUILD/aidcsim" bash tests/compare.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"
 exit $status
