@@ -383,7 +383,11 @@ static char *fmt_num(char *buf, size_t n, double v, bool sign)
     const char *plus = sign && v > 0 ? "+" : "";
     if (v == 0) snprintf(buf, n, "0");
     else if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, n, "%s%.0f", plus, v);
-    else if (fabs(v) >= 1e5) snprintf(buf, n, "%s%.1f", plus, v);
+    else if (fabs(v) >= 1e5) {
+        snprintf(buf, n, "%s%.1f", plus, v);
+        size_t len = strlen(buf);
+        if (len > 2 && strcmp(buf + len - 2, ".0") == 0) buf[len - 2] = '\0'; /* 121246.04 */
+    }
     else snprintf(buf, n, "%s%.6g", plus, v);
     return buf;
 }
@@ -595,6 +599,14 @@ static void md_text(FILE *f, const char *s)
     }
 }
 
+/* A code span; a backquote inside would end it, so it becomes a quote. */
+static void md_code(FILE *f, const char *s)
+{
+    fputc('`', f);
+    for (; *s; s++) fputc(*s == '`' ? '\'' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
+    fputc('`', f);
+}
+
 static void md_row(FILE *f, const aidc_cmp_report *r, size_t i, size_t k, bool verdict_col)
 {
     const aidc_cmp_metric *m = &r->metrics[k];
@@ -617,9 +629,9 @@ void aidc_cmp_write_markdown(const aidc_cmp_report *r, FILE *f)
 {
     size_t checks = r->n_ok + r->n_better + r->n_regressed;
     fputs("### aidcsim compare: ", f);
-    md_text(f, r->label[0]);
+    md_code(f, r->label[0]);
     fputs(" (baseline) vs ", f);
-    md_text(f, r->label[1]);
+    md_code(f, r->label[1]);
     fputs(" (candidate)\n\n", f);
     if (r->n_regressed)
         fprintf(f, ":x: **FAIL**: %zu of %zu checks regressed past their tolerance", r->n_regressed,

@@ -402,6 +402,7 @@ static void test_writers_escape(void)
 
     x = render(aidc_cmp_write_markdown);
     CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_PTR_NOT_NULL(strstr(x, "### aidcsim compare: `fifo` (baseline) vs `x&y.so` (candidate)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, ":x: **FAIL**: 1 of 4 checks regressed"));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "| a\\<b\\>&\"c'\\|d,e\x01 | `wait_s.mean` | lower | 100 | 120 | "
                                      "+20 (+20.00%) | 5% | :x: **REGRESSED** |"));
