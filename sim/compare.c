@@ -1275,8 +1275,9 @@ static int run_suite(const options *o, const suite *s, const char **ov[2], const
             jobs[j].rc = WEXITSTATUS(status);
         } else {
             jobs[j].rc = EXIT_INTERNAL;
-            snprintf(jobs[j].msg, sizeof jobs[j].msg, "%s: the run was killed by signal %d",
-                     s->file[j / 2], WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+            int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+            snprintf(jobs[j].msg, sizeof jobs[j].msg, "the run was killed by signal %d (%s)", sig,
+                     sig ? strsignal(sig) : "stopped");
         }
         if (jobs[j].rc != EXIT_OK) stop = true;
         else if (!o->quiet)
