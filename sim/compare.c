@@ -1481,6 +1481,23 @@ static bool inside(const char *dir, const char *out)
     return strncmp(a, b, len) == 0 && (a[len] == '\0' || a[len] == '/' || len == 1);
 }
 
+/* Replacing -o must not delete what the command reads: the suite, the
+ * directories compared, the tolerance file, a plugin. */
+static int check_inputs_outside(const options *o, const char *out_dir, char *err, size_t errlen)
+{
+    const char *in[4] = {o->dir[0], o->dir[1], o->tolerances, NULL};
+    for (size_t i = 0; i < o->n_suite + 5; i++) {
+        const char *p = i < 3 ? in[i] : i < 5 ? o->policy[i - 3] : o->suite_args[i - 5];
+        if (p && inside(p, out_dir)) {
+            snprintf(err, errlen, "-o %s: would replace %s, which this compare reads; choose "
+                                  "another -o",
+                     out_dir, p);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    return EXIT_OK;
+}
+
 /* ---- writing ------------------------------------------------------------------------------ */
 
 typedef enum { W_CSV, W_JSON, W_JUNIT, W_MD } writer;
@@ -1610,12 +1627,12 @@ static int parse_args(int argc, char **argv, options *o)
             exit(EXIT_OK);
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
+            continue;
         } else if (a[0] != '-' || !a[1]) {
             o->suite_args[o->n_suite++] = a;
             continue;
         }
         const char *name = a;
-        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) continue;
         if (opt_value(argc, argv, &i, "--baseline", NULL, &v)) o->policy[0] = v;
         else if (opt_value(argc, argv, &i, "--candidate", NULL, &v)) o->policy[1] = v;
         else if (opt_value(argc, argv, &i, "--baseline-dir", NULL, &v)) o->dir[0] = v;
@@ -1800,17 +1817,8 @@ int aidc_cmd_compare(int argc, char **argv)
     char tmp[4200] = "";
     bool dir_mode = o.dir[0] != NULL;
     rc = build_metrics(&o, &list, err, ERR_LEN);
-    if (rc == EXIT_OK && dir_mode) {
-        for (int s = 0; s < 2; s++)
-            if (inside(o.dir[s], out_dir)) {
-                snprintf(err, ERR_LEN,
-                         "-o %s: would replace %s, which is being compared; choose another -o",
-                         out_dir, o.dir[s]);
-                rc = EXIT_BAD_INPUT;
-                break;
-            }
-        if (rc == EXIT_OK) rc = pair_dirs(&o, &pairs, &n_pairs, err, ERR_LEN);
-    }
+    if (rc == EXIT_OK) rc = check_inputs_outside(&o, out_dir, err, ERR_LEN);
+    if (rc == EXIT_OK && dir_mode) rc = pair_dirs(&o, &pairs, &n_pairs, err, ERR_LEN);
     if (rc == EXIT_OK && aidc_outdir_begin(out_dir, tmp, sizeof tmp, err, ERR_LEN)) {
         tmp[0] = '\0';
         rc = EXIT_BAD_INPUT;

@@ -331,6 +331,11 @@ cmp_run protect --baseline-dir "$w/pass/baseline" --candidate-dir "$w/pass/candi
 protected() { [ "$(rc_of protect)" = 2 ] && grep -q 'would replace' "$w/protect.err" && test -d "$w/pass/baseline"; }
 check "dir mode refuses an -o that holds the directories it reads" protected
 
+mkdir -p "$w/suite" && cp "$D"/*.json "$D"/*.csv "$w/suite/"
+cmp_run protect2 "$w/suite" --baseline fifo --candidate easy-backfill -o "$w"
+protected2() { [ "$(rc_of protect2)" = 2 ] && grep -q "would replace $w/suite, which this compare reads" "$w/protect2.err" && test -f "$w/suite/blocking.json"; }
+check "run mode refuses an -o that holds the suite" protected2
+
 "$AIDCSIM" help compare >"$w/help.out" 2>&1
 check "aidcsim help compare" grep -q -- '--baseline-dir DIR' "$w/help.out"
 
