@@ -1273,6 +1273,9 @@ static int run_suite(const options *o, const suite *s, const char **ov[2], const
         close(jobs[j].fd);
         if (WIFEXITED(status)) {
             jobs[j].rc = WEXITSTATUS(status);
+            if (jobs[j].rc != EXIT_OK && !jobs[j].msg[0]) /* e.g. a sanitizer's report */
+                snprintf(jobs[j].msg, sizeof jobs[j].msg,
+                         "the run ended with exit status %d and no message", jobs[j].rc);
         } else {
             jobs[j].rc = EXIT_INTERNAL;
             int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
