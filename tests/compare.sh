@@ -294,6 +294,8 @@ bad missing-plugin "--candidate ./nope.so: cannot open the policy plugin" \
   "$D" --baseline fifo --candidate ./nope.so
 bad wrong-major-plugin "candidate: tests/data/compare/blocking.json: policy.plugin: plugin .*wrong_major.so\" was built against policy ABI 2.x" \
   "$D" --baseline fifo --candidate "$P/wrong_major.so"
+bad bad-policy-param "candidate run of tests/data/compare/blocking.json failed: .*policy \"sjf\": \"backfill\" must be" \
+  "$D/blocking.json" --baseline sjf --candidate sjf --candidate-set policy.params.backfill=bogus
 bad bad-metric-arg "--metric wait_s.p95:5x: tolerance \"5x\"" \
   "$D" --baseline fifo --candidate easy-backfill --metric wait_s.p95:5x
 bad no-direction "no known direction for \"my.metric\"" \
