@@ -39,7 +39,10 @@ static char *dup_str(const char *s)
 
 /* ---- metrics ------------------------------------------------------------- */
 
-void aidc_cmp_metrics_init(aidc_cmp_metrics *m) { memset(m, 0, sizeof *m); }
+void aidc_cmp_metrics_init(aidc_cmp_metrics *m)
+{
+    memset(m, 0, sizeof *m);
+}
 
 void aidc_cmp_metrics_fini(aidc_cmp_metrics *m)
 {
@@ -151,10 +154,10 @@ int aidc_cmp_metrics_defaults(aidc_cmp_metrics *list)
         const char *path;
         double rel, abs;
     } d[] = {
-        {"wait_s.mean", 0.05, 60},       {"wait_s.p95", 0.05, 60},
-        {"jct_s.mean", 0.05, 60},        {"jct_s.p95", 0.05, 60},
-        {"slowdown.mean", 0.05, -1},     {"gpu_utilization.mean", -1, 0.01},
-        {"jobs.completed", 0.01, -1},    {"energy_mwh.facility", 0.02, -1},
+        {"wait_s.mean", 0.05, 60},    {"wait_s.p95", 0.05, 60},
+        {"jct_s.mean", 0.05, 60},     {"jct_s.p95", 0.05, 60},
+        {"slowdown.mean", 0.05, -1},  {"gpu_utilization.mean", -1, 0.01},
+        {"jobs.completed", 0.01, -1}, {"energy_mwh.facility", 0.02, -1},
         {"cost_usd.total", 0.02, -1},
     };
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
@@ -202,8 +205,10 @@ static int read_metric_entry(const aidc_jread *r, const cJSON *it, aidc_cmp_metr
     if (!has_rel && !has_abs) return aidc_jread_fail(r, label, false, "no tolerance: %s", tol_hint);
     if (better) {
         char p[AIDC_PATH_MAX];
-        if (strcmp(better, "lower") == 0) m.better = AIDC_CMP_LOWER;
-        else if (strcmp(better, "higher") == 0) m.better = AIDC_CMP_HIGHER;
+        if (strcmp(better, "lower") == 0)
+            m.better = AIDC_CMP_LOWER;
+        else if (strcmp(better, "higher") == 0)
+            m.better = AIDC_CMP_HIGHER;
         else
             return aidc_jread_fail(r, aidc_jread_join(p, label, "better"), false,
                                    "expected \"lower\" or \"higher\", found \"%s\"", better);
@@ -215,7 +220,8 @@ static int read_metric_entry(const aidc_jread *r, const cJSON *it, aidc_cmp_metr
     }
     int rc = aidc_cmp_metrics_put(list, &m, false);
     if (rc < 0) return aidc_jread_fail(r, label, false, "out of memory");
-    if (rc > 0) return aidc_jread_fail(r, label, true, "metric \"%s\" appears more than once", m.path);
+    if (rc > 0)
+        return aidc_jread_fail(r, label, true, "metric \"%s\" appears more than once", m.path);
     return 0;
 }
 
@@ -312,11 +318,14 @@ int aidc_cmp_metric_parse_arg(const char *arg, aidc_cmp_metric *out, char *err, 
         i += n + 1;
     }
     if (c2) {
-        if (strcmp(c2 + 1, "lower") == 0) out->better = AIDC_CMP_LOWER;
-        else if (strcmp(c2 + 1, "higher") == 0) out->better = AIDC_CMP_HIGHER;
+        if (strcmp(c2 + 1, "lower") == 0)
+            out->better = AIDC_CMP_LOWER;
+        else if (strcmp(c2 + 1, "higher") == 0)
+            out->better = AIDC_CMP_HIGHER;
         else {
-            snprintf(err, errlen, "--metric %s: expected \"lower\" or \"higher\" after the "
-                                  "tolerance, found \"%s\"",
+            snprintf(err, errlen,
+                     "--metric %s: expected \"lower\" or \"higher\" after the "
+                     "tolerance, found \"%s\"",
                      arg, c2 + 1);
             return -1;
         }
@@ -338,25 +347,33 @@ aidc_cmp_check aidc_cmp_judge(const aidc_cmp_metric *m, double baseline, double 
     c.baseline = baseline;
     c.candidate = candidate;
     c.change = candidate - baseline;
-    if (baseline != 0) c.change_pct = 100 * c.change / fabs(baseline);
-    else c.change_pct = c.change == 0 ? 0 : NAN;
+    if (baseline != 0)
+        c.change_pct = 100 * c.change / fabs(baseline);
+    else
+        c.change_pct = c.change == 0 ? 0 : NAN;
     double band = 0;
     if (m->rel >= 0) band = m->rel * fabs(baseline);
     if (m->abs > band) band = m->abs;
     c.allowed = band;
     double worse = m->better == AIDC_CMP_HIGHER ? -c.change : c.change;
-    if (worse > band) c.verdict = AIDC_CMP_REGRESSED;
-    else if (-worse > band) c.verdict = AIDC_CMP_BETTER;
-    else c.verdict = AIDC_CMP_OK;
+    if (worse > band)
+        c.verdict = AIDC_CMP_REGRESSED;
+    else if (-worse > band)
+        c.verdict = AIDC_CMP_BETTER;
+    else
+        c.verdict = AIDC_CMP_OK;
     return c;
 }
 
 const char *aidc_cmp_verdict_name(aidc_cmp_verdict v)
 {
     switch (v) {
-    case AIDC_CMP_OK: return "ok";
-    case AIDC_CMP_BETTER: return "better";
-    case AIDC_CMP_REGRESSED: return "REGRESSED";
+    case AIDC_CMP_OK:
+        return "ok";
+    case AIDC_CMP_BETTER:
+        return "better";
+    case AIDC_CMP_REGRESSED:
+        return "REGRESSED";
     }
     return "?";
 }
@@ -381,22 +398,27 @@ char *aidc_cmp_tolerance_text(const aidc_cmp_metric *m, char *buf, size_t n)
 static char *fmt_num(char *buf, size_t n, double v, bool sign)
 {
     const char *plus = sign && v > 0 ? "+" : "";
-    if (v == 0) snprintf(buf, n, "0");
-    else if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, n, "%s%.0f", plus, v);
+    if (v == 0)
+        snprintf(buf, n, "0");
+    else if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, n, "%s%.0f", plus, v);
     else if (fabs(v) >= 1e5) {
         snprintf(buf, n, "%s%.1f", plus, v);
         size_t len = strlen(buf);
         if (len > 2 && strcmp(buf + len - 2, ".0") == 0) buf[len - 2] = '\0'; /* 121246.04 */
-    }
-    else snprintf(buf, n, "%s%.6g", plus, v);
+    } else
+        snprintf(buf, n, "%s%.6g", plus, v);
     return buf;
 }
 
 static char *fmt_pct(char *buf, size_t n, double pct)
 {
-    if (isnan(pct)) snprintf(buf, n, "n/a");
-    else if (pct == 0) snprintf(buf, n, "0.00%%");
-    else snprintf(buf, n, "%+.2f%%", pct);
+    if (isnan(pct))
+        snprintf(buf, n, "n/a");
+    else if (pct == 0)
+        snprintf(buf, n, "0.00%%");
+    else
+        snprintf(buf, n, "%+.2f%%", pct);
     return buf;
 }
 
@@ -418,7 +440,10 @@ static size_t metric_width(const aidc_cmp_report *r)
     return w;
 }
 
-static const char *policy_text(const char *p) { return p ? p : "?"; }
+static const char *policy_text(const char *p)
+{
+    return p ? p : "?";
+}
 
 void aidc_cmp_write_table(const aidc_cmp_report *r, FILE *f)
 {
@@ -439,9 +464,9 @@ void aidc_cmp_write_table(const aidc_cmp_report *r, FILE *f)
             fprintf(f, "  %-*s %13s %13s %13s %9s  %-6s  %-12s %s\n", w, m->path,
                     fmt_num(b, sizeof b, c->baseline, false),
                     fmt_num(cd, sizeof cd, c->candidate, false),
-                    fmt_num(ch, sizeof ch, c->change, true), fmt_pct(pct, sizeof pct, c->change_pct),
-                    aidc_cmp_better_name(m->better), aidc_cmp_tolerance_text(m, tol, sizeof tol),
-                    aidc_cmp_verdict_name(c->verdict));
+                    fmt_num(ch, sizeof ch, c->change, true),
+                    fmt_pct(pct, sizeof pct, c->change_pct), aidc_cmp_better_name(m->better),
+                    aidc_cmp_tolerance_text(m, tol, sizeof tol), aidc_cmp_verdict_name(c->verdict));
         }
     }
     size_t checks = r->n_ok + r->n_better + r->n_regressed;
@@ -501,17 +526,35 @@ static void xml_text(FILE *f, const char *s)
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         switch (c) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        case '\t': fputs("&#9;", f); break;
-        case '\n': fputs("&#10;", f); break;
-        case '\r': fputs("&#13;", f); break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&apos;", f);
+            break;
+        case '\t':
+            fputs("&#9;", f);
+            break;
+        case '\n':
+            fputs("&#10;", f);
+            break;
+        case '\r':
+            fputs("&#13;", f);
+            break;
         default:
-            if (c < 0x20) fputs("\xEF\xBF\xBD", f);
-            else fputc(c, f);
+            if (c < 0x20)
+                fputs("\xEF\xBF\xBD", f);
+            else
+                fputc(c, f);
         }
     }
 }
@@ -521,19 +564,21 @@ static void xml_text(FILE *f, const char *s)
 static void check_sentence(char *buf, size_t n, const aidc_cmp_metric *m, const aidc_cmp_check *c)
 {
     char b[40], cd[40], ch[40], pct[24], tol[64], band[40];
-    snprintf(buf, n, "baseline %s, candidate %s, change %s (%s); tolerance %s (band %s), %s is better",
+    snprintf(buf, n,
+             "baseline %s, candidate %s, change %s (%s); tolerance %s (band %s), %s is better",
              fmt_num(b, sizeof b, c->baseline, false), fmt_num(cd, sizeof cd, c->candidate, false),
              fmt_num(ch, sizeof ch, c->change, true), fmt_pct(pct, sizeof pct, c->change_pct),
-             aidc_cmp_tolerance_text(m, tol, sizeof tol), fmt_num(band, sizeof band, c->allowed, false),
-             aidc_cmp_better_name(m->better));
+             aidc_cmp_tolerance_text(m, tol, sizeof tol),
+             fmt_num(band, sizeof band, c->allowed, false), aidc_cmp_better_name(m->better));
 }
 
 void aidc_cmp_write_junit(const aidc_cmp_report *r, FILE *f)
 {
     size_t tests = r->n_scen * r->n_metrics;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-    fprintf(f, "<testsuites name=\"aidcsim compare\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-               "time=\"0\">\n",
+    fprintf(f,
+            "<testsuites name=\"aidcsim compare\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+            "time=\"0\">\n",
             tests, r->n_regressed);
     for (size_t i = 0; i < r->n_scen; i++) {
         const aidc_cmp_scenario *s = &r->scen[i];
@@ -594,8 +639,10 @@ static void md_text(FILE *f, const char *s)
 {
     for (; *s; s++) {
         if (strchr("\\`*_[]<>|#~", *s)) fputc('\\', f);
-        if (*s == '\n' || *s == '\r') fputc(' ', f);
-        else fputc(*s, f);
+        if (*s == '\n' || *s == '\r')
+            fputc(' ', f);
+        else
+            fputc(*s, f);
     }
 }
 
@@ -603,7 +650,8 @@ static void md_text(FILE *f, const char *s)
 static void md_code(FILE *f, const char *s)
 {
     fputc('`', f);
-    for (; *s; s++) fputc(*s == '`' ? '\'' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
+    for (; *s; s++)
+        fputc(*s == '`' ? '\'' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
     fputc('`', f);
 }
 
@@ -620,8 +668,10 @@ static void md_row(FILE *f, const aidc_cmp_report *r, size_t i, size_t k, bool v
             fmt_num(ch, sizeof ch, c->change, true), fmt_pct(pct, sizeof pct, c->change_pct),
             aidc_cmp_tolerance_text(m, tol, sizeof tol));
     if (verdict_col)
-        fprintf(f, " %s |", bad ? ":x: **REGRESSED**"
-                            : c->verdict == AIDC_CMP_BETTER ? ":green_circle: better" : "ok");
+        fprintf(f, " %s |",
+                bad                             ? ":x: **REGRESSED**"
+                : c->verdict == AIDC_CMP_BETTER ? ":green_circle: better"
+                                                : "ok");
     fputc('\n', f);
 }
 
@@ -653,14 +703,16 @@ void aidc_cmp_write_markdown(const aidc_cmp_report *r, FILE *f)
     }
     /* GitHub cuts a comment at 65536 characters: about 100 per row */
     if (checks > MD_MAX_ROWS) {
-        fprintf(f, "All %zu checks are in compare.csv and the JUnit report (more than %d rows do "
-                   "not fit a comment).\n\n",
+        fprintf(f,
+                "All %zu checks are in compare.csv and the JUnit report (more than %d rows do "
+                "not fit a comment).\n\n",
                 checks, MD_MAX_ROWS);
     } else {
         fprintf(f, "<details><summary>All %zu checks</summary>\n\n%s verdict |\n%s---|\n", checks,
                 head, rule);
         for (size_t i = 0; i < r->n_scen; i++)
-            for (size_t k = 0; k < r->n_metrics; k++) md_row(f, r, i, k, true);
+            for (size_t k = 0; k < r->n_metrics; k++)
+                md_row(f, r, i, k, true);
         fputs("\n</details>\n\n", f);
     }
     fputs("A change inside the tolerance band (relative to the baseline, or absolute in the "
@@ -716,8 +768,9 @@ int aidc_cmp_write_json(const aidc_cmp_report *r, FILE *f)
                  cJSON_AddNumberToObject(x, "baseline", c->baseline) &&
                  cJSON_AddNumberToObject(x, "candidate", c->candidate) &&
                  cJSON_AddNumberToObject(x, "change", c->change) &&
-                 (isnan(c->change_pct) ? cJSON_AddNullToObject(x, "change_pct") != NULL
-                                       : cJSON_AddNumberToObject(x, "change_pct", c->change_pct) != NULL) &&
+                 (isnan(c->change_pct)
+                      ? cJSON_AddNullToObject(x, "change_pct") != NULL
+                      : cJSON_AddNumberToObject(x, "change_pct", c->change_pct) != NULL) &&
                  cJSON_AddNumberToObject(x, "allowed", c->allowed) &&
                  cJSON_AddStringToObject(x, "verdict", aidc_cmp_verdict_name(c->verdict));
         }
@@ -760,7 +813,8 @@ static int summary_load(summary *s, const char *path, const char *label, char *e
         if (strcmp(path, label) != 0) {
             char *tmp = dup_str(err);
             if (tmp) {
-                const char *rest = strncmp(tmp, path, strlen(path)) == 0 ? tmp + strlen(path) : NULL;
+                const char *rest =
+                    strncmp(tmp, path, strlen(path)) == 0 ? tmp + strlen(path) : NULL;
                 if (rest) snprintf(err, errlen, "%s%s", label, rest);
                 free(tmp);
             }
@@ -782,8 +836,10 @@ static void leaf_paths(const cJSON *o, const char *prefix, char **out, size_t *n
     for (const cJSON *it = o->child; it && *n < cap; it = it->next) {
         char p[AIDC_PATH_MAX];
         aidc_jread_join(p, prefix, it->string);
-        if (cJSON_IsObject(it)) leaf_paths(it, p, out, n, cap);
-        else if ((cJSON_IsNumber(it) || cJSON_IsBool(it)) && (out[*n] = dup_str(p))) (*n)++;
+        if (cJSON_IsObject(it))
+            leaf_paths(it, p, out, n, cap);
+        else if ((cJSON_IsNumber(it) || cJSON_IsBool(it)) && (out[*n] = dup_str(p)))
+            (*n)++;
     }
 }
 
@@ -826,7 +882,8 @@ static int summary_metric(const summary *s, const char *path, double *out, char 
                  "%s: %s: no such metric in this summary (its numeric keys are listed in the "
                  "README, \"Outputs\")",
                  s->label, path);
-    for (size_t i = 0; i < n; i++) free(paths[i]);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
     return -1;
 }
 
@@ -920,9 +977,15 @@ static int evaluate(aidc_cmp_report *r, pair *pairs, size_t n, char *err, size_t
             }
             sc->checks[k] = aidc_cmp_judge(&r->metrics[k], v[0], v[1]);
             switch (sc->checks[k].verdict) {
-            case AIDC_CMP_OK: r->n_ok++; break;
-            case AIDC_CMP_BETTER: r->n_better++; break;
-            case AIDC_CMP_REGRESSED: r->n_regressed++; break;
+            case AIDC_CMP_OK:
+                r->n_ok++;
+                break;
+            case AIDC_CMP_BETTER:
+                r->n_better++;
+                break;
+            case AIDC_CMP_REGRESSED:
+                r->n_regressed++;
+                break;
             }
         }
         summary_fini(&sum[0]);
@@ -1016,7 +1079,8 @@ static int suite_add_dir(suite *s, const char *dir, bool quiet, char *err, size_
     for (size_t i = 0; rc == EXIT_OK && i < n; i++) {
         char path[4200];
         struct stat st;
-        snprintf(path, sizeof path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+        snprintf(path, sizeof path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+                 names[i]);
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue; /* a directory named x.json */
         char *text;
         cJSON *root;
@@ -1033,15 +1097,17 @@ static int suite_add_dir(suite *s, const char *dir, bool quiet, char *err, size_
         free(text);
         if (!scenario) {
             if (!quiet)
-                fprintf(stderr, "aidcsim compare: skipping %s: no top-level \"cluster\" key, not "
-                                "a scenario\n",
+                fprintf(stderr,
+                        "aidcsim compare: skipping %s: no top-level \"cluster\" key, not "
+                        "a scenario\n",
                         path);
             continue;
         }
         if (suite_add(s, path)) rc = EXIT_INTERNAL;
         added++;
     }
-    for (size_t i = 0; i < n; i++) free(names[i]);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
     free(names);
     if (rc == EXIT_INTERNAL) snprintf(err, errlen, "out of memory");
     if (rc == EXIT_OK && added == 0) {
@@ -1057,9 +1123,9 @@ static int suite_add_dir(suite *s, const char *dir, bool quiet, char *err, size_
 typedef struct options {
     const char **suite_args;
     size_t n_suite;
-    const char *policy[2];    /* --baseline, --candidate */
-    const char *dir[2];       /* --baseline-dir, --candidate-dir */
-    const char **sets[2];     /* --baseline-set, --candidate-set (and --set on both) */
+    const char *policy[2]; /* --baseline, --candidate */
+    const char *dir[2];    /* --baseline-dir, --candidate-dir */
+    const char **sets[2];  /* --baseline-set, --candidate-set (and --set on both) */
     size_t n_sets[2];
     const char *tolerances;
     const char **metric_args;
@@ -1108,7 +1174,8 @@ static int side_overrides(const options *o, int side, const char ***out, char *e
     sprintf(first, "policy=%s", json);
     free(json);
     ov[0] = first;
-    for (size_t i = 0; i < o->n_sets[side]; i++) ov[i + 1] = o->sets[side][i];
+    for (size_t i = 0; i < o->n_sets[side]; i++)
+        ov[i + 1] = o->sets[side][i];
     *out = ov;
     return EXIT_OK;
 }
@@ -1167,8 +1234,8 @@ static int suite_check(suite *s, const char **ov[2], int64_t seed, char *err, si
 
 typedef struct job {
     pid_t pid;
-    int fd;      /* read end of the child's message pipe */
-    int rc;      /* exit status; -1 while not finished */
+    int fd; /* read end of the child's message pipe */
+    int rc; /* exit status; -1 while not finished */
     char msg[ERR_LEN];
 } job;
 
@@ -1266,7 +1333,8 @@ static int run_suite(const options *o, const suite *s, const char **ov[2], const
             break;
         }
         size_t j = 0;
-        while (j < next && jobs[j].pid != pid) j++;
+        while (j < next && jobs[j].pid != pid)
+            j++;
         if (j == next) continue; /* not one of ours */
         running--;
         read_all(jobs[j].fd, jobs[j].msg, sizeof jobs[j].msg);
@@ -1282,7 +1350,8 @@ static int run_suite(const options *o, const suite *s, const char **ov[2], const
             snprintf(jobs[j].msg, sizeof jobs[j].msg, "the run was killed by signal %d (%s)", sig,
                      sig ? strsignal(sig) : "stopped");
         }
-        if (jobs[j].rc != EXIT_OK) stop = true;
+        if (jobs[j].rc != EXIT_OK)
+            stop = true;
         else if (!o->quiet)
             fprintf(stderr, "  %-9s %s\n", side_name[j % 2], s->name[j / 2]);
     }
@@ -1362,8 +1431,7 @@ static int find_outputs(found *f, const char *dir, const char *opt, bool quiet, 
         if (stat(sub, &st) != 0 || !S_ISDIR(st.st_mode)) continue;
         snprintf(path, sizeof path, "%s/summary.json", sub);
         if (!is_file(path)) {
-            if (!quiet)
-                fprintf(stderr, "aidcsim compare: skipping %s: no summary.json\n", sub);
+            if (!quiet) fprintf(stderr, "aidcsim compare: skipping %s: no summary.json\n", sub);
             continue;
         }
         if (f->n == cap) {
@@ -1428,7 +1496,8 @@ static int pair_dirs(const options *o, pair **out, size_t *n_out, char *err, siz
     for (int s = 0; s < 2; s++)
         for (size_t i = 0; i < f[s].n && !f[0].single; i++) {
             size_t j = 0;
-            while (j < f[1 - s].n && strcmp(f[s].name[i], f[1 - s].name[j]) != 0) j++;
+            while (j < f[1 - s].n && strcmp(f[s].name[i], f[1 - s].name[j]) != 0)
+                j++;
             if (j == f[1 - s].n) {
                 snprintf(err, errlen, "scenario %s: in %s %s but not in %s %s", f[s].name[i],
                          opt[s], o->dir[s], opt[1 - s], o->dir[1 - s]);
@@ -1450,7 +1519,8 @@ static int pair_dirs(const options *o, pair **out, size_t *n_out, char *err, siz
             summary_fini(&sm);
             if (!q->name) q->name = dup_str("scenario");
         } else {
-            while (strcmp(f[0].name[i], f[1].name[j]) != 0) j++;
+            while (strcmp(f[0].name[i], f[1].name[j]) != 0)
+                j++;
             q->name = dup_str(f[0].name[i]);
         }
         q->path[0] = dup_str(f[0].path[i]);
@@ -1492,8 +1562,9 @@ static int check_inputs_outside(const options *o, const char *out_dir, char *err
     for (size_t i = 0; i < o->n_suite + 5; i++) {
         const char *p = i < 3 ? in[i] : i < 5 ? o->policy[i - 3] : o->suite_args[i - 5];
         if (p && inside(p, out_dir)) {
-            snprintf(err, errlen, "-o %s: would replace %s, which this compare reads; choose "
-                                  "another -o",
+            snprintf(err, errlen,
+                     "-o %s: would replace %s, which this compare reads; choose "
+                     "another -o",
                      out_dir, p);
             return EXIT_BAD_INPUT;
         }
@@ -1518,10 +1589,18 @@ static int write_file(const aidc_cmp_report *r, writer w, const char *path, char
     }
     int rc = 0;
     switch (w) {
-    case W_CSV: aidc_cmp_write_csv(r, f); break;
-    case W_JSON: rc = aidc_cmp_write_json(r, f); break;
-    case W_JUNIT: aidc_cmp_write_junit(r, f); break;
-    case W_MD: aidc_cmp_write_markdown(r, f); break;
+    case W_CSV:
+        aidc_cmp_write_csv(r, f);
+        break;
+    case W_JSON:
+        rc = aidc_cmp_write_json(r, f);
+        break;
+    case W_JUNIT:
+        aidc_cmp_write_junit(r, f);
+        break;
+    case W_MD:
+        aidc_cmp_write_markdown(r, f);
+        break;
     }
     bool bad = rc != 0 || ferror(f);
     if (fclose(f) != 0 || bad) {
@@ -1636,10 +1715,14 @@ static int parse_args(int argc, char **argv, options *o)
             continue;
         }
         const char *name = a;
-        if (opt_value(argc, argv, &i, "--baseline", NULL, &v)) o->policy[0] = v;
-        else if (opt_value(argc, argv, &i, "--candidate", NULL, &v)) o->policy[1] = v;
-        else if (opt_value(argc, argv, &i, "--baseline-dir", NULL, &v)) o->dir[0] = v;
-        else if (opt_value(argc, argv, &i, "--candidate-dir", NULL, &v)) o->dir[1] = v;
+        if (opt_value(argc, argv, &i, "--baseline", NULL, &v))
+            o->policy[0] = v;
+        else if (opt_value(argc, argv, &i, "--candidate", NULL, &v))
+            o->policy[1] = v;
+        else if (opt_value(argc, argv, &i, "--baseline-dir", NULL, &v))
+            o->dir[0] = v;
+        else if (opt_value(argc, argv, &i, "--candidate-dir", NULL, &v))
+            o->dir[1] = v;
         else if (opt_value(argc, argv, &i, "--baseline-set", NULL, &v)) {
             if (v) o->sets[0][o->n_sets[0]++] = v;
         } else if (opt_value(argc, argv, &i, "--candidate-set", NULL, &v)) {
@@ -1649,18 +1732,23 @@ static int parse_args(int argc, char **argv, options *o)
                 o->sets[0][o->n_sets[0]++] = v;
                 o->sets[1][o->n_sets[1]++] = v;
             }
-        } else if (opt_value(argc, argv, &i, "--tolerances", NULL, &v)) o->tolerances = v;
+        } else if (opt_value(argc, argv, &i, "--tolerances", NULL, &v))
+            o->tolerances = v;
         else if (opt_value(argc, argv, &i, "--metric", NULL, &v)) {
             if (v) o->metric_args[o->n_metric_args++] = v;
-        } else if (opt_value(argc, argv, &i, "--output", "-o", &v)) o->out_dir = v;
-        else if (opt_value(argc, argv, &i, "--junit", NULL, &v)) o->junit = v;
-        else if (opt_value(argc, argv, &i, "--markdown", NULL, &v)) o->markdown = v;
+        } else if (opt_value(argc, argv, &i, "--output", "-o", &v))
+            o->out_dir = v;
+        else if (opt_value(argc, argv, &i, "--junit", NULL, &v))
+            o->junit = v;
+        else if (opt_value(argc, argv, &i, "--markdown", NULL, &v))
+            o->markdown = v;
         else if (opt_value(argc, argv, &i, "--jobs", "-j", &v)) {
             char *end;
             long n = v ? strtol(v, &end, 10) : 0;
             if (!v || end == v || *end || n < 1 || n > MAX_JOBS) {
-                fprintf(stderr, "aidcsim compare: %s: expected a number of runs from 1 to %d, "
-                                "found \"%s\"\n",
+                fprintf(stderr,
+                        "aidcsim compare: %s: expected a number of runs from 1 to %d, "
+                        "found \"%s\"\n",
                         name, MAX_JOBS, v ? v : "");
                 return EXIT_BAD_INPUT;
             }
@@ -1671,14 +1759,16 @@ static int parse_args(int argc, char **argv, options *o)
             errno = 0;
             long long n = v ? strtoll(v, &end, 10) : -1;
             if (!v || end == v || *end || n < 0 || n > 9007199254740991LL || errno) {
-                fprintf(stderr, "aidcsim compare: --seed: expected an integer from 0 to 2^53-1, "
-                                "found \"%s\"\n",
+                fprintf(stderr,
+                        "aidcsim compare: --seed: expected an integer from 0 to 2^53-1, "
+                        "found \"%s\"\n",
                         v ? v : "");
                 return EXIT_BAD_INPUT;
             }
             o->seed = n;
             continue;
-        } else return bad_usage("unknown option \"%s\"", a);
+        } else
+            return bad_usage("unknown option \"%s\"", a);
         if (!v) return bad_usage("%s: missing its value", name);
     }
     bool run_mode = o->policy[0] || o->policy[1] || o->n_suite;
@@ -1688,7 +1778,8 @@ static int parse_args(int argc, char **argv, options *o)
                                "--baseline-dir/--candidate-dir, not both");
     if (dir_mode) {
         if (!o->dir[0] || !o->dir[1])
-            return bad_usage("missing %s", o->dir[0] ? "--candidate-dir DIR" : "--baseline-dir DIR");
+            return bad_usage("missing %s",
+                             o->dir[0] ? "--candidate-dir DIR" : "--baseline-dir DIR");
         if (o->n_sets[0] || o->n_sets[1] || o->seed >= 0 || o->jobs != 1)
             return bad_usage("%s", "--set, --baseline-set, --candidate-set, --seed and -j apply "
                                    "to runs, not to --baseline-dir/--candidate-dir");
@@ -1826,8 +1917,7 @@ int aidc_cmd_compare(int argc, char **argv)
         tmp[0] = '\0';
         rc = EXIT_BAD_INPUT;
     }
-    if (rc == EXIT_OK && !dir_mode)
-        rc = run_mode(&o, out_dir, tmp, &pairs, &n_pairs, err, ERR_LEN);
+    if (rc == EXIT_OK && !dir_mode) rc = run_mode(&o, out_dir, tmp, &pairs, &n_pairs, err, ERR_LEN);
     if (rc == EXIT_OK) {
         r.label[0] = dir_mode ? o.dir[0] : o.policy[0];
         r.label[1] = dir_mode ? o.dir[1] : o.policy[1];
@@ -1836,13 +1926,16 @@ int aidc_cmd_compare(int argc, char **argv)
         rc = evaluate(&r, pairs, n_pairs, err, ERR_LEN);
         if (rc && !dir_mode) {
             size_t used = strlen(err);
-            snprintf(err + used, ERR_LEN - used, "\n(the runs were discarded; nothing was written)");
+            snprintf(err + used, ERR_LEN - used,
+                     "\n(the runs were discarded; nothing was written)");
         }
     }
     if (rc == EXIT_OK) rc = write_outdir(&o, &r, tmp, err, ERR_LEN);
     if (rc == EXIT_OK) {
-        if (aidc_outdir_commit(tmp, out_dir, err, ERR_LEN)) rc = EXIT_BAD_INPUT;
-        else tmp[0] = '\0';
+        if (aidc_outdir_commit(tmp, out_dir, err, ERR_LEN))
+            rc = EXIT_BAD_INPUT;
+        else
+            tmp[0] = '\0';
     }
     if (rc == EXIT_OK && o.junit) rc = write_file(&r, W_JUNIT, o.junit, err, ERR_LEN);
     if (rc == EXIT_OK && o.markdown) rc = write_file(&r, W_MD, o.markdown, err, ERR_LEN);

@@ -33,7 +33,11 @@ typedef enum aidc_cmp_better {
     AIDC_CMP_HIGHER
 } aidc_cmp_better;
 
-typedef enum aidc_cmp_verdict { AIDC_CMP_OK = 0, AIDC_CMP_BETTER, AIDC_CMP_REGRESSED } aidc_cmp_verdict;
+typedef enum aidc_cmp_verdict {
+    AIDC_CMP_OK = 0,
+    AIDC_CMP_BETTER,
+    AIDC_CMP_REGRESSED
+} aidc_cmp_verdict;
 
 typedef struct aidc_cmp_metric {
     char path[AIDC_CMP_PATH_MAX]; /* "wait_s.p95" */

@@ -309,14 +309,16 @@ static void test_tolerance_file(void)
                      "F:1:28: metrics[\"wait_s.p95\"]: expected {\"rel\": ..., \"abs\": ..., "
                      "\"better\": ...}, found the number 0.05",
                      __LINE__);
-    expect_tol_error("{\"metrics\": {\"wait_s.p95\": {\"rel\": 1}, \"wait_s.p95\": {\"abs\": 1}}}",
-                     "F:1:14: metrics[\"wait_s.p95\"]: metric \"wait_s.p95\" appears more than once",
+    expect_tol_error(
+        "{\"metrics\": {\"wait_s.p95\": {\"rel\": 1}, \"wait_s.p95\": {\"abs\": 1}}}",
+        "F:1:14: metrics[\"wait_s.p95\"]: metric \"wait_s.p95\" appears more than once", __LINE__);
+    expect_tol_error("{\"metric\": {}}",
+                     "F:1:2: metric: unknown key \"metric\"; did you mean "
+                     "\"metrics\"?",
                      __LINE__);
-    expect_tol_error("{\"metric\": {}}", "F:1:2: metric: unknown key \"metric\"; did you mean "
-                                         "\"metrics\"?",
-                     __LINE__);
-    expect_tol_error("{\"description\": \"x\"}", "F:1:1: (top level): missing required key "
-                                                 "\"metrics\"",
+    expect_tol_error("{\"description\": \"x\"}",
+                     "F:1:1: (top level): missing required key "
+                     "\"metrics\"",
                      __LINE__);
     expect_tol_error("{\"metrics\": {}}", "F:1:13: metrics: no metrics", __LINE__);
     expect_tol_error("[1]", "F:1:1: (top level): expected a JSON object", __LINE__);
@@ -376,15 +378,17 @@ static void test_writers_escape(void)
 {
     char *x = render(aidc_cmp_write_junit);
     CU_ASSERT_PTR_NOT_NULL_FATAL(x);
-    CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuites name=\"aidcsim compare\" tests=\"4\" failures=\"1\""));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(x, "<testsuites name=\"aidcsim compare\" tests=\"4\" failures=\"1\""));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(x, "<testsuite name=\"a&lt;b&gt;&amp;&quot;c&apos;|d,e\xEF\xBF\xBD\" tests=\"2\" "
                   "failures=\"1\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuite name=\"plain\" tests=\"2\" failures=\"0\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "value=\"x&amp;y.so\""));
-    CU_ASSERT_PTR_NOT_NULL(strstr(x, "<failure type=\"regression\" message=\"wait_s.mean regressed: "
-                                     "100 -&gt; 120 (+20.00%), beyond the allowed 5 (lower is "
-                                     "better)\">"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(x,
+                                  "<failure type=\"regression\" message=\"wait_s.mean regressed: "
+                                  "100 -&gt; 120 (+20.00%), beyond the allowed 5 (lower is "
+                                  "better)\">"));
     CU_ASSERT_PTR_NULL(strstr(x, "\x01"));
     /* exactly one failure element */
     char *f1 = strstr(x, "<failure");
@@ -393,8 +397,9 @@ static void test_writers_escape(void)
 
     x = render(aidc_cmp_write_csv);
     CU_ASSERT_PTR_NOT_NULL_FATAL(x);
-    CU_ASSERT_PTR_NOT_NULL(strstr(x, "\"a<b>&\"\"c'|d,e\x01\",wait_s.mean,lower,100,120,20,20,0.05,,5,"
-                                     "REGRESSED\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(x,
+                                  "\"a<b>&\"\"c'|d,e\x01\",wait_s.mean,lower,100,120,20,20,0.05,,5,"
+                                  "REGRESSED\n"));
     /* a zero baseline has no relative change: the field is empty */
     CU_ASSERT_PTR_NOT_NULL(strstr(x, ",jobs.completed,higher,0,3,3,,,0,0,better\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "plain,jobs.completed,higher,5,5,0,0,,0,0,ok\n"));
@@ -402,10 +407,12 @@ static void test_writers_escape(void)
 
     x = render(aidc_cmp_write_markdown);
     CU_ASSERT_PTR_NOT_NULL_FATAL(x);
-    CU_ASSERT_PTR_NOT_NULL(strstr(x, "### aidcsim compare: `fifo` (baseline) vs `x&y.so` (candidate)\n"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(x, "### aidcsim compare: `fifo` (baseline) vs `x&y.so` (candidate)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, ":x: **FAIL**: 1 of 4 checks regressed"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(x, "| a\\<b\\>&\"c'\\|d,e\x01 | `wait_s.mean` | lower | 100 | 120 | "
-                                     "+20 (+20.00%) | 5% | :x: **REGRESSED** |"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(x,
+                                  "| a\\<b\\>&\"c'\\|d,e\x01 | `wait_s.mean` | lower | 100 | 120 | "
+                                  "+20 (+20.00%) | 5% | :x: **REGRESSED** |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "| `jobs.completed` | higher | 0 | 3 | +3 (n/a) | 0 |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "#### Regressions"));
     free(x);
@@ -431,7 +438,8 @@ static void test_markdown_row_limit(void)
         aidc_cmp_write_markdown(&r, f);
         fclose(f);
         size_t rows = 0;
-        for (const char *p = buf; (p = strstr(p, "\n| s |")); p++) rows++;
+        for (const char *p = buf; (p = strstr(p, "\n| s |")); p++)
+            rows++;
         if (n == 400) {
             CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<details><summary>All 400 checks</summary>"));
             CU_ASSERT_EQUAL(rows, 400);
@@ -450,7 +458,8 @@ int test_compare_register(void)
     if (s == NULL) return -1;
     if (CU_add_test(s, "verdict: relative band", test_judge_relative) == NULL ||
         CU_add_test(s, "verdict: absolute band", test_judge_absolute) == NULL ||
-        CU_add_test(s, "verdict: zero and negative baseline", test_judge_zero_and_negative_baseline) == NULL ||
+        CU_add_test(s, "verdict: zero and negative baseline",
+                    test_judge_zero_and_negative_baseline) == NULL ||
         CU_add_test(s, "names and tolerance text", test_names_and_tolerance_text) == NULL ||
         CU_add_test(s, "known directions and paths", test_known_directions) == NULL ||
         CU_add_test(s, "--metric arguments", test_metric_arg) == NULL ||

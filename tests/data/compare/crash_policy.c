@@ -16,7 +16,10 @@ static int create(const aidc_sched_host *host, const aidc_policy_params *params,
     return 0;
 }
 
-static void destroy(void *p) { (void)p; }
+static void destroy(void *p)
+{
+    (void)p;
+}
 
 static void schedule(void *p)
 {
@@ -35,4 +38,7 @@ static const aidc_policy_ops ops = {
     .schedule = schedule,
 };
 
-const aidc_policy_ops *aidc_policy_entry(void) { return &ops; }
+const aidc_policy_ops *aidc_policy_entry(void)
+{
+    return &ops;
+}
