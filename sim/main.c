@@ -12,6 +12,7 @@
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+#include "tools/traces/cmd.h"
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 2, EXIT_INTERNAL = 3 };
 
@@ -27,6 +28,7 @@ static const char usage_main[] =
     "  validate SCENARIO  check a scenario and the files it references, without running\n"
     "  topology SCENARIO  build the network fabric and export it as GraphML\n"
     "  policies           list the built-in scheduling policies\n"
+    "  trace convert|stats|formats  import published traces; summarize a trace\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -253,6 +255,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "policies") == 0) return cmd_policies();
     if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
+    if (strcmp(cmd, "trace") == 0) return aidc_cmd_trace(argc - 2, argv + 2);
     fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return EXIT_BAD_INPUT;
 }
