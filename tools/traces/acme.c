@@ -29,7 +29,8 @@ static int row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
     aidc_tr_job j;
     int rc = aidc_tr_helios_job(c, r, &where, &j);
     if (rc <= 0) return rc;
-    j.tenant = j.user;
+    j.tenant = j.user; /* and not also x_user: the same value twice */
+    j.user = AIDC_TR_NO_STR;
     if (!aidc_tr_empty(r, A_MEM)) {
         double per_pod;
         if (aidc_tr_get_num(c, r, A_MEM, 0, 1e9, &per_pod) != 0) return -1;

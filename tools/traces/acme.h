@@ -5,7 +5,7 @@
  * mem_per_pod_GB, shared_mem_per_pod, fail_time, stop_time). Times carry a UTC offset
  * ("2023-03-01 00:18:22+08:00") and are read as UTC.
  *
- * Mapping as Helios (helios.h), except: Acme has no virtual clusters, so tenant = user;
+ * Mapping as Helios (helios.h), except: Acme has no virtual clusters, so tenant = user (no x_user);
  * mem_gib = mem_per_pod_GB x node_num (one pod per node; the trace's GB taken as GiB);
  * type -> x_type, and kind from it: Pretrain -> training, SFT -> finetune, Evaluation ->
  * batch (MLLM, Debug, Other: no kind, i.e. training). gpu_time, shared_mem_per_pod,

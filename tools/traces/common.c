@@ -169,7 +169,10 @@ int aidc_tr_index_set(aidc_tr_pool *p, const char *s, size_t len, uint32_t val)
     if (index_reserve(p) != 0) return -1;
     size_t i = index_find(p, s, len);
     if (p->slots[i] == AIDC_TR_NO_STR) {
-        uint32_t off = aidc_tr_intern(p, s, len);
+        /* A string already in the pool (a job's id) is indexed where it is: interning it
+         * again could move the buffer under s. */
+        bool inside = p->buf && s >= p->buf && s < p->buf + p->len && s[len] == '\0';
+        uint32_t off = inside ? (uint32_t)(s - p->buf) : aidc_tr_intern(p, s, len);
         if (off == AIDC_TR_NO_STR) return -1;
         p->slots[i] = off;
         p->n_indexed++;
@@ -316,26 +319,38 @@ bool aidc_tr_set_times(aidc_tr_conv *c, aidc_tr_job *j, int64_t submit, int64_t 
     return true;
 }
 
-static void count(aidc_tr_count *list, size_t *n, const char *key, const char *what, uint32_t line)
+static void count(aidc_tr_count *list, size_t *n, const char *key, const char *what, uint32_t line,
+                  const char *file)
 {
     for (size_t i = 0; i < *n; i++) {
         if (strcmp(list[i].key, key) != 0) continue;
         list[i].n++;
-        if (list[i].first_line == 0) list[i].first_line = line;
+        if (list[i].first_line == 0) {
+            list[i].first_line = line;
+            list[i].first_file = file;
+        }
         return;
     }
     assert(*n < AIDC_TR_MAX_REASONS); /* reasons are a fixed, small set per importer */
-    list[(*n)++] = (aidc_tr_count){key, what, 1, line};
+    list[(*n)++] = (aidc_tr_count){key, what, 1, line, line ? file : NULL};
 }
 
 void aidc_tr_drop(aidc_tr_conv *c, const char *key, const char *what, uint32_t line)
 {
-    count(c->rep.drops, &c->rep.n_drops, key, what, line);
+    count(c->rep.drops, &c->rep.n_drops, key, what, line, c->cur_file);
 }
 
 void aidc_tr_note(aidc_tr_conv *c, const char *key, const char *what, uint32_t line)
 {
-    count(c->rep.notes, &c->rep.n_notes, key, what, line);
+    count(c->rep.notes, &c->rep.n_notes, key, what, line, c->cur_file);
+}
+
+/* " (first at line 7)" or " (first at FILE line 7)"; nothing when not tied to a line. */
+static void put_first(FILE *f, const aidc_tr_count *k, const char *open, const char *close)
+{
+    if (!k->first_line) return;
+    fprintf(f, "%sfirst at %s%sline %" PRIu32 "%s", open, k->first_file ? k->first_file : "",
+            k->first_file ? " " : "", k->first_line, close);
 }
 
 static uint64_t find_count(const aidc_tr_count *list, size_t n, const char *key)
@@ -765,12 +780,12 @@ static void write_report_comments(const aidc_tr_conv *c, FILE *f, const char *ti
     for (size_t i = 0; i < r->n_drops; i++) {
         fprintf(f, "# dropped %s: %" PRIu64 " (%s", r->drops[i].key, r->drops[i].n,
                 r->drops[i].what);
-        if (r->drops[i].first_line) fprintf(f, "; first at line %" PRIu32, r->drops[i].first_line);
+        put_first(f, &r->drops[i], "; ", "");
         fputs(")\n", f);
     }
     for (size_t i = 0; i < r->n_notes; i++) {
         fprintf(f, "# note %s: %" PRIu64 " (%s", r->notes[i].key, r->notes[i].n, r->notes[i].what);
-        if (r->notes[i].first_line) fprintf(f, "; first at line %" PRIu32, r->notes[i].first_line);
+        put_first(f, &r->notes[i], "; ", "");
         fputs(")\n", f);
     }
     if (r->ignored_columns[0]) {
@@ -1061,13 +1076,13 @@ void aidc_tr_print_report(const aidc_tr_conv *c, const char *out, FILE *f)
     for (size_t i = 0; i < r->n_drops; i++) {
         fprintf(f, "  dropped  %8" PRIu64 " %s: %s", r->drops[i].n, r->drops[i].key,
                 r->drops[i].what);
-        if (r->drops[i].first_line) fprintf(f, " (first at line %" PRIu32 ")", r->drops[i].first_line);
+        put_first(f, &r->drops[i], " (", ")");
         fputc('\n', f);
     }
     for (size_t i = 0; i < r->n_notes; i++) {
         fprintf(f, "  note     %8" PRIu64 " %s: %s", r->notes[i].n, r->notes[i].key,
                 r->notes[i].what);
-        if (r->notes[i].first_line) fprintf(f, " (first at line %" PRIu32 ")", r->notes[i].first_line);
+        put_first(f, &r->notes[i], " (", ")");
         fputc('\n', f);
     }
     if (r->ignored_columns[0]) fprintf(f, "  source columns not read: %s\n", r->ignored_columns);

@@ -68,6 +68,7 @@ typedef struct aidc_tr_count {
     const char *what; /* one line for people (static storage) */
     uint64_t n;
     uint32_t first_line; /* 0 when not tied to a line */
+    const char *first_file; /* the file of first_line when the input has several, or NULL */
 } aidc_tr_count;
 
 typedef struct aidc_tr_report {
@@ -112,6 +113,8 @@ typedef struct aidc_tr_conv {
     size_t n_reqs, cap_reqs;
     aidc_tr_pool_shape *shapes;
     size_t n_shapes, cap_shapes;
+    const char *cur_file; /* inputs of several files: the one being read (static), for the
+                             report's line numbers; NULL for one-file inputs */
     bool datetime_clock; /* source times were date-time strings (origin printed as one) */
     bool utc_clock;      /* ... and carried a UTC offset */
     aidc_tr_report rep;
@@ -138,7 +141,8 @@ static inline const char *aidc_tr_str(const aidc_tr_pool *p, uint32_t off)
 }
 /* Frees a pool that is not part of a conversion (a conversion frees its own). */
 void aidc_tr_pool_fini(aidc_tr_pool *p);
-/* The index: value stored under s, or -1; set adds or replaces (0, or -1 when out of memory). */
+/* The index: value stored under s, or -1; set adds or replaces (0, or -1 when out of memory).
+ * s may point into the pool itself (then it is indexed in place, not copied). */
 int64_t aidc_tr_index_get(const aidc_tr_pool *p, const char *s, size_t len);
 int aidc_tr_index_set(aidc_tr_pool *p, const char *s, size_t len, uint32_t val);
 

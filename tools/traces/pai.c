@@ -280,16 +280,21 @@ int aidc_tr_pai(aidc_tr_conv *c, const char *dir)
     snprintf(job, n, "%s/pai_job_table.csv", dir);
     snprintf(task, n, "%s/pai_task_table.csv", dir);
     snprintf(inst, n, "%s/pai_instance_table.csv", dir);
+    c->cur_file = "pai_job_table.csv";
     if (aidc_tr_table_read(c, job, job_cols, N_J, AIDC_TR_HEADER_MAYBE, false, true, job_row,
-                           &p) != 0 ||
-        aidc_tr_table_read(c, task, task_cols, N_T, AIDC_TR_HEADER_MAYBE, false, false, task_row,
                            &p) != 0)
         goto done;
+    c->cur_file = "pai_task_table.csv";
+    if (aidc_tr_table_read(c, task, task_cols, N_T, AIDC_TR_HEADER_MAYBE, false, false, task_row,
+                           &p) != 0)
+        goto done;
+    c->cur_file = "pai_instance_table.csv";
     if (stat(inst, &st) == 0 &&
         (aidc_tr_table_read(c, inst, inst_cols, N_I, AIDC_TR_HEADER_MAYBE, false, false,
                             instance_row, &p) != 0 ||
          count_machines(c, &p) != 0))
         goto done;
+    c->cur_file = "pai_job_table.csv"; /* the jobs' lines from here on */
     rc = emit(c, &p);
 done:
     for (size_t i = 0; i < p.n; i++) {
@@ -302,6 +307,7 @@ done:
     free(job);
     free(task);
     free(inst);
+    c->cur_file = NULL;
     return rc;
 }
 

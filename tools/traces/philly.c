@@ -286,7 +286,7 @@ int aidc_tr_philly(aidc_tr_conv *c, const char *path)
     } else if (nul) {
         aidc_text_pos at = aidc_jsonloc_offset(text, (size_t)(nul - text));
         aidc_tr_failf(c, "%s:%d:%d: a NUL byte; is this a text file?", path, at.line, at.col);
-    } else if (!(root = cJSON_ParseWithLengthOpts(text, len, &end, true))) {
+    } else if (!(root = cJSON_ParseWithOpts(text, &end, true))) {
         size_t off = end && end >= text ? (size_t)(end - text) : 0;
         const char *e = cJSON_GetErrorPtr();
         if (e && e >= text && e <= text + len) off = (size_t)(e - text);
