@@ -416,6 +416,8 @@ static void test_helios(void)
 
     expect_fail("helios", FIX "bad/helios_truncated.csv", ":3: ", "expected 12 fields");
     expect_fail("helios", FIX "bad/helios_wrong_header.csv", ":1: ", "missing column \"gpu_num\"");
+    expect_fail("helios", FIX "bad/helios_duplicate_column.csv", ":1: ",
+                "duplicate column \"gpu_num\" (columns 4 and 12)");
 }
 
 static void test_acme(void)

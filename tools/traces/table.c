@@ -132,9 +132,10 @@ static int header(table *t)
         for (size_t i = 0; i < t->ncols; i++) {
             if (strcmp(name, t->cols[i].name) != 0) continue;
             if (pos[i]) {
+                size_t first = pos[i];
                 free(pos);
                 return tfail(t, t->row_line, "header: duplicate column %s (columns %zu and %zu)",
-                             aidc_tr_quote(name, q, sizeof q), pos[i], k + 1);
+                             aidc_tr_quote(name, q, sizeof q), first, k + 1);
             }
             pos[i] = k + 1;
             t->map[k] = i;
