@@ -47,7 +47,7 @@ enum col {
     COL_ESTIMATE,
     COL_DEADLINE,
     N_COLS,
-    COL_EXTRA = N_COLS, /* an "x_" column: carried for tools, ignored here */
+    COL_EXTRA = N_COLS,           /* an "x_" column: carried for tools, ignored here */
     N_REQUIRED = COL_DURATION + 1 /* the first N_REQUIRED columns are required */
 };
 
@@ -145,7 +145,7 @@ typedef struct reader {
     bool at_record_start; /* libcsv is between records */
     bool have_header;
 
-    size_t ncols;              /* fields per record, from the header */
+    size_t ncols;                     /* fields per record, from the header */
     enum col col_at[MAX_HEADER_COLS]; /* header position -> column (COL_EXTRA for x_) */
     size_t header_pos[N_COLS];        /* column -> header position + 1; 0 when absent */
     char *extra_names;                /* the header's x_ names, NUL-separated */
@@ -522,8 +522,8 @@ static void extra_column(reader *r, const char *s, size_t len, size_t pos)
                 first = i;
                 break;
             }
-        fail(r, r->row_line, "header: duplicate column \"%.*s\" (columns %zu and %zu)", (int)len,
-             s, first + 1, pos + 1);
+        fail(r, r->row_line, "header: duplicate column \"%.*s\" (columns %zu and %zu)", (int)len, s,
+             first + 1, pos + 1);
         return;
     }
     char *names = realloc(r->extra_names, r->extra_len + len + 1);

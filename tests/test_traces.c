@@ -154,7 +154,8 @@ static void test_openb_pods(void)
     CU_ASSERT_EQUAL(j->wait_ns, -1);
     CU_ASSERT_EQUAL(j->cpus, 12); /* 11908 milli, rounded up */
     CU_ASSERT_DOUBLE_EQUAL(j->mem_gib, 46.0, 1e-12);
-    /* an 8-GPU pod: openb-pod-0017,88000,327680,8,1000,,Burstable,Succeeded,9437497,10769854,9437497 */
+    /* an 8-GPU pod:
+     * openb-pod-0017,88000,327680,8,1000,,Burstable,Succeeded,9437497,10769854,9437497 */
     j = job(&c, "openb-pod-0017");
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     CU_ASSERT_EQUAL(j->gpus, 8);
@@ -286,8 +287,8 @@ static void test_pai(void)
     aidc_tr_conv_fini(&c);
 
     expect_fail("pai", FIX "bad/pai_bad_number", "/pai_task_table.csv:3: ", "\"inst_num\"");
-    expect_fail("pai", FIX "bad/pai_wrong_header", "/pai_task_table.csv:1: ",
-                "missing column \"task_name\"");
+    expect_fail("pai", FIX "bad/pai_wrong_header",
+                "/pai_task_table.csv:1: ", "missing column \"task_name\"");
     expect_fail("pai", FIX "helios_cluster_log.csv", ": ", "expected a directory");
 }
 
@@ -303,8 +304,10 @@ static void test_pai_machines(void)
     int64_t gpus = 0, v100 = 0, cpu_only = 0;
     for (size_t i = 0; i < c.n_shapes; i++) {
         gpus += c.shapes[i].nodes * c.shapes[i].gpus;
-        if (c.shapes[i].gpus == 0) cpu_only += c.shapes[i].nodes;
-        else if (strcmp(str(&c, c.shapes[i].gpu), "V100") == 0) v100 += c.shapes[i].nodes;
+        if (c.shapes[i].gpus == 0)
+            cpu_only += c.shapes[i].nodes;
+        else if (strcmp(str(&c, c.shapes[i].gpu), "V100") == 0)
+            v100 += c.shapes[i].nodes;
     }
     CU_ASSERT_EQUAL(gpus, 6742);
     CU_ASSERT_EQUAL(v100, 104); /* two shapes: 45 with 384 GB, 59 with 512 GB */
@@ -355,8 +358,8 @@ static void test_philly(void)
     CU_ASSERT_EQUAL(k->wait_ns, S(1200));
     aidc_tr_conv_fini(&c);
 
-    expect_fail("philly", FIX "bad/philly_bad_gpus.json", ":34:42: ",
-                "[1].attempts[0].detail[0].gpus: expected an array");
+    expect_fail("philly", FIX "bad/philly_bad_gpus.json",
+                ":34:42: ", "[1].attempts[0].detail[0].gpus: expected an array");
     expect_fail("philly", FIX "bad/philly_truncated.json", ":20:", "not valid JSON");
     expect_fail("philly", FIX "helios_cluster_log.csv", ":1:1: ", "not valid JSON");
 }
@@ -416,8 +419,8 @@ static void test_helios(void)
 
     expect_fail("helios", FIX "bad/helios_truncated.csv", ":3: ", "expected 12 fields");
     expect_fail("helios", FIX "bad/helios_wrong_header.csv", ":1: ", "missing column \"gpu_num\"");
-    expect_fail("helios", FIX "bad/helios_duplicate_column.csv", ":1: ",
-                "duplicate column \"gpu_num\" (columns 4 and 12)");
+    expect_fail("helios", FIX "bad/helios_duplicate_column.csv",
+                ":1: ", "duplicate column \"gpu_num\" (columns 4 and 12)");
 }
 
 static void test_acme(void)
@@ -538,7 +541,8 @@ static void test_azure(void)
     CU_ASSERT_EQUAL(c.reqs[2].output_tokens, 27);
     aidc_tr_req_stats rs;
     CU_ASSERT_EQUAL(aidc_tr_req_stats_compute(c.reqs, c.n_reqs, &rs), 0);
-    CU_ASSERT_DOUBLE_EQUAL(rs.prompt.mean, 2047.8, 0.05); /* SOURCE.md: mean 2,047.8, median 1,469 */
+    CU_ASSERT_DOUBLE_EQUAL(rs.prompt.mean, 2047.8,
+                           0.05); /* SOURCE.md: mean 2,047.8, median 1,469 */
     CU_ASSERT_DOUBLE_EQUAL(rs.prompt.p50, 1469, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(rs.output.mean, 27.9, 0.05);
     CU_ASSERT_DOUBLE_EQUAL(rs.output.p50, 13, 1e-9);
@@ -590,7 +594,7 @@ static void test_native_round_trip(void)
     CU_ASSERT_EQUAL(s.all.hist[1], 1); /* 2: 1005 */
     CU_ASSERT_EQUAL(s.all.wait_s.n, 4);
     CU_ASSERT_DOUBLE_EQUAL(s.all.wait_s.max, 180.0, 1e-9);
-    CU_ASSERT_DOUBLE_EQUAL(s.all.wait_s.p50, 20.0, 1e-9); /* waits 1, 10, 30, 180 */
+    CU_ASSERT_DOUBLE_EQUAL(s.all.wait_s.p50, 20.0, 1e-9);       /* waits 1, 10, 30, 180 */
     CU_ASSERT_DOUBLE_EQUAL(s.all.duration_s.p50, 2700.0, 1e-9); /* 0, 1800, 3600, 7200 */
     CU_ASSERT_DOUBLE_EQUAL(s.all.span_s, 241.0, 1e-9);
     CU_ASSERT_EQUAL_FATAL(s.n_tenants, 2);

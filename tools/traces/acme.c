@@ -6,8 +6,22 @@
 #include "tools/traces/helios.h"
 #include "tools/traces/table.h"
 
-enum { A_ID, A_USER, A_NODE, A_GPU, A_CPU, A_MEM, A_TYPE, A_STATE, A_SUBMIT, A_START, A_END,
-       A_DUR, A_QUEUE, N_A };
+enum {
+    A_ID,
+    A_USER,
+    A_NODE,
+    A_GPU,
+    A_CPU,
+    A_MEM,
+    A_TYPE,
+    A_STATE,
+    A_SUBMIT,
+    A_START,
+    A_END,
+    A_DUR,
+    A_QUEUE,
+    N_A
+};
 
 static const aidc_tr_col cols[N_A] = {
     [A_ID] = {"job_id", true},          [A_USER] = {"user", true},
@@ -39,9 +53,12 @@ static int row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
     if (!aidc_tr_empty(r, A_TYPE)) {
         const char *t = r->f[A_TYPE];
         if (aidc_tr_set_str(c, &j.type, t) != 0) return -1;
-        if (strcmp(t, "Pretrain") == 0) j.kind = AIDC_KIND_TRAINING;
-        else if (strcmp(t, "SFT") == 0) j.kind = AIDC_KIND_FINETUNE;
-        else if (strcmp(t, "Evaluation") == 0) j.kind = AIDC_KIND_BATCH;
+        if (strcmp(t, "Pretrain") == 0)
+            j.kind = AIDC_KIND_TRAINING;
+        else if (strcmp(t, "SFT") == 0)
+            j.kind = AIDC_KIND_FINETUNE;
+        else if (strcmp(t, "Evaluation") == 0)
+            j.kind = AIDC_KIND_BATCH;
     }
     return aidc_tr_add_job(c, &j);
 }

@@ -32,8 +32,7 @@ static const aidc_tr_format formats[] = {
     {"philly-machines", AIDC_TR_POOLS, aidc_tr_philly_machines,
      "Microsoft Philly cluster_machine_list (CSV) -> cluster pools JSON"},
     {"helios", AIDC_TR_JOBS, aidc_tr_helios, "SenseTime Helios cluster_log.csv"},
-    {"acme", AIDC_TR_JOBS, aidc_tr_acme,
-     "Shanghai AI Lab Acme trace_seren.csv / trace_kalos.csv"},
+    {"acme", AIDC_TR_JOBS, aidc_tr_acme, "Shanghai AI Lab Acme trace_seren.csv / trace_kalos.csv"},
     {"swf", AIDC_TR_JOBS, aidc_tr_swf, "Standard Workload Format (Parallel Workloads Archive)"},
     {"azure-llm", AIDC_TR_REQUESTS, aidc_tr_azure,
      "Azure LLM inference trace (TIMESTAMP, ContextTokens, GeneratedTokens) -> request stream"},
@@ -105,7 +104,8 @@ static int parse_count(const char *cmd, const char *opt, const char *v, long lo,
     errno = 0;
     long n = strtol(v, &end, 10);
     if (end == v || *end || errno || n < lo || n > 1000000) {
-        fprintf(stderr, "aidcsim trace %s: %s: expected an integer from %ld to 1000000, found \"%s\"\n",
+        fprintf(stderr,
+                "aidcsim trace %s: %s: expected an integer from %ld to 1000000, found \"%s\"\n",
                 cmd, opt, lo, v);
         return EXIT_BAD_INPUT;
     }
@@ -176,9 +176,12 @@ static int cmd_convert(int argc, char **argv)
     aidc_tr_conv_init(&c, f->name, a.pos[0], &a.opt, err, ERR_LEN);
     int rc = aidc_tr_convert_read(f, &c, a.pos[0]);
     if (rc == 0) {
-        if (f->output == AIDC_TR_JOBS) rc = aidc_tr_write_native(&c, a.pos[1]);
-        else if (f->output == AIDC_TR_POOLS) rc = aidc_tr_write_pools(&c, a.pos[1]);
-        else rc = aidc_tr_write_requests(&c, a.pos[1]);
+        if (f->output == AIDC_TR_JOBS)
+            rc = aidc_tr_write_native(&c, a.pos[1]);
+        else if (f->output == AIDC_TR_POOLS)
+            rc = aidc_tr_write_pools(&c, a.pos[1]);
+        else
+            rc = aidc_tr_write_requests(&c, a.pos[1]);
     }
     int status = EXIT_OK;
     if (rc == 0) {

@@ -55,8 +55,10 @@ static int vfail(aidc_tr_conv *c, const char *path, uint32_t line, const char *f
 {
     if (!c->err || c->errlen == 0) return -1;
     int n = 0;
-    if (path && line) n = snprintf(c->err, c->errlen, "%s:%" PRIu32 ": ", path, line);
-    else if (path) n = snprintf(c->err, c->errlen, "%s: ", path);
+    if (path && line)
+        n = snprintf(c->err, c->errlen, "%s:%" PRIu32 ": ", path, line);
+    else if (path)
+        n = snprintf(c->err, c->errlen, "%s: ", path);
     if (n >= 0 && (size_t)n < c->errlen) vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
     return -1;
 }
@@ -293,16 +295,14 @@ void aidc_tr_set_cpu_milli(aidc_tr_conv *c, aidc_tr_job *j, int64_t milli)
                      j->line);
 }
 
-bool aidc_tr_set_times(aidc_tr_conv *c, aidc_tr_job *j, int64_t submit, int64_t start,
-                       int64_t end)
+bool aidc_tr_set_times(aidc_tr_conv *c, aidc_tr_job *j, int64_t submit, int64_t start, int64_t end)
 {
     if (start < 0) {
         aidc_tr_drop(c, "never_started", "no start time: the job never ran", j->line);
         return false;
     }
     if (end < 0) {
-        aidc_tr_drop(c, "no_end_time", "no end time: still running when the trace ends",
-                     j->line);
+        aidc_tr_drop(c, "no_end_time", "no end time: still running when the trace ends", j->line);
         return false;
     }
     if (start < submit) {
@@ -816,31 +816,48 @@ enum wcol {
 };
 
 static const char *const wcol_names[N_WCOLS] = {
-    "cpus",     "mem_gib",     "gpu_type",    "tenant",     "kind",    "estimate_s",
-    "x_wait_s", "x_status",    "x_user",      "x_qos",      "x_gpu_milli", "x_cpu_milli",
-    "x_gpu_spec", "x_nodes",   "x_attempts",  "x_type",
+    "cpus",       "mem_gib",  "gpu_type",   "tenant", "kind",        "estimate_s",
+    "x_wait_s",   "x_status", "x_user",     "x_qos",  "x_gpu_milli", "x_cpu_milli",
+    "x_gpu_spec", "x_nodes",  "x_attempts", "x_type",
 };
 
 static bool job_has(const aidc_tr_conv *c, const aidc_tr_job *j, enum wcol w)
 {
     switch (w) {
-    case W_CPUS: return j->cpus >= 0;
-    case W_MEM: return j->mem_gib >= 0;
-    case W_GPU_TYPE: return j->gpu_type != AIDC_TR_NO_STR && !c->opt.any_gpu_type;
-    case W_TENANT: return j->tenant != AIDC_TR_NO_STR;
-    case W_KIND: return j->kind >= 0;
-    case W_ESTIMATE: return j->estimate_ns >= 0;
-    case W_WAIT: return j->wait_ns >= 0;
-    case W_STATUS: return j->status != AIDC_TR_NO_STR;
-    case W_USER: return j->user != AIDC_TR_NO_STR;
-    case W_QOS: return j->qos != AIDC_TR_NO_STR;
-    case W_GPU_MILLI: return j->gpu_milli >= 0;
-    case W_CPU_MILLI: return j->cpu_milli >= 0;
-    case W_GPU_SPEC: return j->gpu_spec != AIDC_TR_NO_STR;
-    case W_NODES: return j->nodes >= 0;
-    case W_ATTEMPTS: return j->attempts >= 0;
-    case W_TYPE: return j->type != AIDC_TR_NO_STR;
-    case N_WCOLS: break;
+    case W_CPUS:
+        return j->cpus >= 0;
+    case W_MEM:
+        return j->mem_gib >= 0;
+    case W_GPU_TYPE:
+        return j->gpu_type != AIDC_TR_NO_STR && !c->opt.any_gpu_type;
+    case W_TENANT:
+        return j->tenant != AIDC_TR_NO_STR;
+    case W_KIND:
+        return j->kind >= 0;
+    case W_ESTIMATE:
+        return j->estimate_ns >= 0;
+    case W_WAIT:
+        return j->wait_ns >= 0;
+    case W_STATUS:
+        return j->status != AIDC_TR_NO_STR;
+    case W_USER:
+        return j->user != AIDC_TR_NO_STR;
+    case W_QOS:
+        return j->qos != AIDC_TR_NO_STR;
+    case W_GPU_MILLI:
+        return j->gpu_milli >= 0;
+    case W_CPU_MILLI:
+        return j->cpu_milli >= 0;
+    case W_GPU_SPEC:
+        return j->gpu_spec != AIDC_TR_NO_STR;
+    case W_NODES:
+        return j->nodes >= 0;
+    case W_ATTEMPTS:
+        return j->attempts >= 0;
+    case W_TYPE:
+        return j->type != AIDC_TR_NO_STR;
+    case N_WCOLS:
+        break;
     }
     assert(!"not a column");
     return false;
@@ -853,11 +870,21 @@ static void put_value(const aidc_tr_conv *c, FILE *f, const aidc_tr_job *j, enum
     char b[64];
     const aidc_tr_pool *p = &c->pool;
     switch (w) {
-    case W_CPUS: fprintf(f, "%" PRId32, j->cpus); break;
-    case W_MEM: fprintf(f, "%.15g", j->mem_gib); break;
-    case W_GPU_TYPE: put_field(f, aidc_tr_str(p, j->gpu_type)); break;
-    case W_TENANT: put_field(f, aidc_tr_str(p, j->tenant)); break;
-    case W_KIND: fputs(aidc_job_kind_name((aidc_job_kind)j->kind), f); break;
+    case W_CPUS:
+        fprintf(f, "%" PRId32, j->cpus);
+        break;
+    case W_MEM:
+        fprintf(f, "%.15g", j->mem_gib);
+        break;
+    case W_GPU_TYPE:
+        put_field(f, aidc_tr_str(p, j->gpu_type));
+        break;
+    case W_TENANT:
+        put_field(f, aidc_tr_str(p, j->tenant));
+        break;
+    case W_KIND:
+        fputs(aidc_job_kind_name((aidc_job_kind)j->kind), f);
+        break;
     case W_ESTIMATE:
         aidc_tr_format_seconds(j->estimate_ns, b, sizeof b);
         fputs(b, f);
@@ -866,16 +893,35 @@ static void put_value(const aidc_tr_conv *c, FILE *f, const aidc_tr_job *j, enum
         aidc_tr_format_seconds(j->wait_ns, b, sizeof b);
         fputs(b, f);
         break;
-    case W_STATUS: put_field(f, aidc_tr_str(p, j->status)); break;
-    case W_USER: put_field(f, aidc_tr_str(p, j->user)); break;
-    case W_QOS: put_field(f, aidc_tr_str(p, j->qos)); break;
-    case W_GPU_MILLI: fprintf(f, "%" PRId32, j->gpu_milli); break;
-    case W_CPU_MILLI: fprintf(f, "%" PRId64, j->cpu_milli); break;
-    case W_GPU_SPEC: put_field(f, aidc_tr_str(p, j->gpu_spec)); break;
-    case W_NODES: fprintf(f, "%" PRId32, j->nodes); break;
-    case W_ATTEMPTS: fprintf(f, "%" PRId32, j->attempts); break;
-    case W_TYPE: put_field(f, aidc_tr_str(p, j->type)); break;
-    case N_WCOLS: break;
+    case W_STATUS:
+        put_field(f, aidc_tr_str(p, j->status));
+        break;
+    case W_USER:
+        put_field(f, aidc_tr_str(p, j->user));
+        break;
+    case W_QOS:
+        put_field(f, aidc_tr_str(p, j->qos));
+        break;
+    case W_GPU_MILLI:
+        fprintf(f, "%" PRId32, j->gpu_milli);
+        break;
+    case W_CPU_MILLI:
+        fprintf(f, "%" PRId64, j->cpu_milli);
+        break;
+    case W_GPU_SPEC:
+        put_field(f, aidc_tr_str(p, j->gpu_spec));
+        break;
+    case W_NODES:
+        fprintf(f, "%" PRId32, j->nodes);
+        break;
+    case W_ATTEMPTS:
+        fprintf(f, "%" PRId32, j->attempts);
+        break;
+    case W_TYPE:
+        put_field(f, aidc_tr_str(p, j->type));
+        break;
+    case N_WCOLS:
+        break;
     }
 }
 

@@ -67,7 +67,7 @@ typedef struct aidc_tr_count {
     const char *key;  /* stable name, e.g. "no_gpu" (static storage) */
     const char *what; /* one line for people (static storage) */
     uint64_t n;
-    uint32_t first_line; /* 0 when not tied to a line */
+    uint32_t first_line;    /* 0 when not tied to a line */
     const char *first_file; /* the file of first_line when the input has several, or NULL */
 } aidc_tr_count;
 
@@ -97,7 +97,7 @@ typedef struct aidc_tr_pool_shape {
 } aidc_tr_pool_shape;
 
 typedef struct aidc_tr_options {
-    bool any_gpu_type;    /* write no gpu_type (the constraint stays in x_gpu_spec) */
+    bool any_gpu_type;     /* write no gpu_type (the constraint stays in x_gpu_spec) */
     int32_t procs_per_gpu; /* SWF: processors that make one GPU (>= 1) */
 } aidc_tr_options;
 
@@ -115,8 +115,8 @@ typedef struct aidc_tr_conv {
     size_t n_shapes, cap_shapes;
     const char *cur_file; /* inputs of several files: the one being read (static), for the
                              report's line numbers; NULL for one-file inputs */
-    bool datetime_clock; /* source times were date-time strings (origin printed as one) */
-    bool utc_clock;      /* ... and carried a UTC offset */
+    bool datetime_clock;  /* source times were date-time strings (origin printed as one) */
+    bool utc_clock;       /* ... and carried a UTC offset */
     aidc_tr_report rep;
     char *err;
     size_t errlen;
@@ -170,8 +170,7 @@ int aidc_tr_set_str(aidc_tr_conv *c, uint32_t *field, const char *s);
  * times (start or end < 0: not recorded). Returns true when the job can be written; otherwise
  * counts why (never_started, no_end_time, start_before_submit, end_before_start) and returns
  * false. */
-bool aidc_tr_set_times(aidc_tr_conv *c, aidc_tr_job *j, int64_t submit, int64_t start,
-                       int64_t end);
+bool aidc_tr_set_times(aidc_tr_conv *c, aidc_tr_job *j, int64_t submit, int64_t start, int64_t end);
 
 /* Counts one unusable record under key (or a conversion note). */
 void aidc_tr_drop(aidc_tr_conv *c, const char *key, const char *what, uint32_t line);

@@ -69,20 +69,33 @@ int aidc_tr_helios_job(aidc_tr_conv *c, const aidc_tr_row *r, const aidc_tr_hcol
     return 1;
 }
 
-enum { H_ID, H_USER, H_VC, H_GPU, H_CPU, H_NODE, H_STATE, H_SUBMIT, H_START, H_END, H_DUR,
-       H_QUEUE, N_H };
-
-static const aidc_tr_col cols[N_H] = {
-    [H_ID] = {"job_id", true},          [H_USER] = {"user", false},
-    [H_VC] = {"vc", false},             [H_GPU] = {"gpu_num", true},
-    [H_CPU] = {"cpu_num", false},       [H_NODE] = {"node_num", false},
-    [H_STATE] = {"state", false},       [H_SUBMIT] = {"submit_time", true},
-    [H_START] = {"start_time", true},   [H_END] = {"end_time", true},
-    [H_DUR] = {"duration", false},      [H_QUEUE] = {"queue", false},
+enum {
+    H_ID,
+    H_USER,
+    H_VC,
+    H_GPU,
+    H_CPU,
+    H_NODE,
+    H_STATE,
+    H_SUBMIT,
+    H_START,
+    H_END,
+    H_DUR,
+    H_QUEUE,
+    N_H
 };
 
-static const aidc_tr_hcols where = {H_ID,     H_USER,  H_VC,  H_GPU, H_CPU, H_NODE,
-                                    H_STATE,  H_SUBMIT, H_START, H_END, H_DUR, H_QUEUE};
+static const aidc_tr_col cols[N_H] = {
+    [H_ID] = {"job_id", true},        [H_USER] = {"user", false},
+    [H_VC] = {"vc", false},           [H_GPU] = {"gpu_num", true},
+    [H_CPU] = {"cpu_num", false},     [H_NODE] = {"node_num", false},
+    [H_STATE] = {"state", false},     [H_SUBMIT] = {"submit_time", true},
+    [H_START] = {"start_time", true}, [H_END] = {"end_time", true},
+    [H_DUR] = {"duration", false},    [H_QUEUE] = {"queue", false},
+};
+
+static const aidc_tr_hcols where = {H_ID,    H_USER,   H_VC,    H_GPU, H_CPU, H_NODE,
+                                    H_STATE, H_SUBMIT, H_START, H_END, H_DUR, H_QUEUE};
 
 static int row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
 {

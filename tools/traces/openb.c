@@ -6,8 +6,20 @@
 
 #include "tools/traces/table.h"
 
-enum { P_NAME, P_CPU, P_MEM, P_NGPU, P_GMILLI, P_SPEC, P_QOS, P_PHASE, P_CREATE, P_DELETE,
-       P_SCHED, N_P };
+enum {
+    P_NAME,
+    P_CPU,
+    P_MEM,
+    P_NGPU,
+    P_GMILLI,
+    P_SPEC,
+    P_QOS,
+    P_PHASE,
+    P_CREATE,
+    P_DELETE,
+    P_SCHED,
+    N_P
+};
 
 static const aidc_tr_col pod_cols[N_P] = {
     [P_NAME] = {"name", true},
@@ -53,8 +65,7 @@ static int pod_row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
     if (aidc_tr_set_str(c, &j.id, r->f[P_NAME]) != 0) return -1;
     if (!aidc_tr_empty(r, P_SPEC) && aidc_tr_set_gpu_spec(c, &j, r->f[P_SPEC]) != 0) return -1;
     if (!aidc_tr_empty(r, P_QOS) && aidc_tr_set_str(c, &j.qos, r->f[P_QOS]) != 0) return -1;
-    if (!aidc_tr_empty(r, P_PHASE) && aidc_tr_set_str(c, &j.status, r->f[P_PHASE]) != 0)
-        return -1;
+    if (!aidc_tr_empty(r, P_PHASE) && aidc_tr_set_str(c, &j.status, r->f[P_PHASE]) != 0) return -1;
 
     if (aidc_tr_empty(r, P_CREATE)) {
         j.submit_ns = 0;
@@ -84,8 +95,7 @@ static int pod_row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
                      r->line);
     } else {
         if (scheduled < created) {
-            aidc_tr_drop(c, "start_before_submit", "scheduled_time before creation_time",
-                         r->line);
+            aidc_tr_drop(c, "start_before_submit", "scheduled_time before creation_time", r->line);
             return 0;
         }
         if (deleted < scheduled) {
@@ -106,8 +116,8 @@ int aidc_tr_openb_pods(aidc_tr_conv *c, const char *path)
 enum { N_SN, N_CPU, N_MEM, N_GPU, N_MODEL, N_N };
 
 static const aidc_tr_col node_cols[N_N] = {
-    [N_SN] = {"sn", true},         [N_CPU] = {"cpu_milli", true}, [N_MEM] = {"memory_mib", true},
-    [N_GPU] = {"gpu", true},       [N_MODEL] = {"model", true},
+    [N_SN] = {"sn", true},   [N_CPU] = {"cpu_milli", true}, [N_MEM] = {"memory_mib", true},
+    [N_GPU] = {"gpu", true}, [N_MODEL] = {"model", true},
 };
 
 static int node_row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
@@ -141,6 +151,5 @@ static int node_row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
 
 int aidc_tr_openb_nodes(aidc_tr_conv *c, const char *path)
 {
-    return aidc_tr_table_read(c, path, node_cols, N_N, AIDC_TR_HEADER, false, true, node_row,
-                              NULL);
+    return aidc_tr_table_read(c, path, node_cols, N_N, AIDC_TR_HEADER, false, true, node_row, NULL);
 }

@@ -94,8 +94,8 @@ static int job_row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
         return aidc_tr_failf_at(c, r->path, r->line, "duplicate job_name %s (first on line %u)",
                                 aidc_tr_quote(name, q, sizeof q), p->jobs[first].line);
     }
-    pjob j = {.line = r->line, .user = AIDC_TR_NO_STR, .status = AIDC_TR_NO_STR, .start = -1,
-              .end = -1};
+    pjob j = {
+        .line = r->line, .user = AIDC_TR_NO_STR, .status = AIDC_TR_NO_STR, .start = -1, .end = -1};
     if (opt_seconds(c, r, J_START, &j.submit) != 0) return -1;
     if (aidc_tr_set_str(c, &j.id, name) != 0 ||
         (!aidc_tr_empty(r, J_USER) && aidc_tr_set_str(c, &j.user, r->f[J_USER]) != 0) ||
@@ -239,8 +239,10 @@ static int emit(aidc_tr_conv *c, pai *p)
             continue;
         }
         if (pj->running) {
-            aidc_tr_drop(c, "no_end_time", "a task has no end time: still running when the "
-                                           "trace ends", pj->line);
+            aidc_tr_drop(c, "no_end_time",
+                         "a task has no end time: still running when the "
+                         "trace ends",
+                         pj->line);
             continue;
         }
         if (!aidc_tr_set_times(c, &j, pj->submit, pj->start, pj->end)) continue;
@@ -263,8 +265,7 @@ static int emit(aidc_tr_conv *c, pai *p)
 int aidc_tr_pai(aidc_tr_conv *c, const char *dir)
 {
     struct stat st;
-    if (stat(dir, &st) != 0)
-        return aidc_tr_failf_at(c, dir, 0, "cannot open: %s", strerror(errno));
+    if (stat(dir, &st) != 0) return aidc_tr_failf_at(c, dir, 0, "cannot open: %s", strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return aidc_tr_failf_at(c, dir, 0,
                                 "expected a directory holding pai_job_table.csv and "
@@ -281,18 +282,17 @@ int aidc_tr_pai(aidc_tr_conv *c, const char *dir)
     snprintf(task, n, "%s/pai_task_table.csv", dir);
     snprintf(inst, n, "%s/pai_instance_table.csv", dir);
     c->cur_file = "pai_job_table.csv";
-    if (aidc_tr_table_read(c, job, job_cols, N_J, AIDC_TR_HEADER_MAYBE, false, true, job_row,
-                           &p) != 0)
+    if (aidc_tr_table_read(c, job, job_cols, N_J, AIDC_TR_HEADER_MAYBE, false, true, job_row, &p) !=
+        0)
         goto done;
     c->cur_file = "pai_task_table.csv";
     if (aidc_tr_table_read(c, task, task_cols, N_T, AIDC_TR_HEADER_MAYBE, false, false, task_row,
                            &p) != 0)
         goto done;
     c->cur_file = "pai_instance_table.csv";
-    if (stat(inst, &st) == 0 &&
-        (aidc_tr_table_read(c, inst, inst_cols, N_I, AIDC_TR_HEADER_MAYBE, false, false,
-                            instance_row, &p) != 0 ||
-         count_machines(c, &p) != 0))
+    if (stat(inst, &st) == 0 && (aidc_tr_table_read(c, inst, inst_cols, N_I, AIDC_TR_HEADER_MAYBE,
+                                                    false, false, instance_row, &p) != 0 ||
+                                 count_machines(c, &p) != 0))
         goto done;
     c->cur_file = "pai_job_table.csv"; /* the jobs' lines from here on */
     rc = emit(c, &p);

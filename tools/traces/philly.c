@@ -178,8 +178,10 @@ static int job(philly *p, const cJSON *o, int i, uint32_t line)
     }
     if (gpus > 1000000) return jfail(p, ap, "more than 1000000 GPUs in one attempt");
     if (running) {
-        aidc_tr_drop(c, "no_end_time", "last attempt has no end time: still running when the "
-                                       "trace was taken", line);
+        aidc_tr_drop(c, "no_end_time",
+                     "last attempt has no end time: still running when the "
+                     "trace was taken",
+                     line);
         return 0;
     }
     if (!timed) {
@@ -219,9 +221,12 @@ static void element_lines(const char *text, size_t len, uint32_t *lines, size_t 
         char ch = text[i];
         if (ch == '\n') line++;
         if (in_str) {
-            if (esc) esc = false;
-            else if (ch == '\\') esc = true;
-            else if (ch == '"') in_str = false;
+            if (esc)
+                esc = false;
+            else if (ch == '\\')
+                esc = true;
+            else if (ch == '"')
+                in_str = false;
             continue;
         }
         if (want && depth == 1 && ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r' &&
@@ -229,11 +234,14 @@ static void element_lines(const char *text, size_t len, uint32_t *lines, size_t 
             lines[k++] = line;
             want = false;
         }
-        if (ch == '"') in_str = true;
+        if (ch == '"')
+            in_str = true;
         else if (ch == '[' || ch == '{') {
             if (++depth == 1) want = true;
-        } else if (ch == ']' || ch == '}') depth--;
-        else if (ch == ',' && depth == 1) want = true;
+        } else if (ch == ']' || ch == '}')
+            depth--;
+        else if (ch == ',' && depth == 1)
+            want = true;
     }
 }
 
@@ -258,7 +266,8 @@ static char *read_all(aidc_tr_conv *c, const char *path, size_t *len)
         n += got;
         if (got == 0) break;
     }
-    if (!buf) aidc_tr_failf(c, "out of memory");
+    if (!buf)
+        aidc_tr_failf(c, "out of memory");
     else if (ferror(f)) {
         aidc_tr_failf_at(c, path, 0, "read error: %s", strerror(errno));
         free(buf);
@@ -291,8 +300,9 @@ int aidc_tr_philly(aidc_tr_conv *c, const char *path)
         const char *e = cJSON_GetErrorPtr();
         if (e && e >= text && e <= text + len) off = (size_t)(e - text);
         aidc_text_pos at = aidc_jsonloc_offset(text, off);
-        aidc_tr_failf(c, "%s:%d:%d: not valid JSON here (a Philly cluster_job_log is one JSON "
-                         "array of job objects)",
+        aidc_tr_failf(c,
+                      "%s:%d:%d: not valid JSON here (a Philly cluster_job_log is one JSON "
+                      "array of job objects)",
                       path, at.line, at.col);
     } else if (!cJSON_IsArray(root)) {
         aidc_tr_failf_at(c, path, 1, "expected a JSON array of jobs, found %s", describe(root));
@@ -330,8 +340,8 @@ static int machine_row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
         return aidc_tr_failf_at(c, r->path, r->line, "column \"machineId\": a value is required");
     int64_t gpus;
     if (aidc_tr_get_int(c, r, M_GPUS, 0, 1024, &gpus) != 0) return -1;
-    aidc_tr_pool_shape s = {.gpu = AIDC_TR_NO_STR, .gpus = (int32_t)gpus, .cpus = -1,
-                            .mem_gib = -1, .gpu_mem_gb = -1};
+    aidc_tr_pool_shape s = {
+        .gpu = AIDC_TR_NO_STR, .gpus = (int32_t)gpus, .cpus = -1, .mem_gib = -1, .gpu_mem_gb = -1};
     const char *mem = r->f[M_MEM] ? r->f[M_MEM] : "";
     size_t n = strlen(mem);
     char num[32];
@@ -343,9 +353,10 @@ static int machine_row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
     }
     if (gb < 0) {
         char q[160];
-        return aidc_tr_failf_at(c, r->path, r->line,
-                                "column \"single GPU mem\": expected a size like \"24GB\", found %s",
-                                aidc_tr_quote(mem, q, sizeof q));
+        return aidc_tr_failf_at(
+            c, r->path, r->line,
+            "column \"single GPU mem\": expected a size like \"24GB\", found %s",
+            aidc_tr_quote(mem, q, sizeof q));
     }
     if (gpus > 0) {
         char name[48];

@@ -170,8 +170,8 @@ int aidc_tr_stats_from_conv(const aidc_tr_conv *c, aidc_tr_stats *out)
             list[n_names++] = t; /* points into c->pool, which does not move any more */
             if (aidc_tr_index_set(&names, t, strlen(t), (uint32_t)k) != 0) goto done;
         }
-        jobs[i] = (aidc_tr_sjob){j->submit_ns, j->duration_ns, j->wait_ns, j->gpus, j->gpu_milli,
-                                 (uint32_t)k};
+        jobs[i] = (aidc_tr_sjob){j->submit_ns, j->duration_ns, j->wait_ns,
+                                 j->gpus,      j->gpu_milli,   (uint32_t)k};
     }
     rc = aidc_tr_stats_compute(jobs, c->n_jobs, list, n_names, out);
 done:
@@ -242,8 +242,8 @@ int aidc_tr_stats_load_native(const char *path, aidc_tr_stats *out, char *err, s
     }
     for (size_t i = 0; i < n; i++) {
         const aidc_job_spec *js = &w.jobs[i];
-        jobs[i] = (aidc_tr_sjob){js->submit_ns, js->duration_ns, -1, js->gpus, -1,
-                                 (uint32_t)js->tenant};
+        jobs[i] =
+            (aidc_tr_sjob){js->submit_ns, js->duration_ns, -1, js->gpus, -1, (uint32_t)js->tenant};
         by_line[i] = i;
     }
     /* Source lines are distinct; qsort has no context argument, so (line, index) pairs are
@@ -326,10 +326,14 @@ int aidc_tr_req_stats_compute(const aidc_tr_request *r, size_t n, aidc_tr_req_st
 
 static const char *fmt_s(double s, char *buf, size_t n)
 {
-    if (s < 90) snprintf(buf, n, "%.3g s", s);
-    else if (s < 90 * 60) snprintf(buf, n, "%.1f min", s / 60);
-    else if (s < 48 * 3600) snprintf(buf, n, "%.1f h", s / 3600);
-    else snprintf(buf, n, "%.1f d", s / 86400);
+    if (s < 90)
+        snprintf(buf, n, "%.3g s", s);
+    else if (s < 90 * 60)
+        snprintf(buf, n, "%.1f min", s / 60);
+    else if (s < 48 * 3600)
+        snprintf(buf, n, "%.1f h", s / 3600);
+    else
+        snprintf(buf, n, "%.1f d", s / 86400);
     return buf;
 }
 
@@ -344,9 +348,12 @@ static void print_dist(FILE *f, const char *label, const aidc_tr_dist *d)
 static void bin_label(int b, char *buf, size_t n)
 {
     long hi = 1L << b, lo = b == 0 ? 1 : (1L << (b - 1)) + 1;
-    if (b == AIDC_TR_HIST_BINS - 1) snprintf(buf, n, "%ld+", lo);
-    else if (lo == hi) snprintf(buf, n, "%ld", hi);
-    else snprintf(buf, n, "%ld-%ld", lo, hi);
+    if (b == AIDC_TR_HIST_BINS - 1)
+        snprintf(buf, n, "%ld+", lo);
+    else if (lo == hi)
+        snprintf(buf, n, "%ld", hi);
+    else
+        snprintf(buf, n, "%ld-%ld", lo, hi);
 }
 
 void aidc_tr_stats_print(const aidc_tr_stats *s, const char *title, size_t max_tenants, FILE *f)
@@ -373,7 +380,7 @@ void aidc_tr_stats_print(const aidc_tr_stats *s, const char *title, size_t max_t
     fputc('\n', f);
     print_dist(f, "duration", &a->duration_s);
     if (a->wait_s.n) {
-            print_dist(f, "queue wait", &a->wait_s);
+        print_dist(f, "queue wait", &a->wait_s);
         if (a->wait_s.n != a->jobs)
             fprintf(f, "  %-12s (x_wait_s recorded for %zu of %zu jobs)\n", "", a->wait_s.n,
                     a->jobs);
@@ -395,8 +402,7 @@ void aidc_tr_stats_print(const aidc_tr_stats *s, const char *title, size_t max_t
         }
         fprintf(f, "  %-20s %8zu %12.1f %5.1f%% %8.2f %9s %9s %9s %9s\n", s->tenant[i], p->jobs,
                 p->gpu_hours, a->gpu_hours > 0 ? 100.0 * p->gpu_hours / a->gpu_hours : 0,
-                p->gpus_mean,
-                d50, d90, w50, w90);
+                p->gpus_mean, d50, d90, w50, w90);
     }
     if (shown < s->n_tenants) {
         size_t jobs = 0;
@@ -471,13 +477,15 @@ int aidc_tr_stats_file(const char *path, const aidc_tr_format *from, const aidc_
     bool requests = from ? from->output == AIDC_TR_REQUESTS : is_request_stream(path);
     if (from || requests) {
         rc = from ? from->read(&c, path)
-                  : aidc_tr_table_read(&c, path, req_cols, N_R, AIDC_TR_HEADER, true, true,
-                                       req_row, NULL);
+                  : aidc_tr_table_read(&c, path, req_cols, N_R, AIDC_TR_HEADER, true, true, req_row,
+                                       NULL);
         if (rc == 0 && requests) {
             aidc_tr_req_stats rs;
             rc = aidc_tr_req_stats_compute(c.reqs, c.n_reqs, &rs);
-            if (rc == 0) aidc_tr_req_stats_print(&rs, path, out);
-            else snprintf(err, errlen, "out of memory");
+            if (rc == 0)
+                aidc_tr_req_stats_print(&rs, path, out);
+            else
+                snprintf(err, errlen, "out of memory");
         } else if (rc == 0) {
             aidc_tr_stats s;
             rc = aidc_tr_stats_from_conv(&c, &s);

@@ -41,8 +41,8 @@ typedef struct aidc_tr_summary {
 typedef struct aidc_tr_stats {
     aidc_tr_summary all;
     size_t n_tenants;
-    char **tenant;         /* owned; sorted by GPU-hours (largest first), then name */
-    aidc_tr_summary *per;  /* per[i] belongs to tenant[i] */
+    char **tenant;        /* owned; sorted by GPU-hours (largest first), then name */
+    aidc_tr_summary *per; /* per[i] belongs to tenant[i] */
 } aidc_tr_stats;
 
 /* One job as stats sees it; absent wait / share are -1. */

@@ -103,7 +103,8 @@ static int header_line(swf *s, const char *line)
         memcpy(buf, p, n);
         buf[n] = '\0';
     }
-    if (n == 0 || n >= sizeof buf || !aidc_tr_parse_int(buf, 0, INT64_C(4000000000), &s->unix_start))
+    if (n == 0 || n >= sizeof buf ||
+        !aidc_tr_parse_int(buf, 0, INT64_C(4000000000), &s->unix_start))
         return aidc_tr_failf_at(s->c, s->path, s->line,
                                 "UnixStartTime: expected seconds since 1970, found \"%.*s\"",
                                 (int)(n < 40 ? n : 40), p);
@@ -113,13 +114,20 @@ static int header_line(swf *s, const char *line)
 static const char *status_word(int64_t st)
 {
     switch (st) {
-    case 0: return "failed";
-    case 1: return "completed";
-    case 2: return "partial";
-    case 3: return "partial_last_completed";
-    case 4: return "partial_last_failed";
-    case 5: return "cancelled";
-    default: return NULL;
+    case 0:
+        return "failed";
+    case 1:
+        return "completed";
+    case 2:
+        return "partial";
+    case 3:
+        return "partial_last_completed";
+    case 4:
+        return "partial_last_failed";
+    case 5:
+        return "cancelled";
+    default:
+        return NULL;
     }
 }
 
@@ -151,8 +159,7 @@ static int job_line(swf *s)
     }
     if (procs <= 0) {
         if (req_procs <= 0) {
-            aidc_tr_drop(c, "no_processors", "neither allocated nor requested processors",
-                         s->line);
+            aidc_tr_drop(c, "no_processors", "neither allocated nor requested processors", s->line);
             return 0;
         }
         procs = req_procs;
@@ -182,8 +189,8 @@ static int job_line(swf *s)
         if (aidc_tr_index_set(&s->parts, id, strlen(id), k) != 0)
             return aidc_tr_failf(c, "out of memory");
         snprintf(id, sizeof id, "%" PRId64 ".%" PRIu32, job, k);
-        aidc_tr_note(c, "partial_execution",
-                     "a part of a checkpointed or swapped job: id JOB.PART", s->line);
+        aidc_tr_note(c, "partial_execution", "a part of a checkpointed or swapped job: id JOB.PART",
+                     s->line);
     }
     char b[48];
     if (aidc_tr_set_str(c, &j.id, id) != 0) return -1;
@@ -226,7 +233,8 @@ int aidc_tr_swf(aidc_tr_conv *c, const char *path)
         }
         int k = 0;
         char *save = NULL;
-        for (char *tok = strtok_r(p, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+        for (char *tok = strtok_r(p, " \t\r\n", &save); tok;
+             tok = strtok_r(NULL, " \t\r\n", &save)) {
             if (++k <= SWF_FIELDS) s.fields[k] = tok;
         }
         if (k == 0) continue; /* blank line */

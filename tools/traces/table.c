@@ -31,16 +31,17 @@ typedef struct table {
     bool at_record_start, hash_comments;
     bool have_header; /* the column map is set (from a header, or by position) */
 
-    size_t hdr_n;     /* fields per record */
-    size_t *map;      /* record position -> spec column, NOT_MAPPED for ignored columns */
-    char *buf;        /* the current record's fields, each NUL-terminated */
+    size_t hdr_n; /* fields per record */
+    size_t *map;  /* record position -> spec column, NOT_MAPPED for ignored columns */
+    char *buf;    /* the current record's fields, each NUL-terminated */
     size_t buf_len, buf_cap;
-    size_t *off;      /* field start offsets in buf */
+    size_t *off; /* field start offsets in buf */
     size_t nfield, off_cap;
-    const char **f;   /* per spec column, for the callback */
+    const char **f; /* per spec column, for the callback */
 } table;
 
-static int tfail(table *t, uint32_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int tfail(table *t, uint32_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int tfail(table *t, uint32_t line, const char *fmt, ...)
 {
     if (t->failed) return -1;
@@ -196,11 +197,13 @@ static void on_record(int ch, void *data)
     t->row_ends++;
     if (!t->failed) {
         if (!t->have_header) {
-            bool is_header = t->mode == AIDC_TR_HEADER ||
-                             (t->mode == AIDC_TR_HEADER_MAYBE && t->nfield > 0 &&
-                              strcmp(field(t, 0), t->cols[0].name) == 0);
-            if (is_header) header(t);
-            else if (by_position(t) == 0) data_record(t);
+            bool is_header =
+                t->mode == AIDC_TR_HEADER || (t->mode == AIDC_TR_HEADER_MAYBE && t->nfield > 0 &&
+                                              strcmp(field(t, 0), t->cols[0].name) == 0);
+            if (is_header)
+                header(t);
+            else if (by_position(t) == 0)
+                data_record(t);
         } else {
             data_record(t);
         }

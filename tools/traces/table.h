@@ -32,9 +32,9 @@ typedef enum aidc_tr_header {
 
 typedef struct aidc_tr_row {
     const char *path;
-    uint32_t line;          /* where the record starts */
+    uint32_t line; /* where the record starts */
     const aidc_tr_col *cols;
-    const char *const *f;   /* f[i]: field of cols[i] (NUL-terminated); NULL when absent */
+    const char *const *f; /* f[i]: field of cols[i] (NUL-terminated); NULL when absent */
 } aidc_tr_row;
 
 /* Called once per data record; returns 0 to go on, -1 to stop (message already in c->err). */
