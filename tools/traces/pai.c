@@ -149,9 +149,12 @@ static int task_row(aidc_tr_conv *c, void *ctx, const aidc_tr_row *r)
     if ((gpu > 0 && !aidc_tr_empty(r, T_TYPE) && add_distinct(&j->types, r->f[T_TYPE]) != 0) ||
         (!aidc_tr_empty(r, T_NAME) && add_distinct(&j->task_names, r->f[T_NAME]) != 0))
         return aidc_tr_failf(c, "out of memory");
-    if (j->gpus > 1000000)
+    /* Bounds that keep the sums exact and within the native columns (and far above any
+     * real job): no cast below can overflow. */
+    if (j->gpus > 1000000 || j->cpu_pct > 1e11 || j->mem_gb > 1e12)
         return aidc_tr_failf_at(c, r->path, r->line,
-                                "job's tasks ask for more than 1000000 GPUs in all");
+                                "the job's tasks ask for more than 1e6 GPUs, 1e9 CPU cores or "
+                                "1e12 GB in all");
     return 0;
 }
 
