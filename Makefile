@@ -19,7 +19,8 @@ LDFLAGS += $(SAN)
 SCHED_SRC  := $(wildcard sched/*.c)
 MODELS_SRC := $(wildcard models/*.c)
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
-LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC)) $(BUILD)/catalog_json.o
+TRACES_SRC := $(wildcard tools/traces/*.c)
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC) $(TRACES_SRC)) $(BUILD)/catalog_json.o
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 

@@ -30,6 +30,7 @@ run queueing "$BUILD/validate_queueing"
 run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
 run plugins env BUILD="$BUILD" bash tests/plugins.sh
 run compare env BUILD="$BUILD" AIDCSIM="$BUILD/aidcsim" bash tests/compare.sh
+run traces env AIDCSIM="$BUILD/aidcsim" bash tests/traces.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"
 exit $status
