@@ -8,7 +8,7 @@ VERSION := 0.1.0
 PKGS     := gsl igraph libcjson cairo libpng
 # Recursive (=) on purpose: pkg-config runs when a recipe needs the flags, after deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -ldl
 OPT     ?= -O2
 SAN     ?=
 CFLAGS  ?=
@@ -19,12 +19,13 @@ LDFLAGS += $(SAN)
 SCHED_SRC  := $(wildcard sched/*.c)
 MODELS_SRC := $(wildcard models/*.c)
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
+TRACES_SRC := $(wildcard tools/traces/*.c)
 PLOTS_SRC  := $(wildcard plots/*.c)
-LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC) $(PLOTS_SRC)) $(BUILD)/catalog_json.o
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC) $(TRACES_SRC) $(PLOTS_SRC)) $(BUILD)/catalog_json.o
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 
-.PHONY: all deps run test unit e2e bench asan clean install docs golden
+.PHONY: all deps run test unit e2e bench asan clean install plugins docs golden
 all: $(BUILD)/aidcsim
 
 deps:
@@ -36,7 +37,7 @@ run: deps
 
 test: deps
 	@bash tools/deps.sh python3-jsonschema chromium
-	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing
+	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing plugins
 	@BUILD=$(BUILD) bash tests/run_all.sh
 
 bench: deps
@@ -90,8 +91,45 @@ $(BUILD)/%.o: %.c
 $(BUILD)/catalog_json.o: $(BUILD)/catalog_json.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-install: $(BUILD)/aidcsim
+# The production core as a library: sched/ objects are position independent
+# so a policy plugin (a shared object) can link them.
+SCHED_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SCHED_SRC))
+$(SCHED_OBJ): CFLAGS += -fPIC
+
+$(BUILD)/libaidcsim-sched.a: $(SCHED_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Test plugins: built against this tree's header, and one against the frozen
+# ABI 1.0 header (an older minor version must still load and run).
+TEST_PLUGINS := good_fifo old_minor wrong_major missing_symbol
+plugins: $(patsubst %,$(BUILD)/plugins/%.so,$(TEST_PLUGINS)) $(BUILD)/plugins/smallest_first.so
+
+# the out-of-tree example, built in tree for the property suite
+$(BUILD)/plugins/smallest_first.so: sched/example-plugin/smallest_first.c sched/aidc_policy.h $(BUILD)/libaidcsim-sched.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -I. -o $@ $< $(BUILD)/libaidcsim-sched.a -lm
+
+$(BUILD)/plugins/old_minor.so: tests/plugins/old_minor.c tests/plugins/abi-1.0/aidc_policy.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -Itests/plugins/abi-1.0 -o $@ $<
+
+$(BUILD)/plugins/%.so: tests/plugins/%.c sched/aidc_policy.h $(BUILD)/libaidcsim-sched.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -I. -o $@ $< $(BUILD)/libaidcsim-sched.a
+
+INCDIR := $(DESTDIR)$(PREFIX)/include/aidcsim
+LIBDIR := $(DESTDIR)$(PREFIX)/lib
+install: $(BUILD)/aidcsim $(BUILD)/libaidcsim-sched.a
 	install -D -m 755 $(BUILD)/aidcsim $(DESTDIR)$(PREFIX)/bin/aidcsim
+	install -D -m 644 sched/aidc_policy.h $(INCDIR)/sched/aidc_policy.h
+	install -D -m 644 sched/placement.h $(INCDIR)/sched/placement.h
+	install -D -m 644 sched/queue.h $(INCDIR)/sched/queue.h
+	install -D -m 644 sched/builtin.h $(INCDIR)/sched/builtin.h
+	install -D -m 644 $(BUILD)/libaidcsim-sched.a $(LIBDIR)/libaidcsim-sched.a
+	@mkdir -p $(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/aidcsim-policy.pc.in \
+	    > $(LIBDIR)/pkgconfig/aidcsim-policy.pc
 
 clean:
 	rm -rf build build-asan

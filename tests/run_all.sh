@@ -25,9 +25,12 @@ run() {
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then total_fail=$((total_fail + 1)); fi
   [ "$rc" -ne 0 ] && status=1
 }
-run unit "$BUILD/unit_tests"
+run unit env AIDC_TEST_PLUGINS="$BUILD/plugins" "$BUILD/unit_tests"
 run queueing "$BUILD/validate_queueing"
 run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
+run plugins env BUILD="$BUILD" bash tests/plugins.sh
+run compare env BUILD="$BUILD" AIDCSIM="$BUILD/aidcsim" bash tests/compare.sh
+run traces env AIDCSIM="$BUILD/aidcsim" bash tests/traces.sh
 run report env AIDCSIM="$BUILD/aidcsim" bash tests/report.sh
 run browser env AIDCSIM="$BUILD/aidcsim" bash tests/browser.sh
 echo

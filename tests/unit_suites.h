@@ -15,6 +15,9 @@ int test_power_register(void);
 int test_cooling_register(void);
 int test_grid_register(void);
 int test_site_register(void);
+int test_traces_register(void);
+int test_properties_register(void);
+int test_compare_register(void);
 int test_plots_register(void);
 
 static int (*const unit_suites[])(void) = {
@@ -31,6 +34,9 @@ static int (*const unit_suites[])(void) = {
     test_cooling_register,
     test_grid_register,
     test_site_register,
+    test_traces_register,
+    test_properties_register,
+    test_compare_register,
     test_plots_register,
 };
 
