@@ -1,6 +1,7 @@
 /* compare — the CI regression gate; see compare.h. */
 #define _XOPEN_SOURCE 700
 #include "sim/compare.h"
+#include "sim/compare_charts.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -1901,6 +1902,7 @@ int aidc_cmd_compare(int argc, char **argv)
         free(err);
         return rc;
     }
+    o.chart = aidc_compare_charts; /* charts/compare-NAME.{svg,png} */
     const char *out_dir = o.out_dir ? o.out_dir : "out/compare";
     aidc_cmp_metrics list;
     aidc_cmp_metrics_init(&list);

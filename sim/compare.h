@@ -84,8 +84,8 @@ typedef struct aidc_cmp_report {
  * scenario, the baseline and candidate value of every metric in
  * scen[i].checks[0..n_metrics)) and the temporary output directory, before it
  * is renamed into place, so charts written under dir/charts/ appear
- * atomically with compare.json. Returns 0, or -1 with a message. No chart
- * layer is linked yet: aidc_cmd_compare passes NULL. */
+ * atomically with compare.json. Returns 0, or -1 with a message.
+ * aidc_cmd_compare passes aidc_compare_charts (sim/compare_charts.h). */
 typedef int (*aidc_cmp_chart_fn)(const aidc_cmp_report *r, const char *dir, void *ctx, char *err,
                                  size_t errlen);
 

@@ -144,6 +144,24 @@ else
   notok "run default: exit 0 ($(oneline "$work/err"))"
 fi
 
+# ---- aidcsim compare draws its comparison figure -------------------------------------------
+cb=$work/cmp
+mkdir -p "$cb/base" "$cb/cand"
+if "$AIDCSIM" run "$FIX/fixture.json" -o "$cb/base/report-fixture" --set policy=fifo --quiet 2>"$work/err" \
+   && "$AIDCSIM" run "$FIX/fixture.json" -o "$cb/cand/report-fixture" --quiet 2>>"$work/err"; then
+  "$AIDCSIM" compare --baseline-dir "$cb/base" --candidate-dir "$cb/cand" -o "$cb/out" --quiet >"$work/out" 2>"$work/err"
+  svg=$cb/out/charts/compare-report-fixture.svg
+  if [ -s "$svg" ] && [ -s "$cb/out/charts/compare-report-fixture.png" ] \
+     && grep -qF '>wait_s.mean</text>' "$svg" && grep -qF '>cost_usd.total</text>' "$svg" \
+     && grep -qE '>[0-9.]+ min \(-[0-9.]+%\)</text>' "$svg"; then
+    ok "compare: charts/compare-NAME.svg and .png, a panel per metric, the candidate's change from the baseline"
+  else
+    notok "compare: charts/compare-NAME.svg ($(ls "$cb/out/charts" 2>&1 | tr '\n' ' ') $(oneline "$work/err"))"
+  fi
+else
+  notok "compare: two fixture runs to compare ($(oneline "$work/err"))"
+fi
+
 # ---- the command's errors ----------------------------------------------------------------
 expect_fail() { # label want-substring args...
   local label=$1 want=$2
