@@ -52,15 +52,18 @@ aidc_canvas *aidc_canvas_create(aidc_canvas_kind kind, double width, double heig
     c->height = height;
     snprintf(c->prefix, sizeof c->prefix, "%s", id_prefix ? id_prefix : "c");
     if (kind == AIDC_CANVAS_SVG) {
-        aidc_strbuf_printf(&c->doc, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
+        aidc_strbuf_printf(&c->doc,
+                           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
                            "viewBox=\"0 0 %g %g\" font-family=\"" SVG_FONTS "\" role=\"img\">\n",
-                  width, height, width, height);
+                           width, height, width, height);
         return c->doc.oom ? (aidc_canvas_destroy(c), NULL) : c;
     }
     if (kind == AIDC_CANVAS_PNG)
-        c->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(width), (int)ceil(height));
+        c->surface =
+            cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(width), (int)ceil(height));
     else
-        c->surface = cairo_pdf_surface_create_for_stream(pdf_sink, &c->pdf, width * 0.75, height * 0.75);
+        c->surface =
+            cairo_pdf_surface_create_for_stream(pdf_sink, &c->pdf, width * 0.75, height * 0.75);
     if (cairo_surface_status(c->surface) != CAIRO_STATUS_SUCCESS) {
         aidc_canvas_destroy(c);
         return NULL;
@@ -97,8 +100,8 @@ void aidc_canvas_set_title(aidc_canvas *c, const char *title)
         aidc_strbuf_puts(&c->doc, "<title>");
         aidc_strbuf_escaped(&c->doc, title);
         aidc_strbuf_puts(&c->doc, "</title>\n");
-        aidc_strbuf_printf(&c->doc, "<rect width=\"%g\" height=\"%g\" fill=\"#ffffff\"/>\n", c->width,
-                  c->height);
+        aidc_strbuf_printf(&c->doc, "<rect width=\"%g\" height=\"%g\" fill=\"#ffffff\"/>\n",
+                           c->width, c->height);
     } else if (c->kind == AIDC_CANVAS_PDF) {
         cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_TITLE, title);
     }
@@ -136,8 +139,10 @@ void aidc_canvas_line_to(aidc_canvas *c, double x, double y)
 
 void aidc_canvas_close_path(aidc_canvas *c)
 {
-    if (c->kind != AIDC_CANVAS_SVG) cairo_close_path(c->cr);
-    else aidc_strbuf_puts(&c->path, "Z");
+    if (c->kind != AIDC_CANVAS_SVG)
+        cairo_close_path(c->cr);
+    else
+        aidc_strbuf_puts(&c->path, "Z");
 }
 
 void aidc_canvas_rect(aidc_canvas *c, double x, double y, double w, double h)
@@ -183,17 +188,19 @@ void aidc_canvas_fill(aidc_canvas *c, uint32_t rgb, double opacity)
     c->path.len = 0;
 }
 
-void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double width,
-                        aidc_dash dash)
+void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double width, aidc_dash dash)
 {
     static const double dashed[] = {6, 4}, dotted[] = {1.5, 3};
     if (c->kind != AIDC_CANVAS_SVG) {
         set_rgb(c->cr, rgb, opacity);
         cairo_set_line_width(c->cr, width);
         cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_BEVEL);
-        if (dash == AIDC_DASH_DASHED) cairo_set_dash(c->cr, dashed, 2, 0);
-        else if (dash == AIDC_DASH_DOTTED) cairo_set_dash(c->cr, dotted, 2, 0);
-        else cairo_set_dash(c->cr, NULL, 0, 0);
+        if (dash == AIDC_DASH_DASHED)
+            cairo_set_dash(c->cr, dashed, 2, 0);
+        else if (dash == AIDC_DASH_DOTTED)
+            cairo_set_dash(c->cr, dotted, 2, 0);
+        else
+            cairo_set_dash(c->cr, NULL, 0, 0);
         cairo_stroke(c->cr);
         return;
     }
@@ -211,14 +218,16 @@ void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double wid
         aidc_strbuf_num(&c->doc, opacity);
         aidc_strbuf_puts(&c->doc, "\"");
     }
-    if (dash == AIDC_DASH_DASHED) aidc_strbuf_puts(&c->doc, " stroke-dasharray=\"6 4\"");
-    else if (dash == AIDC_DASH_DOTTED) aidc_strbuf_puts(&c->doc, " stroke-dasharray=\"1.5 3\"");
+    if (dash == AIDC_DASH_DASHED)
+        aidc_strbuf_puts(&c->doc, " stroke-dasharray=\"6 4\"");
+    else if (dash == AIDC_DASH_DOTTED)
+        aidc_strbuf_puts(&c->doc, " stroke-dasharray=\"1.5 3\"");
     aidc_strbuf_puts(&c->doc, "/>\n");
     c->path.len = 0;
 }
 
-void aidc_canvas_text(aidc_canvas *c, double x, double y, const char *utf8, double size,
-                      int bold, aidc_anchor anchor, int vertical, uint32_t rgb)
+void aidc_canvas_text(aidc_canvas *c, double x, double y, const char *utf8, double size, int bold,
+                      aidc_anchor anchor, int vertical, uint32_t rgb)
 {
     assert(c && utf8 && size > 0);
     if (c->kind != AIDC_CANVAS_SVG) {
@@ -250,8 +259,10 @@ void aidc_canvas_text(aidc_canvas *c, double x, double y, const char *utf8, doub
     aidc_strbuf_num(b, size);
     aidc_strbuf_puts(b, "\"");
     if (bold) aidc_strbuf_puts(b, " font-weight=\"bold\"");
-    if (anchor == AIDC_ANCHOR_MIDDLE) aidc_strbuf_puts(b, " text-anchor=\"middle\"");
-    else if (anchor == AIDC_ANCHOR_END) aidc_strbuf_puts(b, " text-anchor=\"end\"");
+    if (anchor == AIDC_ANCHOR_MIDDLE)
+        aidc_strbuf_puts(b, " text-anchor=\"middle\"");
+    else if (anchor == AIDC_ANCHOR_END)
+        aidc_strbuf_puts(b, " text-anchor=\"end\"");
     if (vertical) {
         aidc_strbuf_puts(b, " transform=\"rotate(-90 ");
         aidc_strbuf_num(b, x);
@@ -284,7 +295,8 @@ void aidc_canvas_clip(aidc_canvas *c, double x, double y, double w, double h)
     aidc_strbuf_num(b, w);
     aidc_strbuf_puts(b, "\" height=\"");
     aidc_strbuf_num(b, h);
-    aidc_strbuf_printf(b, "\"/></clipPath>\n<g clip-path=\"url(#%s-clip%d)\">\n", c->prefix, c->clip_id);
+    aidc_strbuf_printf(b, "\"/></clipPath>\n<g clip-path=\"url(#%s-clip%d)\">\n", c->prefix,
+                       c->clip_id);
     c->clipped = true;
 }
 
@@ -335,7 +347,8 @@ static int write_bytes(const char *path, const char *data, size_t n, char *err, 
 static int write_png(aidc_canvas *c, const char *path, char *err, size_t errlen)
 {
     cairo_surface_flush(c->surface);
-    int w = cairo_image_surface_get_width(c->surface), h = cairo_image_surface_get_height(c->surface);
+    int w = cairo_image_surface_get_width(c->surface),
+        h = cairo_image_surface_get_height(c->surface);
     int stride = cairo_image_surface_get_stride(c->surface);
     const unsigned char *data = cairo_image_surface_get_data(c->surface);
     FILE *f = fopen(path, "wb");
@@ -361,8 +374,8 @@ static int write_png(aidc_canvas *c, const char *path, char *err, size_t errlen)
         return -1;
     }
     png_init_io(png, f);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(png, 1);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
     png_write_info(png, info);
@@ -411,19 +424,18 @@ int aidc_canvas_write(aidc_canvas *c, const char *path, char *err, size_t errlen
 /* DejaVu Sans 2.37 advance widths of U+0020..U+007E, in 1/1000 em, regular
  * then bold, as Cairo reports them with hinting off. */
 static const unsigned short adv_regular[95] = {
-    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,
-    636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531,
-    1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787,
-    603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500,
-    500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
-    635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838};
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361,  318, 337, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
+    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635,  611, 732, 684, 989, 685,
+    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352,  635, 634, 278, 278, 579,
+    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592,  525, 636, 337, 636, 838};
 static const unsigned short adv_bold[95] = {
-    348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365,
-    696, 696, 696, 696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580,
-    1000, 774, 762, 734, 830, 683, 683, 821, 837, 372, 372, 775, 637, 995, 837, 850,
-    733, 850, 770, 720, 682, 812, 774, 1103, 771, 724, 725, 457, 365, 457, 838, 500,
-    500, 675, 716, 593, 716, 678, 435, 716, 712, 343, 343, 665, 343, 1042, 712, 687,
-    716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838};
+    348,  456, 521, 838, 696, 1002, 872, 306,  457, 457, 523, 838, 380, 415,  380, 365,
+    696,  696, 696, 696, 696, 696,  696, 696,  696, 696, 400, 400, 838, 838,  838, 580,
+    1000, 774, 762, 734, 830, 683,  683, 821,  837, 372, 372, 775, 637, 995,  837, 850,
+    733,  850, 770, 720, 682, 812,  774, 1103, 771, 724, 725, 457, 365, 457,  838, 500,
+    500,  675, 716, 593, 716, 678,  435, 716,  712, 343, 343, 665, 343, 1042, 712, 687,
+    716,  716, 493, 595, 478, 712,  652, 924,  645, 652, 582, 712, 365, 712,  838};
 
 double aidc_text_width(const char *utf8, double size, int bold)
 {
@@ -442,10 +454,12 @@ double aidc_text_width(const char *utf8, double size, int bold)
         int extra = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : 0;
         cp = extra ? (*p & (0x3f >> extra)) : *p;
         p++;
-        for (int k = 0; k < extra && (*p & 0xc0) == 0x80; k++, p++) cp = (cp << 6) | (*p & 0x3f);
-        units += cp == 0xb0 || cp == 0x2013 ? 500 : cp == 0xd7 || cp == 0x2264 || cp == 0x2265 ? 838
-                 : cp == 0x2026                                                            ? 1000
-                                                                                           : 636;
+        for (int k = 0; k < extra && (*p & 0xc0) == 0x80; k++, p++)
+            cp = (cp << 6) | (*p & 0x3f);
+        units += cp == 0xb0 || cp == 0x2013                   ? 500
+                 : cp == 0xd7 || cp == 0x2264 || cp == 0x2265 ? 838
+                 : cp == 0x2026                               ? 1000
+                                                              : 636;
     }
     return units * size / 1000.0;
 }

@@ -52,13 +52,12 @@ void aidc_canvas_rect(aidc_canvas *c, double x, double y, double w, double h);
 
 /* Fill or stroke the current path, then clear it. */
 void aidc_canvas_fill(aidc_canvas *c, uint32_t rgb, double opacity);
-void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double width,
-                        aidc_dash dash);
+void aidc_canvas_stroke(aidc_canvas *c, uint32_t rgb, double opacity, double width, aidc_dash dash);
 
 /* Text with its baseline at y; rotated by -90 degrees (reading upwards)
  * around (x, y) when vertical. */
-void aidc_canvas_text(aidc_canvas *c, double x, double y, const char *utf8, double size,
-                      int bold, aidc_anchor anchor, int vertical, uint32_t rgb);
+void aidc_canvas_text(aidc_canvas *c, double x, double y, const char *utf8, double size, int bold,
+                      aidc_anchor anchor, int vertical, uint32_t rgb);
 
 /* Clip what follows to a rectangle until aidc_canvas_unclip. Not nested. */
 void aidc_canvas_clip(aidc_canvas *c, double x, double y, double w, double h);

@@ -20,7 +20,7 @@
 #define LEGEND_ROW 18.0
 #define MIN_LABEL_GAP 8.0 /* px between neighbouring tick labels */
 #define HEAT_MAX_COLUMNS 200
-#define HEAT_LEVELS 64    /* colour steps: equal neighbours merge into one rectangle */
+#define HEAT_LEVELS 64 /* colour steps: equal neighbours merge into one rectangle */
 
 uint32_t aidc_palette(size_t i)
 {
@@ -58,8 +58,8 @@ void aidc_chart_init(aidc_chart *ch, const char *title)
     }
 }
 
-aidc_series *aidc_chart_add(aidc_chart *ch, aidc_series_kind kind, const char *label,
-                            uint32_t rgb, int axis)
+aidc_series *aidc_chart_add(aidc_chart *ch, aidc_series_kind kind, const char *label, uint32_t rgb,
+                            int axis)
 {
     assert(ch && (axis == 0 || axis == 1));
     if (ch->n_series >= AIDC_CHART_MAX_SERIES) return NULL;
@@ -78,14 +78,21 @@ typedef struct axl {
     const aidc_axis *ax;
     bool used;
     double lo, hi; /* domain */
-    double a, b;   /* pixels of lo and hi (for categories: of the first and last band's outer edges) */
+    double a,
+        b; /* pixels of lo and hi (for categories: of the first and last band's outer edges) */
     aidc_ticks ticks;
     char title[192];
 } axl;
 
-static bool is_log(const axl *l) { return l->ax->kind == AIDC_AXIS_LOG_TIME; }
+static bool is_log(const axl *l)
+{
+    return l->ax->kind == AIDC_AXIS_LOG_TIME;
+}
 
-static double axis_t(const axl *l, double v) { return is_log(l) ? log10(v) : v; }
+static double axis_t(const axl *l, double v)
+{
+    return is_log(l) ? log10(v) : v;
+}
 
 /* Data value to pixel. */
 static double to_px(const axl *l, double v)
@@ -96,7 +103,10 @@ static double to_px(const axl *l, double v)
 }
 
 /* The centre of category band i. */
-static double band_px(const axl *l, size_t i, size_t n) { return l->a + ((double)i + 0.5) * (l->b - l->a) / (double)n; }
+static double band_px(const axl *l, size_t i, size_t n)
+{
+    return l->a + ((double)i + 0.5) * (l->b - l->a) / (double)n;
+}
 
 static void extend(double *lo, double *hi, double v)
 {
@@ -105,7 +115,10 @@ static void extend(double *lo, double *hi, double v)
     if (v > *hi) *hi = v;
 }
 
-static bool bars_horizontal(const aidc_chart *ch) { return ch->y.kind == AIDC_AXIS_CATEGORY; }
+static bool bars_horizontal(const aidc_chart *ch)
+{
+    return ch->y.kind == AIDC_AXIS_CATEGORY;
+}
 
 /* The data range on axis `which` (0 x, 1 y, 2 y2); lo > hi when empty. */
 static void data_range(const aidc_chart *ch, int which, double *lo, double *hi)
@@ -122,7 +135,8 @@ static void data_range(const aidc_chart *ch, int which, double *lo, double *hi)
         case AIDC_SERIES_AREA:
             for (size_t i = 0; i < s->n; i++) {
                 if (!isfinite(s->y[i])) continue;
-                if (which == 0) extend(lo, hi, s->x[i]);
+                if (which == 0)
+                    extend(lo, hi, s->x[i]);
                 else if (mine_y) {
                     extend(lo, hi, s->y[i]);
                     if (s->kind == AIDC_SERIES_AREA) extend(lo, hi, s->base ? s->base[i] : 0);
@@ -140,9 +154,11 @@ static void data_range(const aidc_chart *ch, int which, double *lo, double *hi)
             break;
         case AIDC_SERIES_BARS:
             if ((horiz && which == 0) || (!horiz && mine_y)) {
-                for (size_t i = 0; i < s->n; i++) extend(lo, hi, s->y[i]);
+                for (size_t i = 0; i < s->n; i++)
+                    extend(lo, hi, s->y[i]);
                 extend(lo, hi, 0);
-                if (s->value_labels && *hi > 0) *hi *= horiz ? 1.18 : 1.08; /* room for the labels */
+                if (s->value_labels && *hi > 0)
+                    *hi *= horiz ? 1.18 : 1.08; /* room for the labels */
             }
             break;
         }
@@ -204,8 +220,10 @@ static void resolve_domain(const aidc_chart *ch, int which, axl *l, int max_tick
     bool exact = which == 0 && ax->kind == AIDC_AXIS_TIME && hi > lo;
     if (!exact && (auto_lo || auto_hi)) {
         double nlo = lo, nhi = hi;
-        if (ax->kind == AIDC_AXIS_TIME) aidc_time_domain(&nlo, &nhi, max_ticks);
-        else aidc_nice_domain(&nlo, &nhi, max_ticks);
+        if (ax->kind == AIDC_AXIS_TIME)
+            aidc_time_domain(&nlo, &nhi, max_ticks);
+        else
+            aidc_nice_domain(&nlo, &nhi, max_ticks);
         if (auto_lo) lo = nlo;
         if (auto_hi) hi = nhi;
     }
@@ -217,9 +235,12 @@ static void resolve_domain(const aidc_chart *ch, int which, axl *l, int max_tick
 /* "Power (kW)"; "kW" alone when the axis has no title; "Power" without a unit. */
 static void titled(axl *l, const char *title, const char *prefix, const char *unit)
 {
-    if (!unit[0] && !prefix[0]) snprintf(l->title, sizeof l->title, "%s", title);
-    else if (!title[0]) snprintf(l->title, sizeof l->title, "%s%s", prefix, unit);
-    else snprintf(l->title, sizeof l->title, "%s (%s%s)", title, prefix, unit);
+    if (!unit[0] && !prefix[0])
+        snprintf(l->title, sizeof l->title, "%s", title);
+    else if (!title[0])
+        snprintf(l->title, sizeof l->title, "%s%s", prefix, unit);
+    else
+        snprintf(l->title, sizeof l->title, "%s (%s%s)", title, prefix, unit);
 }
 
 /* Fills ticks and the axis title for the domain. A category axis keeps
@@ -246,7 +267,8 @@ static void make_ticks(axl *l, int max_ticks, bool along_x)
                 need = fmax(need, aidc_text_width(ax->categories[i], TICK_SIZE, 0) + MIN_LABEL_GAP);
         size_t k = spacing > 0 ? (size_t)ceil(need / spacing) : 1;
         if (k < 1) k = 1;
-        while ((n + k - 1) / k > AIDC_TICKS_MAX) k++;
+        while ((n + k - 1) / k > AIDC_TICKS_MAX)
+            k++;
         for (size_t i = 0; i < n; i += k) {
             t->v[t->n] = (double)i;
             snprintf(t->label[t->n], AIDC_TICK_LABEL, "%s", ax->categories[i]);
@@ -271,7 +293,8 @@ static void make_ticks(axl *l, int max_ticks, bool along_x)
     }
     double maxabs = fmax(fabs(l->lo), fabs(l->hi)) * mul, div = 1;
     const char *prefix = ax->si != AIDC_SI_NONE ? aidc_si_prefix(maxabs, &div) : "";
-    aidc_ticks_linear(l->lo, l->hi, max_ticks, mul, div, ax->si == AIDC_SI_LABEL ? prefix : NULL, t);
+    aidc_ticks_linear(l->lo, l->hi, max_ticks, mul, div, ax->si == AIDC_SI_LABEL ? prefix : NULL,
+                      t);
     for (size_t i = 0; i < t->n; i++) {
         char tmp[AIDC_TICK_LABEL];
         if (t->v[i] == 0) snprintf(t->label[i], AIDC_TICK_LABEL, "0");
@@ -289,7 +312,8 @@ static void make_ticks(axl *l, int max_ticks, bool along_x)
 static double widest_label(const aidc_ticks *t)
 {
     double w = 0;
-    for (size_t i = 0; i < t->n; i++) w = fmax(w, aidc_text_width(t->label[i], TICK_SIZE, 0));
+    for (size_t i = 0; i < t->n; i++)
+        w = fmax(w, aidc_text_width(t->label[i], TICK_SIZE, 0));
     return w;
 }
 
@@ -356,14 +380,21 @@ double aidc_chart_legend(aidc_canvas *cv, double x, double y, double width,
 {
     legend_item *items = calloc(n ? n : 1, sizeof *items);
     if (!items) return 0;
-    for (size_t i = 0; i < n; i++) items[i] = (legend_item){labels[i], rgbs[i], 1, AIDC_DASH_NONE, 1};
+    for (size_t i = 0; i < n; i++)
+        items[i] = (legend_item){labels[i], rgbs[i], 1, AIDC_DASH_NONE, 1};
     double h = legend_layout(cv, items, n, x, y, width);
     free(items);
     return h;
 }
 
-static double band_opacity(void) { return 0.35; }
-static double area_opacity(void) { return 0.85; }
+static double band_opacity(void)
+{
+    return 0.35;
+}
+static double area_opacity(void)
+{
+    return 0.85;
+}
 
 static size_t collect_legend(const aidc_chart *ch, legend_item *items)
 {
@@ -403,7 +434,8 @@ static void trace_path(aidc_canvas *cv, const plot *p, const axl *ya, const doub
             continue;
         }
         double px = to_px(&p->x, x[i]), py = to_px(ya, y[i]);
-        if (!down) aidc_canvas_move_to(cv, px, py);
+        if (!down)
+            aidc_canvas_move_to(cv, px, py);
         else {
             if (step) aidc_canvas_line_to(cv, px, prev_py);
             aidc_canvas_line_to(cv, px, py);
@@ -498,13 +530,16 @@ static int draw_area(aidc_canvas *cv, const plot *p, const aidc_series *s)
 
 static void format_value(const aidc_axis *ax, double v, char *buf, size_t n)
 {
-    if (ax->label_prefix && strcmp(ax->label_prefix, "$") == 0) aidc_label_usd(v, buf, n);
-    else if (ax->kind == AIDC_AXIS_TIME) aidc_label_duration(v, buf, n);
+    if (ax->label_prefix && strcmp(ax->label_prefix, "$") == 0)
+        aidc_label_usd(v, buf, n);
+    else if (ax->kind == AIDC_AXIS_TIME)
+        aidc_label_duration(v, buf, n);
     else if (ax->mul > 0 && ax->mul != 1) {
         char num[48];
         aidc_label_si(v * ax->mul, "", num, sizeof num);
         snprintf(buf, n, "%s%s", num, ax->unit ? ax->unit : "");
-    } else aidc_label_si(v, ax->unit ? ax->unit : "", buf, n);
+    } else
+        aidc_label_si(v, ax->unit ? ax->unit : "", buf, n);
 }
 
 static void draw_bars(aidc_canvas *cv, const plot *p, const aidc_chart *ch, const aidc_series *s,
@@ -521,16 +556,20 @@ static void draw_bars(aidc_canvas *cv, const plot *p, const aidc_chart *ch, cons
         double c0 = cat->a + band * (double)i + (band - inner) / 2 + bw * (double)group;
         double v0 = to_px(val, fmax(val->lo, fmin(0, val->hi))), v1 = to_px(val, s->y[i]);
         uint32_t rgb = s->rgbs ? s->rgbs[i] : s->rgb;
-        if (horiz) aidc_canvas_rect(cv, fmin(v0, v1), fmin(c0, c0 + bw), fabs(v1 - v0), fabs(bw));
-        else aidc_canvas_rect(cv, fmin(c0, c0 + bw), fmin(v0, v1), fabs(bw), fabs(v1 - v0));
+        if (horiz)
+            aidc_canvas_rect(cv, fmin(v0, v1), fmin(c0, c0 + bw), fabs(v1 - v0), fabs(bw));
+        else
+            aidc_canvas_rect(cv, fmin(c0, c0 + bw), fmin(v0, v1), fabs(bw), fabs(v1 - v0));
         aidc_canvas_fill(cv, rgb, 1);
         if (s->value_labels) {
             char txt[96];
-            if (s->value_texts && s->value_texts[i]) snprintf(txt, sizeof txt, "%s", s->value_texts[i]);
-            else format_value(val->ax, s->y[i], txt, sizeof txt);
+            if (s->value_texts && s->value_texts[i])
+                snprintf(txt, sizeof txt, "%s", s->value_texts[i]);
+            else
+                format_value(val->ax, s->y[i], txt, sizeof txt);
             if (horiz)
-                aidc_canvas_text(cv, fmax(v0, v1) + 4, c0 + bw / 2 + TICK_SIZE * 0.35, txt, TICK_SIZE,
-                                 0, AIDC_ANCHOR_START, 0, TEXT_RGB);
+                aidc_canvas_text(cv, fmax(v0, v1) + 4, c0 + bw / 2 + TICK_SIZE * 0.35, txt,
+                                 TICK_SIZE, 0, AIDC_ANCHOR_START, 0, TEXT_RGB);
             else
                 aidc_canvas_text(cv, c0 + bw / 2, fmin(v0, v1) - 4, txt, TICK_SIZE, 0,
                                  AIDC_ANCHOR_MIDDLE, 0, TEXT_RGB);
@@ -542,7 +581,7 @@ static void draw_bars(aidc_canvas *cv, const plot *p, const aidc_chart *ch, cons
 
 typedef struct heat_grid {
     size_t cols, rows;
-    double *v; /* rows x cols, the largest value of the cells each bin covers */
+    double *v;    /* rows x cols, the largest value of the cells each bin covers */
     double *edge; /* cols + 1 x edges */
     double zlo, zhi;
 } heat_grid;
@@ -560,7 +599,8 @@ static int heat_bin(const aidc_heatmap *h, size_t max_cols, size_t max_rows, hea
     if (!g->v || !g->edge) return -1;
     g->zlo = INFINITY;
     g->zhi = -INFINITY;
-    for (size_t c = 0; c <= g->cols; c++) g->edge[c] = h->x[c * h->nx / g->cols];
+    for (size_t c = 0; c <= g->cols; c++)
+        g->edge[c] = h->x[c * h->nx / g->cols];
     for (size_t r = 0; r < g->rows; r++) {
         size_t r0 = r * h->ny / g->rows, r1 = (r + 1) * h->ny / g->rows;
         for (size_t c = 0; c < g->cols; c++) {
@@ -591,7 +631,10 @@ static int heat_level(const heat_grid *g, double z)
     return k < 0 ? 0 : k >= HEAT_LEVELS ? HEAT_LEVELS - 1 : k;
 }
 
-static uint32_t level_rgb(int k) { return k < 0 ? 0xdddddd : aidc_viridis((k + 0.5) / HEAT_LEVELS); }
+static uint32_t level_rgb(int k)
+{
+    return k < 0 ? 0xdddddd : aidc_viridis((k + 0.5) / HEAT_LEVELS);
+}
 
 static void draw_heat(aidc_canvas *cv, const plot *p, const heat_grid *g, size_t ny)
 {
@@ -604,7 +647,8 @@ static void draw_heat(aidc_canvas *cv, const plot *p, const heat_grid *g, size_t
         while (c < g->cols) {
             int k = heat_level(g, g->v[r * g->cols + c]);
             size_t e = c + 1;
-            while (e < g->cols && heat_level(g, g->v[r * g->cols + e]) == k) e++;
+            while (e < g->cols && heat_level(g, g->v[r * g->cols + e]) == k)
+                e++;
             /* whole pixels: antialiased edges between cells would show as seams */
             double x0 = round(to_px(&p->x, g->edge[c])), x1 = round(to_px(&p->x, g->edge[e]));
             double top = round(fmin(y0, y0 + band)), bot = round(fmax(y0, y0 + band));
@@ -620,12 +664,17 @@ static void draw_heat(aidc_canvas *cv, const plot *p, const heat_grid *g, size_t
 static int kind_order(aidc_series_kind k)
 {
     switch (k) {
-    case AIDC_SERIES_BAND: return 0;
-    case AIDC_SERIES_AREA: return 1;
-    case AIDC_SERIES_BARS: return 2;
+    case AIDC_SERIES_BAND:
+        return 0;
+    case AIDC_SERIES_AREA:
+        return 1;
+    case AIDC_SERIES_BARS:
+        return 2;
     case AIDC_SERIES_LINE:
-    case AIDC_SERIES_STEP: return 3;
-    case AIDC_SERIES_HLINE: return 4;
+    case AIDC_SERIES_STEP:
+        return 3;
+    case AIDC_SERIES_HLINE:
+        return 4;
     }
     return 5;
 }
@@ -642,7 +691,10 @@ static bool has_data(const aidc_chart *ch)
     return false;
 }
 
-static double snap(double v) { return floor(v) + 0.5; }
+static double snap(double v)
+{
+    return floor(v) + 0.5;
+}
 
 static void draw_y_labels(aidc_canvas *cv, const plot *p, const axl *l, bool right)
 {
@@ -651,7 +703,8 @@ static void draw_y_labels(aidc_canvas *cv, const plot *p, const axl *l, bool rig
     const aidc_ticks *t = &l->ticks;
     if (l->ax->kind == AIDC_AXIS_CATEGORY) {
         for (size_t i = 0; i < t->n; i++)
-            aidc_canvas_text(cv, x, band_px(l, (size_t)t->v[i], l->ax->n_categories) + TICK_SIZE * 0.35,
+            aidc_canvas_text(cv, x,
+                             band_px(l, (size_t)t->v[i], l->ax->n_categories) + TICK_SIZE * 0.35,
                              t->label[i], TICK_SIZE, 0, an, 0, TEXT_RGB);
         return;
     }
@@ -664,8 +717,7 @@ static void draw_y_labels(aidc_canvas *cv, const plot *p, const axl *l, bool rig
     }
 }
 
-int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y, double w,
-                      double h)
+int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y, double w, double h)
 {
     assert(ch && cv && w > 0 && h > 0);
     for (size_t k = 0; k < ch->n_series; k++) {
@@ -765,7 +817,8 @@ int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y,
     aidc_canvas_clip(cv, p.left - 1, p.top - 2, p.right - p.left + 2, p.bottom - p.top + 3);
     if (heat) draw_heat(cv, &p, &g, heat->ny);
     size_t n_bar_groups = 0, bar_group = 0;
-    for (size_t k = 0; k < ch->n_series; k++) n_bar_groups += ch->series[k].kind == AIDC_SERIES_BARS;
+    for (size_t k = 0; k < ch->n_series; k++)
+        n_bar_groups += ch->series[k].kind == AIDC_SERIES_BARS;
     for (int order = 0; order <= 4 && data; order++)
         for (size_t k = 0; k < ch->n_series; k++) {
             const aidc_series *s = &ch->series[k];
@@ -818,8 +871,9 @@ int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y,
     if (p.y[1].used) draw_y_labels(cv, &p, &p.y[1], true);
     const aidc_ticks *xt = &p.x.ticks;
     for (size_t i = 0; i < xt->n; i++) {
-        double px = ch->x.kind == AIDC_AXIS_CATEGORY ? band_px(&p.x, (size_t)xt->v[i], ch->x.n_categories)
-                                                    : to_px(&p.x, xt->v[i]);
+        double px = ch->x.kind == AIDC_AXIS_CATEGORY
+                        ? band_px(&p.x, (size_t)xt->v[i], ch->x.n_categories)
+                        : to_px(&p.x, xt->v[i]);
         if (ch->x.kind != AIDC_AXIS_CATEGORY) {
             aidc_canvas_move_to(cv, snap(px), snap(p.bottom));
             aidc_canvas_line_to(cv, snap(px), p.bottom + 4);
@@ -850,7 +904,8 @@ int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y,
         aidc_ticks zt;
         double div;
         const char *prefix = aidc_si_prefix(fmax(fabs(g.zlo), fabs(g.zhi)), &div);
-        aidc_ticks_linear(g.zlo, g.zhi, (int)(bh / 30) + 1 > 8 ? 8 : (int)(bh / 30) + 1, 1, div, NULL, &zt);
+        aidc_ticks_linear(g.zlo, g.zhi, (int)(bh / 30) + 1 > 8 ? 8 : (int)(bh / 30) + 1, 1, div,
+                          NULL, &zt);
         for (size_t i = 0; i < zt.n; i++) {
             double py = p.bottom - (zt.v[i] - g.zlo) / (g.zhi - g.zlo) * bh;
             aidc_canvas_move_to(cv, bx + 14, snap(py));
@@ -860,8 +915,8 @@ int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y,
                              AIDC_ANCHOR_START, 0, TEXT_RGB);
         }
         char title[160];
-        snprintf(title, sizeof title, "%s (%s%s)", heat->title ? heat->title : "",
-                 prefix, heat->unit ? heat->unit : "");
+        snprintf(title, sizeof title, "%s (%s%s)", heat->title ? heat->title : "", prefix,
+                 heat->unit ? heat->unit : "");
         aidc_canvas_text(cv, x + w - PAD, (p.top + p.bottom) / 2, title, AXIS_TITLE_SIZE, 0,
                          AIDC_ANCHOR_MIDDLE, 1, TEXT_RGB);
         free(g.v);

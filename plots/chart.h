@@ -64,13 +64,13 @@ typedef enum {
 
 typedef struct aidc_axis {
     aidc_axis_kind kind;
-    const char *title;        /* "Power"; the unit follows in parentheses */
-    const char *unit;         /* "W", "%", "jobs", "USD"...; NULL or "" for none */
+    const char *title; /* "Power"; the unit follows in parentheses */
+    const char *unit;  /* "W", "%", "jobs", "USD"...; NULL or "" for none */
     aidc_si_mode si;
-    double mul;               /* labels show value * mul (100 for a fraction in %); 0 = 1 */
-    const char *label_prefix; /* before each label, e.g. "$"; NULL for none */
-    double lo, hi;            /* the domain; NAN: from the data */
-    bool zero;                /* a domain from the data includes 0 */
+    double mul;                    /* labels show value * mul (100 for a fraction in %); 0 = 1 */
+    const char *label_prefix;      /* before each label, e.g. "$"; NULL for none */
+    double lo, hi;                 /* the domain; NAN: from the data */
+    bool zero;                     /* a domain from the data includes 0 */
     const char *const *categories; /* AIDC_AXIS_CATEGORY */
     size_t n_categories;
     bool hide_labels; /* no tick labels (a shared legend names the categories) */
@@ -89,22 +89,22 @@ typedef struct aidc_series {
     aidc_series_kind kind;
     const char *label; /* legend text; NULL: not in the legend */
     uint32_t rgb;
-    int axis;          /* the value axis: 0 left (or bottom for horizontal bars), 1 right */
-    double width;      /* line width, px; 0 = 1.5 */
+    int axis;     /* the value axis: 0 left (or bottom for horizontal bars), 1 right */
+    double width; /* line width, px; 0 = 1.5 */
     aidc_dash dash;
     const double *x, *y; /* n points, x ascending; BARS: y[i] for category i */
     size_t n;
-    const double *base;  /* AREA: lower edge at each point; NULL: zero */
-    double value;        /* HLINE */
-    double x0, x1;       /* BAND */
-    const uint32_t *rgbs;  /* BARS: a colour per category; NULL: rgb for all */
-    bool value_labels;     /* BARS: print each bar's value at its end */
+    const double *base;             /* AREA: lower edge at each point; NULL: zero */
+    double value;                   /* HLINE */
+    double x0, x1;                  /* BAND */
+    const uint32_t *rgbs;           /* BARS: a colour per category; NULL: rgb for all */
+    bool value_labels;              /* BARS: print each bar's value at its end */
     const char *const *value_texts; /* BARS: the text for each bar instead of its value
                                        (NULL entries fall back to the value) */
 } aidc_series;
 
 typedef struct aidc_heatmap {
-    const double *z;   /* ny rows x nx columns, row-major; row i is category i of the y axis */
+    const double *z; /* ny rows x nx columns, row-major; row i is category i of the y axis */
     size_t nx, ny;
     const double *x;   /* nx + 1 column edges on the x axis */
     const char *title; /* colour bar title, e.g. "Rack IT power" */
@@ -125,8 +125,8 @@ void aidc_chart_init(aidc_chart *ch, const char *title);
 
 /* Appends a series (copied; its arrays are not) and returns it for further
  * settings, or NULL when the chart is full. */
-aidc_series *aidc_chart_add(aidc_chart *ch, aidc_series_kind kind, const char *label,
-                            uint32_t rgb, int axis);
+aidc_series *aidc_chart_add(aidc_chart *ch, aidc_series_kind kind, const char *label, uint32_t rgb,
+                            int axis);
 
 /* Draws the chart into the rectangle (x, y, w, h) of the canvas. Returns 0,
  * or -1 when out of memory (the canvas then holds a partial chart). */

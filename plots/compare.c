@@ -12,12 +12,13 @@
 #define COLS 3
 #define PANEL_W 300.0
 #define PANEL_H 250.0
-#define TOP 34.0 /* the figure's title */
+#define TOP 34.0     /* the figure's title */
 #define MAX_DELTAS 3 /* scenarios up to which bars carry the change from the baseline */
 
 static double legend_height(const aidc_compare *c, uint32_t *rgb)
 {
-    for (size_t i = 0; i < c->n_scenarios; i++) rgb[i] = aidc_palette(i);
+    for (size_t i = 0; i < c->n_scenarios; i++)
+        rgb[i] = aidc_palette(i);
     return aidc_chart_legend(NULL, 12, 0, COLS * PANEL_W - 24, c->scenarios, rgb, c->n_scenarios);
 }
 
@@ -65,7 +66,7 @@ int aidc_compare_render(const aidc_compare *c, aidc_canvas *cv)
 {
     size_t ns = c->n_scenarios;
     uint32_t *rgb = calloc(ns ? ns : 1, sizeof *rgb);
-    char (*texts)[48] = calloc(ns ? ns : 1, sizeof *texts);
+    char(*texts)[48] = calloc(ns ? ns : 1, sizeof *texts);
     const char **tp = calloc(ns ? ns : 1, sizeof *tp);
     if (!rgb || !texts || !tp) {
         free(rgb);
@@ -74,16 +75,19 @@ int aidc_compare_render(const aidc_compare *c, aidc_canvas *cv)
         return -1;
     }
     double lh = legend_height(c, rgb);
-    if (c->title)
-        aidc_canvas_text(cv, 12, 22, c->title, 16, 1, AIDC_ANCHOR_START, 0, 0x222222);
+    if (c->title) aidc_canvas_text(cv, 12, 22, c->title, 16, 1, AIDC_ANCHOR_START, 0, 0x222222);
     aidc_chart_legend(cv, 12, TOP, COLS * PANEL_W - 24, c->scenarios, rgb, ns);
     int rc = 0;
     for (size_t m = 0; m < c->n_metrics && rc == 0; m++) {
         const double *v = c->values + m * ns;
         aidc_chart ch;
         aidc_chart_init(&ch, c->metrics[m].name);
-        ch.x = (aidc_axis){.kind = AIDC_AXIS_CATEGORY, .categories = c->scenarios, .n_categories = ns,
-                           .lo = NAN, .hi = NAN, .hide_labels = true};
+        ch.x = (aidc_axis){.kind = AIDC_AXIS_CATEGORY,
+                           .categories = c->scenarios,
+                           .n_categories = ns,
+                           .lo = NAN,
+                           .hi = NAN,
+                           .hide_labels = true};
         axis_for(&c->metrics[m], &ch.y);
         aidc_series *s = aidc_chart_add(&ch, AIDC_SERIES_BARS, NULL, 0, 0);
         s->y = v;
@@ -99,9 +103,12 @@ int aidc_compare_render(const aidc_compare *c, aidc_canvas *cv)
                 if (!d[0]) continue;
                 /* the value as the axis would print it, then the change */
                 char val[40];
-                if (ch.y.kind == AIDC_AXIS_TIME) aidc_label_duration(v[i], val, sizeof val);
-                else if (ch.y.label_prefix) aidc_label_usd(v[i], val, sizeof val);
-                else aidc_label_si(v[i], ch.y.unit ? ch.y.unit : "", val, sizeof val);
+                if (ch.y.kind == AIDC_AXIS_TIME)
+                    aidc_label_duration(v[i], val, sizeof val);
+                else if (ch.y.label_prefix)
+                    aidc_label_usd(v[i], val, sizeof val);
+                else
+                    aidc_label_si(v[i], ch.y.unit ? ch.y.unit : "", val, sizeof val);
                 snprintf(texts[i], sizeof texts[i], "%s (%s)", val, d);
                 tp[i] = texts[i];
             }
@@ -134,13 +141,16 @@ int aidc_compare_write(const aidc_compare *c, const char *dir, const char *stem,
         }
         aidc_canvas_set_title(cv, c->title ? c->title : "Comparison");
         int rc = aidc_compare_render(c, cv);
-        if (rc) snprintf(err, errlen, "%s: out of memory", path);
-        else rc = aidc_canvas_write(cv, path, err, errlen);
+        if (rc)
+            snprintf(err, errlen, "%s: out of memory", path);
+        else
+            rc = aidc_canvas_write(cv, path, err, errlen);
         if (rc == 0 && k == 0 && svg_out) {
             size_t n;
             const char *s = aidc_canvas_svg(cv, &n);
             *svg_out = s ? malloc(n + 1) : NULL;
-            if (*svg_out) memcpy(*svg_out, s, n + 1);
+            if (*svg_out)
+                memcpy(*svg_out, s, n + 1);
             else {
                 snprintf(err, errlen, "%s: out of memory", path);
                 rc = -1;

@@ -27,8 +27,8 @@ typedef struct aidc_compare_metric {
 } aidc_compare_metric;
 
 typedef struct aidc_compare {
-    const char *title;                 /* of the whole figure */
-    const char *const *scenarios;      /* n_scenarios names; [0] is the baseline */
+    const char *title;            /* of the whole figure */
+    const char *const *scenarios; /* n_scenarios names; [0] is the baseline */
     size_t n_scenarios;
     const aidc_compare_metric *metrics;
     size_t n_metrics;

@@ -85,7 +85,8 @@ static void fig_init(figure *f, const char *name, const char *title)
 
 static void fig_fini(figure *f)
 {
-    for (size_t i = 0; i < f->n_own; i++) free(f->own[i]);
+    for (size_t i = 0; i < f->n_own; i++)
+        free(f->own[i]);
     f->n_own = 0;
 }
 
@@ -98,7 +99,10 @@ static void *fig_alloc(figure *f, size_t n, size_t size)
     return p;
 }
 
-static double *fig_doubles(figure *f, size_t n) { return fig_alloc(f, n, sizeof(double)); }
+static double *fig_doubles(figure *f, size_t n)
+{
+    return fig_alloc(f, n, sizeof(double));
+}
 
 /* Adds a series whose legend label is formatted into the figure. */
 static aidc_series *fig_series(figure *f, aidc_series_kind kind, uint32_t rgb, int axis,
@@ -173,17 +177,29 @@ static double mean_of(const double *v, size_t n)
 /* A duration as a round figure when it is one: "5 min", "1 h", "14 d". */
 static void exact_duration(double s, char *buf, size_t n)
 {
-    if (!isfinite(s)) snprintf(buf, n, "n/a");
-    else if (s >= 86400 && fmod(s, 86400) == 0) snprintf(buf, n, "%.0f d", s / 86400);
-    else if (s >= 3600 && fmod(s, 3600) == 0) snprintf(buf, n, "%.0f h", s / 3600);
-    else if (s >= 60 && fmod(s, 60) == 0) snprintf(buf, n, "%.0f min", s / 60);
-    else if (s == floor(s)) snprintf(buf, n, "%.0f s", s);
-    else aidc_label_duration(s, buf, n);
+    if (!isfinite(s))
+        snprintf(buf, n, "n/a");
+    else if (s >= 86400 && fmod(s, 86400) == 0)
+        snprintf(buf, n, "%.0f d", s / 86400);
+    else if (s >= 3600 && fmod(s, 3600) == 0)
+        snprintf(buf, n, "%.0f h", s / 3600);
+    else if (s >= 60 && fmod(s, 60) == 0)
+        snprintf(buf, n, "%.0f min", s / 60);
+    else if (s == floor(s))
+        snprintf(buf, n, "%.0f s", s);
+    else
+        aidc_label_duration(s, buf, n);
 }
 
-static void fmt_dur(double s, char *buf, size_t n) { aidc_label_duration(s, buf, n); }
+static void fmt_dur(double s, char *buf, size_t n)
+{
+    aidc_label_duration(s, buf, n);
+}
 
-static void fmt_w(double w, char *buf, size_t n) { aidc_label_si(w, "W", buf, n); }
+static void fmt_w(double w, char *buf, size_t n)
+{
+    aidc_label_si(w, "W", buf, n);
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -216,15 +232,19 @@ static int fig_utilization(const ctx *c, figure *f)
     if (!any_finite(u, c->n) || c->n < 2) return 0;
     fig_init(f, "utilization", "GPU utilization and queue length");
     time_axis(f);
-    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "GPU utilization", .unit = "%",
-                          .mul = 100, .lo = 0, .hi = 1};
+    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR,
+                          .title = "GPU utilization",
+                          .unit = "%",
+                          .mul = 100,
+                          .lo = 0,
+                          .hi = 1};
     aidc_series *s = fig_series(f, AIDC_SERIES_LINE, C_UTIL, 0, "GPU utilization (left)");
     s->x = c->t;
     s->y = u;
     s->n = c->n;
     if (any_finite(q, c->n)) {
-        f->ch.y2 = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "Queued jobs", .lo = NAN, .hi = NAN,
-                               .zero = true};
+        f->ch.y2 = (aidc_axis){
+            .kind = AIDC_AXIS_LINEAR, .title = "Queued jobs", .lo = NAN, .hi = NAN, .zero = true};
         s = fig_series(f, AIDC_SERIES_LINE, C_QUEUE, 1, "Queued jobs (right)");
         s->x = c->t;
         s->y = q;
@@ -249,8 +269,13 @@ static int fig_power(const ctx *c, figure *f)
     if (!any_finite(it, c->n) || !any_finite(fac, c->n) || c->n < 2) return 0;
     fig_init(f, "power", "Power at the meter by part");
     time_axis(f);
-    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "Power", .unit = "W", .si = AIDC_SI_TITLE,
-                          .lo = NAN, .hi = NAN, .zero = true};
+    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR,
+                          .title = "Power",
+                          .unit = "W",
+                          .si = AIDC_SI_TITLE,
+                          .lo = NAN,
+                          .hi = NAN,
+                          .zero = true};
     size_t n = c->n;
     /* the stack: IT, then losses, cooling and the rest of the facility on top */
     const double *parts[3] = {loss, cool, NULL};
@@ -258,7 +283,8 @@ static int fig_power(const ctx *c, figure *f)
     uint32_t colors[3] = {C_LOSSES, C_COOLING, C_OTHER};
     double *prev = fig_doubles(f, n);
     if (!prev) return -1;
-    for (size_t i = 0; i < n; i++) prev[i] = it[i] * 1e6;
+    for (size_t i = 0; i < n; i++)
+        prev[i] = it[i] * 1e6;
     aidc_series *s = fig_series(f, AIDC_SERIES_AREA, C_IT, 0, "IT equipment");
     s->x = c->t;
     s->y = prev;
@@ -288,8 +314,9 @@ static int fig_power(const ctx *c, figure *f)
     fmt_w(aidc_results_num(c->r, "power_mw.facility_peak") * 1e6, a, sizeof a);
     fmt_w(aidc_results_num(c->r, "power_mw.facility_mean") * 1e6, b, sizeof b);
     fmt_w(aidc_results_num(c->r, "grid.peak_15min_mw") * 1e6, d, sizeof d);
-    cap(f, "Power drawn at the meter, stacked by where it goes, sampled every %s. Peak %s, mean %s, "
-           "highest 15-minute average %s.",
+    cap(f,
+        "Power drawn at the meter, stacked by where it goes, sampled every %s. Peak %s, mean %s, "
+        "highest 15-minute average %s.",
         c->interval, a, b, d);
     /* limits */
     static const struct {
@@ -343,15 +370,19 @@ static int fig_pue(const ctx *c, figure *f)
     /* a sample without IT load has no PUE (the file holds 0 there): a gap */
     double *p = fig_doubles(f, c->n);
     if (!p) return -1;
-    for (size_t i = 0; i < c->n; i++) p[i] = pue[i] > 0 ? pue[i] : NAN;
+    for (size_t i = 0; i < c->n; i++)
+        p[i] = pue[i] > 0 ? pue[i] : NAN;
     f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "PUE", .lo = NAN, .hi = NAN};
     aidc_series *s = fig_series(f, AIDC_SERIES_LINE, C_PUE, 0, weather ? "PUE (left)" : "PUE");
     s->x = c->t;
     s->y = p;
     s->n = c->n;
     if (weather) {
-        f->ch.y2 = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "Outdoor dry bulb", .unit = "\u00b0C",
-                               .lo = NAN, .hi = NAN};
+        f->ch.y2 = (aidc_axis){.kind = AIDC_AXIS_LINEAR,
+                               .title = "Outdoor dry bulb",
+                               .unit = "\u00b0C",
+                               .lo = NAN,
+                               .hi = NAN};
         s = fig_series(f, AIDC_SERIES_LINE, C_OUTDOOR, 1, "Outdoor dry-bulb temperature (right)");
         s->x = c->t;
         s->y = out;
@@ -363,11 +394,12 @@ static int fig_pue(const ctx *c, figure *f)
         double lo = INFINITY;
         for (size_t i = 0; i < c->n; i++)
             if (isfinite(out[i]) && out[i] < lo) lo = out[i];
-        cap(f, " and the outdoor temperature the cooling plant works against (%.1f to %.1f \u00b0C)", lo,
-            max_of(out, c->n));
+        cap(f,
+            " and the outdoor temperature the cooling plant works against (%.1f to %.1f \u00b0C)",
+            lo, max_of(out, c->n));
     }
-    cap(f, ". Energy-weighted mean PUE %.3f; highest held %.3f.", aidc_results_num(c->r, "pue.mean"),
-        aidc_results_num(c->r, "pue.max"));
+    cap(f, ". Energy-weighted mean PUE %.3f; highest held %.3f.",
+        aidc_results_num(c->r, "pue.mean"), aidc_results_num(c->r, "pue.max"));
     return 1;
 }
 
@@ -381,23 +413,37 @@ static int fig_grid(const ctx *c, figure *f)
     bool varies = any_finite(price, c->n) && pmax > pmin;
     if ((!varies && !carbon) || c->n < 2) return 0;
     bool both = varies && carbon;
-    fig_init(f, "grid", both ? "Energy price and carbon intensity" : varies ? "Energy price" : "Carbon intensity");
+    fig_init(f, "grid",
+             both     ? "Energy price and carbon intensity"
+             : varies ? "Energy price"
+                      : "Carbon intensity");
     time_axis(f);
-    const aidc_axis price_axis = {.kind = AIDC_AXIS_LINEAR, .title = "Energy price", .unit = "USD/MWh",
-                                  .lo = NAN, .hi = NAN, .zero = true};
-    const aidc_axis carbon_axis = {.kind = AIDC_AXIS_LINEAR, .title = "Carbon intensity",
-                                   .unit = "gCO2/kWh", .lo = NAN, .hi = NAN, .zero = true};
+    const aidc_axis price_axis = {.kind = AIDC_AXIS_LINEAR,
+                                  .title = "Energy price",
+                                  .unit = "USD/MWh",
+                                  .lo = NAN,
+                                  .hi = NAN,
+                                  .zero = true};
+    const aidc_axis carbon_axis = {.kind = AIDC_AXIS_LINEAR,
+                                   .title = "Carbon intensity",
+                                   .unit = "gCO2/kWh",
+                                   .lo = NAN,
+                                   .hi = NAN,
+                                   .zero = true};
     aidc_series *s;
     if (varies) {
         f->ch.y = price_axis;
-        s = fig_series(f, AIDC_SERIES_STEP, C_PRICE, 0, both ? "Energy price (left)" : "Energy price");
+        s = fig_series(f, AIDC_SERIES_STEP, C_PRICE, 0,
+                       both ? "Energy price (left)" : "Energy price");
         s->x = c->t;
         s->y = price;
         s->n = c->n;
     }
     if (carbon) { /* on the right beside a price, else alone on the left */
-        if (both) f->ch.y2 = carbon_axis;
-        else f->ch.y = carbon_axis;
+        if (both)
+            f->ch.y2 = carbon_axis;
+        else
+            f->ch.y = carbon_axis;
         s = fig_series(f, AIDC_SERIES_LINE, C_CARBON, both ? 1 : 0,
                        both ? "Grid carbon intensity (right)" : "Grid carbon intensity");
         s->x = c->t;
@@ -407,10 +453,15 @@ static int fig_grid(const ctx *c, figure *f)
     }
     char a[48];
     aidc_label_usd(aidc_results_num(c->r, "cost_usd.energy"), a, sizeof a);
-    if (varies) cap(f, "The energy price at each sample (time-of-use tariff, %.0f to %.0f USD/MWh)", pmin, pmax);
-    else if (any_finite(price, c->n)) cap(f, "A flat energy price of %.0f USD/MWh (not drawn)", pmax);
-    else cap(f, "No energy price in timeseries.csv");
-    if (carbon) cap(f, " and the grid's hourly carbon intensity (mean %.0f gCO2/kWh)", mean_of(ci, c->n));
+    if (varies)
+        cap(f, "The energy price at each sample (time-of-use tariff, %.0f to %.0f USD/MWh)", pmin,
+            pmax);
+    else if (any_finite(price, c->n))
+        cap(f, "A flat energy price of %.0f USD/MWh (not drawn)", pmax);
+    else
+        cap(f, "No energy price in timeseries.csv");
+    if (carbon)
+        cap(f, " and the grid's hourly carbon intensity (mean %.0f gCO2/kWh)", mean_of(ci, c->n));
     cap(f, ". Energy cost %s", a);
     double co2 = aidc_results_num(c->r, "carbon_t");
     if (carbon && isfinite(co2)) cap(f, "; emissions %.1f t CO2", co2);
@@ -428,7 +479,8 @@ static long cdf_points(figure *f, const double *v, size_t n, double lo, double *
     *y = fig_doubles(f, k + 1);
     if (!*x || !*y) return -1;
     size_t below = 0;
-    while (below < n && v[below] < lo) below++;
+    while (below < n && v[below] < lo)
+        below++;
     size_t m = 0;
     (*x)[m] = lo;
     (*y)[m++] = (double)below / (double)n;
@@ -469,35 +521,46 @@ static int fig_cdf(const ctx *c, figure *f)
         }
     if (!isfinite(minpos)) minpos = 1;
     double lo = pow(10, floor(log10(minpos) + 1e-9));
-    f->ch.x = (aidc_axis){.kind = AIDC_AXIS_LOG_TIME, .title = "Time (log scale)", .lo = lo, .hi = NAN};
-    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "Share of jobs", .unit = "%", .mul = 100,
-                          .lo = 0, .hi = 1};
+    f->ch.x =
+        (aidc_axis){.kind = AIDC_AXIS_LOG_TIME, .title = "Time (log scale)", .lo = lo, .hi = NAN};
+    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR,
+                          .title = "Share of jobs",
+                          .unit = "%",
+                          .mul = 100,
+                          .lo = 0,
+                          .hi = 1};
     double *x, *y;
     long m;
     if (nw) {
         if ((m = cdf_points(f, w, nw, lo, &x, &y)) < 0) return -1;
-        aidc_series *s = fig_series(f, AIDC_SERIES_STEP, C_WAIT, 0, "Wait (%zu jobs that started)", nw);
+        aidc_series *s =
+            fig_series(f, AIDC_SERIES_STEP, C_WAIT, 0, "Wait (%zu jobs that started)", nw);
         s->x = x;
         s->y = y;
         s->n = (size_t)m;
     }
     if (nj) {
         if ((m = cdf_points(f, j, nj, lo, &x, &y)) < 0) return -1;
-        aidc_series *s = fig_series(f, AIDC_SERIES_STEP, C_JCT, 0, "Job completion time (%zu finished)", nj);
+        aidc_series *s =
+            fig_series(f, AIDC_SERIES_STEP, C_JCT, 0, "Job completion time (%zu finished)", nj);
         s->x = x;
         s->y = y;
         s->n = (size_t)m;
     }
     size_t zero = 0;
-    while (zero < nw && w[zero] <= 0) zero++;
+    while (zero < nw && w[zero] <= 0)
+        zero++;
     char a[32], b[32], d[32], e[32];
-    cap(f, "Cumulative share of jobs by wait (start - submit) and completion time (end - submit), on a "
+    cap(f, "Cumulative share of jobs by wait (start - submit) and completion time (end - submit), "
+           "on a "
            "log time axis.");
     if (nw) {
         fmt_dur(quantile(w, nw, 0.5), a, sizeof a);
         fmt_dur(quantile(w, nw, 0.95), b, sizeof b);
-        cap(f, " %.1f%% of started jobs did not wait at all (the wait curve starts there); median wait %s, "
-               "95th percentile %s.",
+        cap(f,
+            " %.1f%% of started jobs did not wait at all (the wait curve starts there); median "
+            "wait %s, "
+            "95th percentile %s.",
             100.0 * (double)zero / (double)nw, a, b);
     }
     if (nj) {
@@ -534,7 +597,8 @@ static int tenant_compute(const ctx *c, figure *f, tenant_stats *ts)
         const aidc_job_row *r = &jt->rows[i];
         if ((r->state == 'd' || r->state == 'r') && isfinite(r->wait_s)) start[r->tenant + 1]++;
     }
-    for (size_t k = 0; k < nt; k++) start[k + 1] += start[k];
+    for (size_t k = 0; k < nt; k++)
+        start[k + 1] += start[k];
     size_t *fill = calloc(nt ? nt : 1, sizeof *fill);
     if (!fill) {
         free(waits);
@@ -574,20 +638,29 @@ static int fig_tenant_usage(const ctx *c, figure *f)
     if (tenant_compute(c, f, &ts)) return -1;
     uint32_t *rgb = fig_alloc(f, nt, sizeof *rgb);
     if (!rgb) return -1;
-    for (size_t k = 0; k < nt; k++) rgb[k] = aidc_palette(k);
-    f->ch.x = (aidc_axis){.kind = AIDC_AXIS_CATEGORY, .title = "Tenant",
-                          .categories = (const char *const *)jt->tenants, .n_categories = nt};
-    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "GPU-hours", .si = AIDC_SI_LABEL,
-                          .lo = NAN, .hi = NAN, .zero = true};
+    for (size_t k = 0; k < nt; k++)
+        rgb[k] = aidc_palette(k);
+    f->ch.x = (aidc_axis){.kind = AIDC_AXIS_CATEGORY,
+                          .title = "Tenant",
+                          .categories = (const char *const *)jt->tenants,
+                          .n_categories = nt};
+    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR,
+                          .title = "GPU-hours",
+                          .si = AIDC_SI_LABEL,
+                          .lo = NAN,
+                          .hi = NAN,
+                          .zero = true};
     aidc_series *s = fig_series(f, AIDC_SERIES_BARS, 0, 0, NULL);
     s->y = ts.gpu_h;
     s->n = nt;
     s->rgbs = rgb;
     s->value_labels = true;
     double total = 0;
-    for (size_t k = 0; k < nt; k++) total += ts.gpu_h[k];
-    cap(f, "GPU-hours each tenant's jobs held (GPUs x run time, to the end of the run for jobs still "
-           "running), %.0f in all:",
+    for (size_t k = 0; k < nt; k++)
+        total += ts.gpu_h[k];
+    cap(f,
+        "GPU-hours each tenant's jobs held (GPUs x run time, to the end of the run for jobs still "
+        "running), %.0f in all:",
         total);
     for (size_t k = 0; k < nt && k < 12; k++) {
         cap(f, "%s %s %.1f%% (%zu jobs)", k ? ";" : "", jt->tenants[k],
@@ -607,9 +680,12 @@ static int fig_tenant_wait(const ctx *c, figure *f)
     tenant_stats ts;
     if (tenant_compute(c, f, &ts)) return -1;
     if (!any_finite(ts.mean_w, nt)) return 0;
-    f->ch.x = (aidc_axis){.kind = AIDC_AXIS_CATEGORY, .title = "Tenant",
-                          .categories = (const char *const *)jt->tenants, .n_categories = nt};
-    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_TIME, .title = "Wait", .lo = NAN, .hi = NAN, .zero = true};
+    f->ch.x = (aidc_axis){.kind = AIDC_AXIS_CATEGORY,
+                          .title = "Tenant",
+                          .categories = (const char *const *)jt->tenants,
+                          .n_categories = nt};
+    f->ch.y =
+        (aidc_axis){.kind = AIDC_AXIS_TIME, .title = "Wait", .lo = NAN, .hi = NAN, .zero = true};
     aidc_series *s = fig_series(f, AIDC_SERIES_BARS, C_MEAN, 0, "Mean wait");
     s->y = ts.mean_w;
     s->n = nt;
@@ -624,7 +700,9 @@ static int fig_tenant_wait(const ctx *c, figure *f)
         if (ts.p95_w[k] > ts.p95_w[worst]) worst = k;
     char a[32];
     fmt_dur(ts.p95_w[worst], a, sizeof a);
-    if (nt > 1) cap(f, " The longest tail is %s's: 95%% of its jobs started within %s.", jt->tenants[worst], a);
+    if (nt > 1)
+        cap(f, " The longest tail is %s's: 95%% of its jobs started within %s.", jt->tenants[worst],
+            a);
     return 1;
 }
 
@@ -632,7 +710,7 @@ static int fig_cost(const ctx *c, figure *f)
 {
     static const char *const keys[] = {"capex_systems", "capex_network", "capex_facility",
                                        "energy",        "demand",        "fixed"};
-    static const char *const names[] = {"Systems (amortized)", "Network (amortized)",
+    static const char *const names[] = {"Systems (amortized)",  "Network (amortized)",
                                         "Facility (amortized)", "Energy",
                                         "Demand charges",       "Fixed costs"};
     enum { N = sizeof keys / sizeof keys[0] };
@@ -650,8 +728,14 @@ static int fig_cost(const ctx *c, figure *f)
         rgb[k] = aidc_palette(k);
     }
     f->ch.y = (aidc_axis){.kind = AIDC_AXIS_CATEGORY, .categories = names, .n_categories = N};
-    f->ch.x = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "Cost over the simulated time", .unit = "USD",
-                          .si = AIDC_SI_LABEL, .label_prefix = "$", .lo = NAN, .hi = NAN, .zero = true};
+    f->ch.x = (aidc_axis){.kind = AIDC_AXIS_LINEAR,
+                          .title = "Cost over the simulated time",
+                          .unit = "USD",
+                          .si = AIDC_SI_LABEL,
+                          .label_prefix = "$",
+                          .lo = NAN,
+                          .hi = NAN,
+                          .zero = true};
     aidc_series *s = fig_series(f, AIDC_SERIES_BARS, 0, 0, NULL);
     s->y = v;
     s->n = N;
@@ -662,9 +746,12 @@ static int fig_cost(const ctx *c, figure *f)
     exact_duration(aidc_results_num(c->r, "simulated_s"), b, sizeof b);
     aidc_label_usd(aidc_results_num(c->r, "cost_usd.per_gpu_hour"), d, sizeof d);
     aidc_label_usd(aidc_results_num(c->r, "cost_usd.per_mwh"), e, sizeof e);
-    cap(f, "What the %s simulated cost: %s in all, %s per GPU-hour delivered and %s per MWh at the meter. "
-           "Systems, network and facility are capital costs amortized over their lives and prorated to "
-           "the simulated time.",
+    cap(f,
+        "What the %s simulated cost: %s in all, %s per GPU-hour delivered and %s per MWh at the "
+        "meter. "
+        "Systems, network and facility are capital costs amortized over their lives and prorated "
+        "to "
+        "the simulated time.",
         b, a, d, e);
     return 1;
 }
@@ -696,17 +783,23 @@ static int fig_racks(const ctx *c, figure *f)
             }
         }
     }
-    for (size_t j = 0; j < nx; j++) edge[j] = t[j];
+    for (size_t j = 0; j < nx; j++)
+        edge[j] = t[j];
     edge[nx] = t[nx - 1] + (t[nx - 1] - t[nx - 2]);
-    f->heat = (aidc_heatmap){.z = z, .nx = nx, .ny = ny, .x = edge, .title = "Rack IT power", .unit = "W"};
+    f->heat = (aidc_heatmap){
+        .z = z, .nx = nx, .ny = ny, .x = edge, .title = "Rack IT power", .unit = "W"};
     f->ch.heat = &f->heat;
-    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_CATEGORY, .title = "Rack", .categories = (const char *const *)names,
+    f->ch.y = (aidc_axis){.kind = AIDC_AXIS_CATEGORY,
+                          .title = "Rack",
+                          .categories = (const char *const *)names,
                           .n_categories = ny};
     char a[48], b[48];
     fmt_w(peak, a, sizeof a);
     exact_duration(t[1] - t[0], b, sizeof b);
-    cap(f, "IT power of each of the %zu racks (rows) over time, one column per %s; where racks or "
-           "times are more than the pixels, a cell shows the highest value it covers. Highest: %s in %s.",
+    cap(f,
+        "IT power of each of the %zu racks (rows) over time, one column per %s; where racks or "
+        "times are more than the pixels, a cell shows the highest value it covers. Highest: %s in "
+        "%s.",
         ny, b, a, names[hot]);
     double budget = aidc_results_num(c->r, "inputs.power.rack_budget_kw");
     if (isfinite(budget)) {
@@ -722,7 +815,8 @@ static const char css[] =
     "body{margin:0;background:#f6f6f4;color:#222;font:15px/1.45 system-ui,-apple-system,'Segoe UI',"
     "Roboto,'DejaVu Sans',sans-serif}\n"
     "main{max-width:960px;margin:0 auto;padding:24px 20px 48px;background:#fff}\n"
-    "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 10px;border-bottom:1px solid #ddd;"
+    "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 10px;border-bottom:1px solid "
+    "#ddd;"
     "padding-bottom:4px}\n"
     "p.meta{color:#555;margin:0 0 16px}\n"
     "table{border-collapse:collapse;width:100%;margin:6px 0}\n"
@@ -740,7 +834,8 @@ static const char css[] =
     "footer{color:#666;font-size:13px;margin-top:36px}\n"
     "@media print{body{background:#fff}main{padding:0}figure{break-inside:avoid}}\n";
 
-static void row(aidc_strbuf *h, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void row(aidc_strbuf *h, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void row(aidc_strbuf *h, const char *key, const char *fmt, ...)
 {
     char v[1024];
@@ -764,7 +859,8 @@ static void inputs_table(aidc_strbuf *h, const aidc_results *r)
     if ((s = aidc_results_str(r, "policy"))) row(h, "Scheduling policy", "%s", s);
     double seed = aidc_results_num(r, "seed");
     if (isfinite(seed)) row(h, "Seed", "%.0f", seed);
-    const char *sys = aidc_results_str(r, "cluster.system"), *gpu = aidc_results_str(r, "cluster.gpu");
+    const char *sys = aidc_results_str(r, "cluster.system"),
+               *gpu = aidc_results_str(r, "cluster.gpu");
     double gpus = aidc_results_num(r, "cluster.gpus"), nodes = aidc_results_num(r, "cluster.nodes"),
            racks = aidc_results_num(r, "cluster.racks");
     if (isfinite(gpus))
@@ -861,12 +957,13 @@ static void summary_table(aidc_strbuf *h, const aidc_results *r)
     row(h, "Bounded slowdown", "mean %.2f, p95 %.2f", aidc_results_num(r, "slowdown.mean"),
         aidc_results_num(r, "slowdown.p95"));
     row(h, "GPU utilization", "%.1f%%, %.0f GPU-hours delivered",
-        100 * aidc_results_num(r, "gpu_utilization.mean"), aidc_results_num(r, "gpu_hours_delivered"));
+        100 * aidc_results_num(r, "gpu_utilization.mean"),
+        aidc_results_num(r, "gpu_hours_delivered"));
     row(h, "Mean queue length", "%.1f jobs", aidc_results_num(r, "queue_length_mean"));
     double fac = aidc_results_num(r, "energy_mwh.facility");
     if (isfinite(fac))
-        row(h, "Energy at the meter", "%.1f MWh: IT %.1f, cooling %.1f, losses %.1f, other %.1f", fac,
-            aidc_results_num(r, "energy_mwh.it"), aidc_results_num(r, "energy_mwh.cooling"),
+        row(h, "Energy at the meter", "%.1f MWh: IT %.1f, cooling %.1f, losses %.1f, other %.1f",
+            fac, aidc_results_num(r, "energy_mwh.it"), aidc_results_num(r, "energy_mwh.cooling"),
             aidc_results_num(r, "energy_mwh.losses"), aidc_results_num(r, "energy_mwh.misc"));
     double fp = aidc_results_num(r, "power_mw.facility_peak");
     if (isfinite(fp)) {
@@ -874,10 +971,12 @@ static void summary_table(aidc_strbuf *h, const aidc_results *r)
         fmt_w(fp * 1e6, b, sizeof b);
         fmt_w(aidc_results_num(r, "power_mw.facility_mean") * 1e6, c, sizeof c);
         fmt_w(aidc_results_num(r, "grid.peak_15min_mw") * 1e6, d, sizeof d);
-        row(h, "Power", "IT peak %s; facility peak %s, mean %s; highest 15-minute average %s", a, b, c, d);
+        row(h, "Power", "IT peak %s; facility peak %s, mean %s; highest 15-minute average %s", a, b,
+            c, d);
     }
     double pm = aidc_results_num(r, "pue.mean");
-    if (isfinite(pm)) row(h, "PUE", "mean %.3f, highest held %.3f", pm, aidc_results_num(r, "pue.max"));
+    if (isfinite(pm))
+        row(h, "PUE", "mean %.3f, highest held %.3f", pm, aidc_results_num(r, "pue.max"));
     double tot = aidc_results_num(r, "cost_usd.total");
     if (isfinite(tot)) {
         aidc_label_usd(tot, a, sizeof a);
@@ -887,21 +986,29 @@ static void summary_table(aidc_strbuf *h, const aidc_results *r)
     }
     double co2 = aidc_results_num(r, "carbon_t");
     if (co2 > 0) row(h, "Carbon", "%.1f t CO2", co2); /* 0 also when no carbon series was given */
-    double th = aidc_results_num(r, "throttled_gpu_hours"), cu = aidc_results_num(r, "curtailed_gpu_hours");
+    double th = aidc_results_num(r, "throttled_gpu_hours"),
+           cu = aidc_results_num(r, "curtailed_gpu_hours");
     if (isfinite(th) || isfinite(cu))
-        row(h, "Throughput lost", "%.1f GPU-hours to the cooling limit, %.1f to power budgets and demand "
-                                  "response",
+        row(h, "Throughput lost",
+            "%.1f GPU-hours to the cooling limit, %.1f to power budgets and demand "
+            "response",
             th, cu);
-    double pre = aidc_results_num(r, "grid.preemptions"), ref = aidc_results_num(r, "grid.power_refusals");
+    double pre = aidc_results_num(r, "grid.preemptions"),
+           ref = aidc_results_num(r, "grid.power_refusals");
     if (isfinite(pre)) {
         const cJSON *met = aidc_results_item(r, "grid.demand_response_met");
-        row(h, "Grid", "%.0f preemptions, %.0f starts refused for power; demand response %s", pre, ref,
-            cJSON_IsTrue(met) ? "met" : cJSON_IsFalse(met) ? "NOT met" : "n/a");
+        row(h, "Grid", "%.0f preemptions, %.0f starts refused for power; demand response %s", pre,
+            ref,
+            cJSON_IsTrue(met)    ? "met"
+            : cJSON_IsFalse(met) ? "NOT met"
+                                 : "n/a");
     }
     double ns = aidc_results_num(r, "network.mean_slowdown");
     if (isfinite(ns))
-        row(h, "Network", "mean slowdown %.3f, p95 %.3f over %.0f multi-node jobs; %.0f across leaf groups",
-            ns, aidc_results_num(r, "network.p95_slowdown"), aidc_results_num(r, "network.multi_node_jobs"),
+        row(h, "Network",
+            "mean slowdown %.3f, p95 %.3f over %.0f multi-node jobs; %.0f across leaf groups", ns,
+            aidc_results_num(r, "network.p95_slowdown"),
+            aidc_results_num(r, "network.multi_node_jobs"),
             aidc_results_num(r, "network.cross_spine_jobs"));
     aidc_strbuf_puts(h, "</table>\n");
 }
@@ -932,7 +1039,10 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return remove(path);
 }
 
-static void rmtree(const char *path) { nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
+static void rmtree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static int write_text(const char *path, const aidc_strbuf *b, char *err, size_t errlen)
 {
@@ -965,14 +1075,17 @@ static int emit(figure *f, const char *dir_tmp, const aidc_report_opts *o, aidc_
         if ((k == 1 && o->no_png) || (k == 2 && !o->pdf)) continue;
         aidc_canvas *cv = aidc_canvas_create(kinds[k], f->w, f->h, f->name);
         if (!cv) {
-            snprintf(err, errlen, "%s/%s.%s: cannot create the drawing surface", dir_tmp, f->name, ext[k]);
+            snprintf(err, errlen, "%s/%s.%s: cannot create the drawing surface", dir_tmp, f->name,
+                     ext[k]);
             return -1;
         }
         aidc_canvas_set_title(cv, f->title);
         snprintf(path, sizeof path, "%s/%s.%s", dir_tmp, f->name, ext[k]);
         int rc = aidc_chart_render(&f->ch, cv, 0, 0, f->w, f->h);
-        if (rc) snprintf(err, errlen, "%s: out of memory", path);
-        else rc = aidc_canvas_write(cv, path, err, errlen);
+        if (rc)
+            snprintf(err, errlen, "%s: out of memory", path);
+        else
+            rc = aidc_canvas_write(cv, path, err, errlen);
         if (rc == 0 && k == 0) {
             size_t n;
             const char *svg = aidc_canvas_svg(cv, &n);
@@ -1049,8 +1162,8 @@ int aidc_report_write(const char *dir, const aidc_report_opts *opts, size_t *n_c
             rc = -1;
         } else if (got == 0) {
             size_t len = strlen(skipped);
-            snprintf(skipped + len, sizeof skipped - len, "%s%s (%s)", len ? "; " : "", figures[k].name,
-                     figures[k].absent);
+            snprintf(skipped + len, sizeof skipped - len, "%s%s (%s)", len ? "; " : "",
+                     figures[k].name, figures[k].absent);
         } else if (emit(f, tmp, o, &figs, err, errlen)) {
             rc = -1;
         } else {
@@ -1062,9 +1175,10 @@ int aidc_report_write(const char *dir, const aidc_report_opts *opts, size_t *n_c
 
     if (rc == 0) {
         const char *name = aidc_results_str(&r, "scenario");
-        aidc_strbuf_puts(&page, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                                "<title>aidcsim report: ");
+        aidc_strbuf_puts(
+            &page, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>aidcsim report: ");
         aidc_strbuf_escaped(&page, name ? name : "");
         aidc_strbuf_puts(&page, "</title>\n<style>\n");
         aidc_strbuf_puts(&page, css);
@@ -1085,22 +1199,24 @@ int aidc_report_write(const char *dir, const aidc_report_opts *opts, size_t *n_c
             aidc_strbuf_escaped(&page, skipped);
             aidc_strbuf_puts(&page, ".</p>\n");
         }
-        aidc_strbuf_puts(&page,
-                         "<h2 id=\"files\">Files</h2>\n<ul>\n"
-                         "<li><a href=\"summary.json\">summary.json</a>: every figure above, with its "
-                         "documented key</li>\n"
-                         "<li><a href=\"timeseries.csv\">timeseries.csv</a>: one row per sample "
-                         "(utilization, queue, power by part, PUE, weather, price, carbon)</li>\n"
-                         "<li><a href=\"jobs.csv\">jobs.csv</a>: one row per job (submit, start, end, "
-                         "wait, JCT, GPUs, tenant, state)</li>\n");
+        aidc_strbuf_puts(
+            &page, "<h2 id=\"files\">Files</h2>\n<ul>\n"
+                   "<li><a href=\"summary.json\">summary.json</a>: every figure above, with its "
+                   "documented key</li>\n"
+                   "<li><a href=\"timeseries.csv\">timeseries.csv</a>: one row per sample "
+                   "(utilization, queue, power by part, PUE, weather, price, carbon)</li>\n"
+                   "<li><a href=\"jobs.csv\">jobs.csv</a>: one row per job (submit, start, end, "
+                   "wait, JCT, GPUs, tenant, state)</li>\n");
         if (r.racks.cols)
-            aidc_strbuf_puts(&page, "<li><a href=\"racks.csv\">racks.csv</a>: IT power of every rack "
-                                    "(kW), one row per hour</li>\n");
-        aidc_strbuf_puts(&page, "<li><a href=\"charts/\">charts/</a>: each chart as SVG and PNG</li>\n"
-                                "</ul>\n<footer>Regenerate with <code>aidcsim report DIR</code>. Colours: "
-                                "the Okabe&ndash;Ito palette, readable with the common colour-vision "
-                                "deficiencies; the rack heatmap uses viridis.</footer>\n"
-                                "</main>\n</body>\n</html>\n");
+            aidc_strbuf_puts(&page,
+                             "<li><a href=\"racks.csv\">racks.csv</a>: IT power of every rack "
+                             "(kW), one row per hour</li>\n");
+        aidc_strbuf_puts(&page,
+                         "<li><a href=\"charts/\">charts/</a>: each chart as SVG and PNG</li>\n"
+                         "</ul>\n<footer>Regenerate with <code>aidcsim report DIR</code>. Colours: "
+                         "the Okabe&ndash;Ito palette, readable with the common colour-vision "
+                         "deficiencies; the rack heatmap uses viridis.</footer>\n"
+                         "</main>\n</body>\n</html>\n");
         rc = write_text(html_tmp, &page, err, errlen);
     }
     aidc_strbuf_fini(&page);
@@ -1158,7 +1274,8 @@ int aidc_cmd_report(int argc, char **argv)
         } else if (!dir) {
             dir = a;
         } else {
-            fprintf(stderr, "aidcsim report: unexpected argument \"%s\"\n\n%s", a, aidc_report_usage);
+            fprintf(stderr, "aidcsim report: unexpected argument \"%s\"\n\n%s", a,
+                    aidc_report_usage);
             return 2;
         }
     }

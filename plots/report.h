@@ -30,8 +30,8 @@
 #include <stddef.h>
 
 typedef struct aidc_report_opts {
-    bool pdf;     /* also write charts/NAME.pdf */
-    bool no_png;  /* skip charts/NAME.png (the report itself needs only the SVG) */
+    bool pdf;    /* also write charts/NAME.pdf */
+    bool no_png; /* skip charts/NAME.png (the report itself needs only the SVG) */
 } aidc_report_opts;
 
 /* Reads dir's results and writes dir/charts/ and dir/report.html. opts may

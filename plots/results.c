@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int errf(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
@@ -24,9 +25,9 @@ static int errf(char *err, size_t errlen, const char *fmt, ...)
 typedef struct csvread csvread;
 struct csvread {
     const char *path;
-    size_t line;    /* physical line being fed */
-    size_t record;  /* 0: the header */
-    size_t field;   /* index in the current record */
+    size_t line;   /* physical line being fed */
+    size_t record; /* 0: the header */
+    size_t field;  /* index in the current record */
     size_t n_header;
     int (*on_header)(csvread *, size_t i, const char *s);
     int (*on_value)(csvread *, size_t i, const char *s);
@@ -81,7 +82,8 @@ static int read_csv(csvread *r)
     while (!r->failed && (n = getline(&buf, &cap, f)) > 0) {
         r->line++;
         if (csv_parse(&p, buf, (size_t)n, on_field, on_end, r) != (size_t)n) {
-            rc = errf(r->err, r->errlen, "%s:%zu: %s", r->path, r->line, csv_strerror(csv_error(&p)));
+            rc = errf(r->err, r->errlen, "%s:%zu: %s", r->path, r->line,
+                      csv_strerror(csv_error(&p)));
             break;
         }
     }
@@ -101,7 +103,8 @@ static int read_csv(csvread *r)
 /* A number field: empty or "nan" is NAN; anything else must parse whole. */
 static int parse_number(csvread *r, const char *name, const char *s, double *out)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     if (*s == '\0') {
         *out = NAN;
         return 0;
@@ -109,10 +112,11 @@ static int parse_number(csvread *r, const char *name, const char *s, double *out
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    while (*end == ' ' || *end == '\t' || *end == '\r') end++;
+    while (*end == ' ' || *end == '\t' || *end == '\r')
+        end++;
     if (end == s || *end) {
-        errf(r->err, r->errlen, "%s:%zu: column \"%s\": expected a number, found \"%.40s\"", r->path,
-             r->line, name, s);
+        errf(r->err, r->errlen, "%s:%zu: column \"%s\": expected a number, found \"%.40s\"",
+             r->path, r->line, name, s);
         return -1;
     }
     *out = v;
@@ -135,7 +139,8 @@ static int num_header(csvread *r, size_t i, const char *s)
     if (!t->names[i]) return errf(r->err, r->errlen, "out of memory");
     for (size_t k = 0; k < i; k++)
         if (strcmp(t->names[k], s) == 0)
-            return errf(r->err, r->errlen, "%s:%zu: column \"%s\" appears twice", r->path, r->line, s);
+            return errf(r->err, r->errlen, "%s:%zu: column \"%s\" appears twice", r->path, r->line,
+                        s);
     return 0;
 }
 
@@ -164,8 +169,13 @@ static int num_record(csvread *r)
 int aidc_numtable_read(aidc_numtable *t, const char *path, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
-    csvread r = {.path = path, .on_header = num_header, .on_value = num_value,
-                 .on_record = num_record, .ctx = t, .err = err, .errlen = errlen};
+    csvread r = {.path = path,
+                 .on_header = num_header,
+                 .on_value = num_value,
+                 .on_record = num_record,
+                 .ctx = t,
+                 .err = err,
+                 .errlen = errlen};
     return read_csv(&r);
 }
 
@@ -190,7 +200,7 @@ const double *aidc_numtable_col(const aidc_numtable *t, const char *name)
 /* ---- jobs.csv ------------------------------------------------------------ */
 
 enum { J_SUBMIT, J_START, J_END, J_WAIT, J_JCT, J_GPUS, J_TENANT, J_STATE, J_N };
-static const char *const job_cols[J_N] = {"submit_s", "start_s", "end_s", "wait_s",
+static const char *const job_cols[J_N] = {"submit_s", "start_s", "end_s",  "wait_s",
                                           "jct_s",    "gpus",    "tenant", "state"};
 
 typedef struct jobs_ctx {
@@ -209,7 +219,8 @@ static int jobs_header(csvread *r, size_t i, const char *s)
     for (int k = 0; k < J_N; k++)
         if (strcmp(s, job_cols[k]) == 0) {
             if (c->seen[k])
-                return errf(r->err, r->errlen, "%s:%zu: column \"%s\" appears twice", r->path, r->line, s);
+                return errf(r->err, r->errlen, "%s:%zu: column \"%s\" appears twice", r->path,
+                            r->line, s);
             c->which[i] = k;
             c->seen[k] = true;
         }
@@ -239,20 +250,23 @@ static int jobs_value(csvread *r, size_t i, const char *s)
     double *num[] = {&c->cur.submit_s, &c->cur.start_s, &c->cur.end_s,
                      &c->cur.wait_s,   &c->cur.jct_s,   &c->cur.gpus};
     switch (k) {
-    case -1: return 0;
+    case -1:
+        return 0;
     case J_TENANT:
         if (tenant_index(c->t, s, &c->cur.tenant)) return errf(r->err, r->errlen, "out of memory");
         return 0;
     case J_STATE:
-        if (strcmp(s, "done") && strcmp(s, "running") && strcmp(s, "queued") && strcmp(s, "future") &&
-            strcmp(s, "skipped"))
-            return errf(r->err, r->errlen,
-                        "%s:%zu: column \"state\": expected done, running, queued, future or skipped, "
-                        "found \"%.40s\"",
-                        r->path, r->line, s);
+        if (strcmp(s, "done") && strcmp(s, "running") && strcmp(s, "queued") &&
+            strcmp(s, "future") && strcmp(s, "skipped"))
+            return errf(
+                r->err, r->errlen,
+                "%s:%zu: column \"state\": expected done, running, queued, future or skipped, "
+                "found \"%.40s\"",
+                r->path, r->line, s);
         c->cur.state = s[0] == 's' ? 's' : s[0];
         return 0;
-    default: return parse_number(r, job_cols[k], s, num[k]);
+    default:
+        return parse_number(r, job_cols[k], s, num[k]);
     }
 }
 
@@ -286,8 +300,13 @@ static int read_jobs(aidc_jobs_table *t, const char *path, char *err, size_t err
     jobs_ctx c;
     memset(&c, 0, sizeof c);
     c.t = t;
-    csvread r = {.path = path, .on_header = jobs_header, .on_value = jobs_value,
-                 .on_record = jobs_record, .ctx = &c, .err = err, .errlen = errlen};
+    csvread r = {.path = path,
+                 .on_header = jobs_header,
+                 .on_value = jobs_value,
+                 .on_record = jobs_record,
+                 .ctx = &c,
+                 .err = err,
+                 .errlen = errlen};
     if (read_csv(&r)) return -1;
     for (int k = 0; k < J_N; k++) /* a header with no rows still needs its columns */
         if (!c.seen[k]) return errf(err, errlen, "%s:1: missing column \"%s\"", path, job_cols[k]);
@@ -304,7 +323,8 @@ static int read_jobs(aidc_jobs_table *t, const char *path, char *err, size_t err
     for (size_t i = 0; i < t->n_tenants; i++)
         for (size_t j = 0; j < t->n_tenants; j++)
             if (sorted[j] == t->tenants[i]) map[i] = j;
-    for (size_t i = 0; i < t->n; i++) t->rows[i].tenant = map[t->rows[i].tenant];
+    for (size_t i = 0; i < t->n; i++)
+        t->rows[i].tenant = map[t->rows[i].tenant];
     free(t->tenants);
     t->tenants = sorted;
     free(map);
@@ -313,7 +333,8 @@ static int read_jobs(aidc_jobs_table *t, const char *path, char *err, size_t err
 
 static void jobs_fini(aidc_jobs_table *t)
 {
-    for (size_t i = 0; i < t->n_tenants; i++) free(t->tenants[i]);
+    for (size_t i = 0; i < t->n_tenants; i++)
+        free(t->tenants[i]);
     free(t->tenants);
     free(t->rows);
     memset(t, 0, sizeof *t);
@@ -365,9 +386,11 @@ static int read_summary(cJSON **out, const char *path, char *err, size_t errlen)
         return errf(err, errlen, "%s:%zu:%zu: not valid JSON", path, line, col);
     }
     free(text);
-    if (!cJSON_IsObject(root) || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(root, "format"))) {
+    if (!cJSON_IsObject(root) ||
+        !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(root, "format"))) {
         cJSON_Delete(root);
-        return errf(err, errlen, "%s: expected an aidcsim summary (an object with \"format\")", path);
+        return errf(err, errlen, "%s: expected an aidcsim summary (an object with \"format\")",
+                    path);
     }
     *out = root;
     return 0;

@@ -23,9 +23,9 @@
 /* A CSV file of numbers, column by column. */
 typedef struct aidc_numtable {
     size_t rows, cols;
-    char **names;   /* cols names */
-    double **col;   /* cols arrays of rows values */
-    size_t cap;     /* allocated rows */
+    char **names; /* cols names */
+    double **col; /* cols arrays of rows values */
+    size_t cap;   /* allocated rows */
 } aidc_numtable;
 
 /* One row of jobs.csv, as the charts need it. */
@@ -44,10 +44,10 @@ typedef struct aidc_jobs_table {
 } aidc_jobs_table;
 
 typedef struct aidc_results {
-    cJSON *summary;        /* the parsed summary.json */
-    aidc_numtable ts;      /* timeseries.csv */
-    aidc_numtable racks;   /* racks.csv; 0 columns when the file is absent */
-    aidc_jobs_table jobs;  /* jobs.csv */
+    cJSON *summary;       /* the parsed summary.json */
+    aidc_numtable ts;     /* timeseries.csv */
+    aidc_numtable racks;  /* racks.csv; 0 columns when the file is absent */
+    aidc_jobs_table jobs; /* jobs.csv */
 } aidc_results;
 
 /* Reads the directory. Returns 0, or -1 with a message naming the file (and

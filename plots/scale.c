@@ -35,8 +35,7 @@ double aidc_nice_step(double lo, double hi, int max_ticks)
 
 /* Widens [lo, hi] to multiples of a step chosen by step_fn, trying smaller
  * targets until the widened range keeps to max_ticks ticks. */
-static void widen(double *lo, double *hi, int max_ticks,
-                  double (*step_fn)(double, double, int))
+static void widen(double *lo, double *hi, int max_ticks, double (*step_fn)(double, double, int))
 {
     if (!isfinite(*lo) || !isfinite(*hi)) return;
     if (*hi < *lo) {
@@ -104,7 +103,8 @@ static void trim_zeros(char *s)
 {
     if (!strchr(s, '.')) return;
     char *e = s + strlen(s) - 1;
-    while (*e == '0') *e-- = '\0';
+    while (*e == '0')
+        *e-- = '\0';
     if (*e == '.') *e = '\0';
 }
 
@@ -189,7 +189,8 @@ size_t aidc_ticks_time(double lo_s, double hi_s, int max_ticks, aidc_ticks *t)
     double unit;
     aidc_time_unit(lo_s, hi_s, &unit);
     fill_ticks(lo_s, hi_s, time_step_s(lo_s, hi_s, max_ticks), 1, unit, NULL, t);
-    for (size_t i = 0; i < t->n; i++) trim_zeros(t->label[i]); /* 0, 0.25, 0.5, 0.75, 1 */
+    for (size_t i = 0; i < t->n; i++)
+        trim_zeros(t->label[i]); /* 0, 0.25, 0.5, 0.75, 1 */
     return t->n;
 }
 
@@ -200,9 +201,10 @@ void aidc_time_domain(double *lo_s, double *hi_s, int max_ticks)
 
 size_t aidc_ticks_log_time(double lo_s, double hi_s, int max_ticks, aidc_ticks *t)
 {
-    static const double at[] = {1e-3, 1e-2, 0.1, 1, 10, 60, 600, 3600, 36000, 86400, 864000, 8640000};
-    static const char *const names[] = {"1 ms", "10 ms", "100 ms", "1 s",  "10 s", "1 min",
-                                        "10 min", "1 h", "10 h",   "1 d", "10 d", "100 d"};
+    static const double at[] = {1e-3, 1e-2, 0.1,   1,     10,     60,
+                                600,  3600, 36000, 86400, 864000, 8640000};
+    static const char *const names[] = {"1 ms",   "10 ms", "100 ms", "1 s", "10 s", "1 min",
+                                        "10 min", "1 h",   "10 h",   "1 d", "10 d", "100 d"};
     enum { N = sizeof at / sizeof at[0] };
     t->n = 0;
     if (!(lo_s > 0) || !isfinite(hi_s) || !(hi_s > lo_s)) return 0;
@@ -255,9 +257,12 @@ void aidc_label_si(double v, const char *unit, char *buf, size_t n)
     const char *p = si_scale(v, &x);
     char num[48];
     sig3(x, num, sizeof num);
-    if (unit && strcmp(unit, "%") == 0) snprintf(buf, n, "%s%s%%", num, p);
-    else if (unit && unit[0]) snprintf(buf, n, "%s %s%s", num, p, unit);
-    else snprintf(buf, n, "%s%s", num, p);
+    if (unit && strcmp(unit, "%") == 0)
+        snprintf(buf, n, "%s%s%%", num, p);
+    else if (unit && unit[0])
+        snprintf(buf, n, "%s %s%s", num, p, unit);
+    else
+        snprintf(buf, n, "%s%s", num, p);
 }
 
 void aidc_label_usd(double v, char *buf, size_t n)
@@ -281,11 +286,16 @@ void aidc_label_usd(double v, char *buf, size_t n)
 
 void aidc_label_duration(double s, char *buf, size_t n)
 {
-    if (!isfinite(s)) snprintf(buf, n, "n/a");
-    else if (fabs(s) < 120) snprintf(buf, n, "%.0f s", s);
-    else if (fabs(s) < 7200) snprintf(buf, n, "%.1f min", s / 60);
-    else if (fabs(s) < 172800) snprintf(buf, n, "%.1f h", s / 3600);
-    else snprintf(buf, n, "%.1f d", s / 86400);
+    if (!isfinite(s))
+        snprintf(buf, n, "n/a");
+    else if (fabs(s) < 120)
+        snprintf(buf, n, "%.0f s", s);
+    else if (fabs(s) < 7200)
+        snprintf(buf, n, "%.1f min", s / 60);
+    else if (fabs(s) < 172800)
+        snprintf(buf, n, "%.1f h", s / 3600);
+    else
+        snprintf(buf, n, "%.1f d", s / 86400);
 }
 
 /* ---- downsampling ------------------------------------------------------- */

@@ -11,7 +11,8 @@ static void grow(aidc_strbuf *b, size_t need)
 {
     if (b->oom || b->len + need + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + need + 1) cap *= 2;
+    while (cap < b->len + need + 1)
+        cap *= 2;
     char *s = realloc(b->s, cap);
     if (!s) {
         b->oom = true;
@@ -30,7 +31,10 @@ void aidc_strbuf_put(aidc_strbuf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
-void aidc_strbuf_puts(aidc_strbuf *b, const char *s) { aidc_strbuf_put(b, s, strlen(s)); }
+void aidc_strbuf_puts(aidc_strbuf *b, const char *s)
+{
+    aidc_strbuf_put(b, s, strlen(s));
+}
 
 void aidc_strbuf_printf(aidc_strbuf *b, const char *fmt, ...)
 {
@@ -84,8 +88,12 @@ void aidc_strbuf_escaped(aidc_strbuf *b, const char *s)
 {
     const char *run = s;
     for (; *s; s++) {
-        const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                          : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        const char *rep = *s == '<'    ? "&lt;"
+                          : *s == '>'  ? "&gt;"
+                          : *s == '&'  ? "&amp;"
+                          : *s == '"'  ? "&quot;"
+                          : *s == '\'' ? "&#39;"
+                                       : NULL;
         if (!rep) continue;
         aidc_strbuf_put(b, run, (size_t)(s - run));
         aidc_strbuf_puts(b, rep);

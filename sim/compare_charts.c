@@ -79,8 +79,8 @@ int aidc_compare_charts(const aidc_cmp_report *r, const char *dir, void *ctx, ch
                  r->label[0]);
         snprintf(stem, sizeof stem, "compare-%s", sc->name);
         for (char *p = stem; *p; p++)
-            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                  *p == '-' || *p == '_' || *p == '.'))
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
                 *p = '_';
         const char *names[2] = {r->label[0], r->label[1]};
         aidc_compare c = {title, names, 2, m, nm, v};

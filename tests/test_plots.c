@@ -27,9 +27,9 @@ static void test_nice_step(void)
     NEAR(aidc_nice_step(0, 1, 6), 0.2);
     NEAR(aidc_nice_step(0, 1, 11), 0.1);
     NEAR(aidc_nice_step(0, 100, 11), 10);
-    NEAR(aidc_nice_step(0, 293, 6), 50);     /* 0..250: 6 ticks */
-    NEAR(aidc_nice_step(0, 293, 5), 100);    /* 50 would give 6 */
-    NEAR(aidc_nice_step(-3, 7, 6), 2);       /* -2..6 */
+    NEAR(aidc_nice_step(0, 293, 6), 50);  /* 0..250: 6 ticks */
+    NEAR(aidc_nice_step(0, 293, 5), 100); /* 50 would give 6 */
+    NEAR(aidc_nice_step(-3, 7, 6), 2);    /* -2..6 */
     NEAR(aidc_nice_step(1.7, 1.86, 9), 0.02);
     NEAR(aidc_nice_step(0, 8e6, 5), 2e6);
     NEAR(aidc_nice_step(0, 3e-5, 4), 1e-5);
@@ -224,8 +224,8 @@ static void test_downsample_keeps_peaks(void)
         x[i] = i;
         y[i] = sin(i * 0.01);
     }
-    y[5003] = 100;  /* a one-sample spike */
-    y[7001] = -50;  /* and a dip */
+    y[5003] = 100; /* a one-sample spike */
+    y[7001] = -50; /* and a dip */
     size_t m = aidc_downsample_m4(x, y, N, 0, N, COLS, ox, oy);
     CU_ASSERT(m <= 4 * COLS);
     CU_ASSERT(m >= 2 * COLS);
@@ -241,7 +241,7 @@ static void test_downsample_keeps_peaks(void)
     CU_ASSERT(spike);
     CU_ASSERT(dip);
     CU_ASSERT(ascending);
-    NEAR(ox[0], 0);          /* first and last points stay */
+    NEAR(ox[0], 0); /* first and last points stay */
     NEAR(ox[m - 1], N - 1);
     /* every column keeps its own extremes: compare with a direct scan */
     for (int c = 0; c < COLS; c++) {
@@ -262,7 +262,8 @@ static void test_downsample_keeps_peaks(void)
     y[8000] = NAN;
     m = aidc_downsample_m4(x, y, N, 0, N, COLS, ox, oy);
     size_t nans = 0;
-    for (size_t i = 0; i < m; i++) nans += isnan(oy[i]);
+    for (size_t i = 0; i < m; i++)
+        nans += isnan(oy[i]);
     CU_ASSERT_EQUAL(nans, 1);
     /* short series pass through unchanged */
     CU_ASSERT_EQUAL(aidc_downsample_m4(x, y, 300, 0, 300, COLS, ox, oy), 300);
@@ -308,13 +309,15 @@ static void test_svg_canvas(void)
     const char *s = aidc_canvas_svg(c, &n);
     CU_ASSERT_FATAL(s != NULL);
     CU_ASSERT_EQUAL(strlen(s), n);
-    CU_ASSERT(strncmp(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"100\"", 62) == 0);
+    CU_ASSERT(strncmp(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"100\"",
+                      62) == 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "<title>A &amp; B</title>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "<clipPath id=\"t1-clip1\">"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "d=\"M0 0L10.13 20.5\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "stroke=\"#0072b2\" stroke-width=\"1.5\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "stroke-dasharray=\"6 4\""));
-    CU_ASSERT_PTR_NOT_NULL(strstr(s, "text-anchor=\"end\" transform=\"rotate(-90 5 50)\" fill=\"#d55e00\">x&lt;y</text>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        s, "text-anchor=\"end\" transform=\"rotate(-90 5 50)\" fill=\"#d55e00\">x&lt;y</text>"));
     CU_ASSERT(strcmp(s + n - 7, "</svg>\n") == 0);
     aidc_canvas_destroy(c);
 }
@@ -354,8 +357,12 @@ static void test_chart_labels_do_not_overlap(void)
         aidc_chart_init(&ch, "Test");
         ch.x.kind = AIDC_AXIS_TIME;
         ch.x.title = "Time since start";
-        ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR, .title = "Utilization", .unit = "%", .mul = 100,
-                           .lo = 0, .hi = 1};
+        ch.y = (aidc_axis){.kind = AIDC_AXIS_LINEAR,
+                           .title = "Utilization",
+                           .unit = "%",
+                           .mul = 100,
+                           .lo = 0,
+                           .hi = 1};
         aidc_series *s = aidc_chart_add(&ch, AIDC_SERIES_LINE, "util", AIDC_OI_BLUE, 0);
         s->x = x;
         s->y = y;
@@ -378,7 +385,8 @@ static void test_chart_labels_do_not_overlap(void)
         }
         /* the line was downsampled: far fewer than 4033 vertices */
         size_t vertices = 0;
-        for (const char *p = svg; (p = strchr(p, 'L')); p++) vertices++;
+        for (const char *p = svg; (p = strchr(p, 'L')); p++)
+            vertices++;
         CU_ASSERT(vertices < 4 * (size_t)widths[w] + 200);
         aidc_canvas_destroy(c);
     }
@@ -483,7 +491,8 @@ static void test_results_read(void)
         put(dir_, "summary.json", summary_min);                                                    \
         put(dir_, "timeseries.csv", ts_min);                                                       \
         put(dir_, "jobs.csv", jobs_min);                                                           \
-        if (text) put(dir_, file, text);                                                           \
+        if (text)                                                                                  \
+            put(dir_, file, text);                                                                 \
         else {                                                                                     \
             char p_[256];                                                                          \
             snprintf(p_, sizeof p_, "%s/%s", dir_, file);                                          \
@@ -506,14 +515,19 @@ static void test_results_errors(void)
     LOAD_FAILS("timeseries.csv", "", "empty file");
     LOAD_FAILS("timeseries.csv", "time_s,a,a\n", "column \"a\" appears twice");
     LOAD_FAILS("timeseries.csv", NULL, "cannot read");
-    LOAD_FAILS("jobs.csv", "id,submit_s,start_s,end_s,wait_s,jct_s,gpus,state\nx,0,0,1,0,1,1,done\n",
+    LOAD_FAILS("jobs.csv",
+               "id,submit_s,start_s,end_s,wait_s,jct_s,gpus,state\nx,0,0,1,0,1,1,done\n",
                "jobs.csv:1: missing column \"tenant\"");
-    LOAD_FAILS("jobs.csv", "id,submit_s,start_s,end_s,wait_s,jct_s,gpus,tenant,state\nx,0,0,1,0,1,1,t,finished\n",
-               "jobs.csv:2: column \"state\": expected done, running, queued, future or skipped, found \"finished\"");
+    LOAD_FAILS(
+        "jobs.csv",
+        "id,submit_s,start_s,end_s,wait_s,jct_s,gpus,tenant,state\nx,0,0,1,0,1,1,t,finished\n",
+        "jobs.csv:2: column \"state\": expected done, running, queued, future or skipped, found "
+        "\"finished\"");
     LOAD_FAILS("jobs.csv", "id,submit_s\n\"x,0\n", "jobs.csv");
     LOAD_FAILS("summary.json", "{\"format\": 1,\n \"a\": }\n", "summary.json:2:");
     LOAD_FAILS("summary.json", "[1, 2]\n", "expected an aidcsim summary");
-    LOAD_FAILS("racks.csv", "rack_0,time_s\n1,2\n", "racks.csv:1: expected \"time_s\" as the first column");
+    LOAD_FAILS("racks.csv", "rack_0,time_s\n1,2\n",
+               "racks.csv:1: expected \"time_s\" as the first column");
 }
 
 static void test_report_deterministic(void)
@@ -548,8 +562,10 @@ static void test_report_deterministic(void)
     CU_ASSERT_FATAL(second != NULL);
     CU_ASSERT_STRING_EQUAL(first, second);
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s' | grep -v -x -e summary.json -e timeseries.csv "
-                              "-e jobs.csv -e racks.csv -e report.html -e charts)\"", dir);
+    snprintf(cmd, sizeof cmd,
+             "test -z \"$(ls -A '%s' | grep -v -x -e summary.json -e timeseries.csv "
+             "-e jobs.csv -e racks.csv -e report.html -e charts)\"",
+             dir);
     CU_ASSERT(system(cmd) == 0);
     /* a bad file: the error names it and the previous report stays */
     put(dir, "timeseries.csv", "time_s,pue\n0,x\n");
@@ -568,8 +584,8 @@ static void test_report_deterministic(void)
 static void test_compare(void)
 {
     const char *sc[] = {"fifo", "easy-backfill"};
-    aidc_compare_metric m[] = {{"Mean wait", "s"}, {"GPU utilization", "%"}, {"Cost", "USD"},
-                               {"Facility energy", "Wh"}};
+    aidc_compare_metric m[] = {
+        {"Mean wait", "s"}, {"GPU utilization", "%"}, {"Cost", "USD"}, {"Facility energy", "Wh"}};
     double v[] = {11160, 2539, 77.0, 78.8, 95100, 94859, 86.9e6, NAN};
     aidc_compare c = {"easy-backfill vs fifo", sc, 2, m, 4, v};
     double w, h;
@@ -585,10 +601,10 @@ static void test_compare(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">42.3 min (-77.2%)</text>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">78.8% (+2.3%)</text>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">$94.9k (-0.3%)</text>"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">86.9 MWh</text>"));     /* the baseline has no change */
-    CU_ASSERT_PTR_NULL(strstr(svg, "MWh ("));                    /* a missing value has none */
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">86.9 MWh</text>"));      /* the baseline has no change */
+    CU_ASSERT_PTR_NULL(strstr(svg, "MWh ("));                     /* a missing value has none */
     CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">easy-backfill</text>")); /* the legend */
-    CU_ASSERT_PTR_NOT_NULL(strstr(svg, "fill=\"#e69f00\"")); /* the candidate's colour */
+    CU_ASSERT_PTR_NOT_NULL(strstr(svg, "fill=\"#e69f00\""));      /* the candidate's colour */
     char path[256];
     snprintf(path, sizeof path, "%s/compare.svg", dir);
     char *file = slurp(path);
