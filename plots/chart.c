@@ -738,7 +738,7 @@ int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y,
     p.y[1].used = axis_used(ch, 2);
     const aidc_heatmap *heat = ch->heat && ch->heat->nx && ch->heat->ny ? ch->heat : NULL;
 
-    legend_item items[AIDC_CHART_MAX_SERIES];
+    legend_item items[AIDC_CHART_MAX_SERIES] = {{0}};
     size_t n_items = collect_legend(ch, items);
     double legend_h = legend_layout(NULL, items, n_items, x + PAD, y + 30, w - 2 * PAD);
 
