@@ -5,7 +5,7 @@ BUILD   := build
 PREFIX  ?= /usr/local
 VERSION := 0.1.0
 
-PKGS     := gsl igraph libcjson cairo libpng
+PKGS     := gsl igraph libcjson cairo libpng fontconfig
 # Recursive (=) on purpose: pkg-config runs when a recipe needs the flags, after deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -ldl

@@ -7,6 +7,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <errno.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <png.h>
 #include <setjmp.h>
@@ -417,6 +418,12 @@ int aidc_canvas_write(aidc_canvas *c, const char *path, char *err, size_t errlen
         return -1;
     }
     return write_bytes(path, c->pdf.s, c->pdf.len, err, errlen);
+}
+
+void aidc_canvas_release_fonts(void)
+{
+    cairo_debug_reset_static_data(); /* drops Cairo's font caches, which hold fontconfig's */
+    FcFini();
 }
 
 /* ---- text metrics ------------------------------------------------------- */

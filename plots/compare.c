@@ -162,8 +162,10 @@ int aidc_compare_write(const aidc_compare *c, const char *dir, const char *stem,
                 free(*svg_out);
                 *svg_out = NULL;
             }
+            aidc_canvas_release_fonts();
             return -1;
         }
     }
+    aidc_canvas_release_fonts();
     return 0;
 }

@@ -1222,6 +1222,7 @@ int aidc_report_write(const char *dir, const aidc_report_opts *opts, size_t *n_c
     aidc_strbuf_fini(&page);
     aidc_strbuf_fini(&figs);
     aidc_results_fini(&r);
+    aidc_canvas_release_fonts();
 
     /* swap in: charts/ first, report.html last */
     if (rc == 0) {

@@ -13,6 +13,7 @@ need_pc igraph libigraph-dev
 need_pc libcjson libcjson-dev
 need_pc cairo libcairo2-dev
 need_pc libpng libpng-dev
+need_pc fontconfig libfontconfig-dev
 need_pc cunit libcunit1-dev
 [ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
 # the charts' PNG text is drawn in DejaVu Sans (plots/canvas.h)
