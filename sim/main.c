@@ -9,6 +9,7 @@
 #include "models/topology.h"
 #include "sched/builtin.h"
 #include "sim/output.h"
+#include "sim/plan.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -29,6 +30,7 @@ static const char usage_main[] =
     "  topology SCENARIO  build the network fabric and export it as GraphML\n"
     "  policies           list the built-in scheduling policies\n"
     "  sweep SWEEP.json   run a scenario over axes of values and seeds (-j N, or under mpirun)\n"
+    "  plan PLAN.json     search for the cheapest buildout that meets constraints on metrics\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -230,6 +232,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(argv[0], "policies") == 0) fputs(usage_policies, stdout);
     else if (strcmp(argv[0], "topology") == 0) fputs(usage_topology, stdout);
     else if (strcmp(argv[0], "sweep") == 0) fputs(aidc_sweep_usage, stdout);
+    else if (strcmp(argv[0], "plan") == 0) fputs(aidc_plan_usage, stdout);
     else if (strcmp(argv[0], "help") == 0) fputs("usage: aidcsim help [COMMAND]\n", stdout);
     else {
         fprintf(stderr, "aidcsim help: unknown command \"%s\"\n\n%s", argv[0], usage_main);
@@ -257,6 +260,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0) return aidc_cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "plan") == 0) return aidc_cmd_plan(argc - 2, argv + 2);
     fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return EXIT_BAD_INPUT;
 }
