@@ -345,6 +345,15 @@ static bool better(const plan *p, const eval *a, const eval *b)
     return score(p, a) < score(p, b);
 }
 
+/* All constraints in mask hold, and every run succeeded. */
+static bool meets(const plan *p, const eval *e, unsigned mask)
+{
+    if (e->state < 0) return false;
+    for (size_t c = 0; c < p->n_cons; c++)
+        if ((mask >> c & 1u) && !e->holds[c]) return false;
+    return true;
+}
+
 /* For each combination (the monotone variable's index ignored), the best
  * point along the monotone variable: bisection for all at once, one batch
  * per step. Without a monotone variable, the combination itself. best[i] is
@@ -354,7 +363,11 @@ static int solve(plan *p, size_t (*combos)[MAX_VARS], size_t n, const char *phas
     size_t (*pts)[MAX_VARS] = calloc(n ? n : 1, sizeof *pts);
     eval **got = calloc(n ? n : 1, sizeof *got);
     long *lo = calloc(n ? n : 1, sizeof *lo), *hi = calloc(n ? n : 1, sizeof *hi);
-    if (!pts || !got || !lo || !hi) {
+    unsigned *mask = calloc(n ? n : 1, sizeof *mask);
+    size_t *which = calloc(n ? n : 1, sizeof *which);
+    if (!pts || !got || !lo || !hi || !mask || !which) {
+        free(which);
+        free(mask);
         free(pts);
         free(got);
         free(lo);
@@ -369,20 +382,27 @@ static int solve(plan *p, size_t (*combos)[MAX_VARS], size_t n, const char *phas
         goto out;
     }
     size_t m = (size_t)p->mono, top = p->vars[m].n - 1;
-    /* first the largest value: if it fails, nothing along this line can pass */
+    /* First the largest value. Each constraint is monotone along the
+     * variable, one way or the other: those that hold at the top get easier
+     * as it grows (waiting), the others harder (power). The smallest value
+     * meeting the first kind is the only candidate: it is the cheapest, and
+     * the second kind is at its easiest there. */
     for (size_t i = 0; i < n; i++) {
         memcpy(pts[i], combos[i], sizeof pts[i]);
         pts[i][m] = top;
     }
     if ((rc = evaluate(p, pts, n, phase, got))) goto out;
     for (size_t i = 0; i < n; i++) {
+        mask[i] = 0;
+        for (size_t c = 0; c < p->n_cons; c++)
+            if (got[i]->state >= 0 && got[i]->holds[c]) mask[i] |= 1u << c;
         lo[i] = -1;
-        hi[i] = got[i]->state == 1 ? (long)top : -1; /* hi: smallest index known feasible */
+        hi[i] = got[i]->state < 0 ? -1 : (long)top; /* hi: smallest index known to meet the mask */
+        if (got[i]->state >= 0 && mask[i] == 0) hi[i] = 0;
         best[i] = NULL;
     }
     for (;;) {
         size_t k = 0;
-        size_t which[n ? n : 1];
         for (size_t i = 0; i < n; i++)
             if (hi[i] >= 0 && hi[i] - lo[i] > 1) {
                 memcpy(pts[k], combos[i], sizeof pts[k]);
@@ -394,18 +414,23 @@ static int solve(plan *p, size_t (*combos)[MAX_VARS], size_t n, const char *phas
         for (size_t j = 0; j < k; j++) {
             size_t i = which[j];
             long mid = (lo[i] + hi[i]) / 2;
-            if (got[j]->state == 1) hi[i] = mid;
+            if (meets(p, got[j], mask[i])) hi[i] = mid;
             else lo[i] = mid;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (hi[i] < 0) continue;
-        size_t q[MAX_VARS];
-        memcpy(q, combos[i], sizeof q);
-        q[m] = (size_t)hi[i];
-        best[i] = find_eval(p, q);
-    }
+    /* the candidate of each line, evaluated if it is not yet (an empty mask) */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (hi[i] >= 0) {
+            memcpy(pts[k], combos[i], sizeof pts[k]);
+            pts[k][m] = (size_t)hi[i];
+            which[k++] = i;
+        }
+    if (k && (rc = evaluate(p, pts, k, phase, got))) goto out;
+    for (size_t j = 0; j < k; j++) best[which[j]] = got[j]->state == 1 ? got[j] : NULL;
 out:
+    free(which);
+    free(mask);
     free(pts);
     free(got);
     free(lo);
