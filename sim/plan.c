@@ -92,7 +92,9 @@ static int read_constraint(plan *p, const char *text, const char *path, constrai
                                text);
     char left[300], why[256];
     snprintf(left, sizeof left, "%.*s", (int)(at - text), text);
-    if (aidc_metric_parse(left, &c->m, why, sizeof why)) return aidc_jread_fail(&p->st.r, path, false, "%s", why);
+    if (aidc_metric_parse(left, &c->m, why, sizeof why))
+        return aidc_jread_fail(&p->st.r, path, false,
+                               "expected \"METRIC OP VALUE\" with OP one of <=, <, >=, >, ==: %s", why);
     c->op = opv[k];
     const char *right = at + strlen(ops[k]);
     right += strspn(right, " \t");

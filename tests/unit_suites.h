@@ -15,6 +15,7 @@ int test_power_register(void);
 int test_cooling_register(void);
 int test_grid_register(void);
 int test_site_register(void);
+int test_plan_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -30,6 +31,7 @@ static int (*const unit_suites[])(void) = {
     test_cooling_register,
     test_grid_register,
     test_site_register,
+    test_plan_register,
 };
 
 #endif
