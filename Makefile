@@ -8,7 +8,7 @@ VERSION := 0.1.0
 PKGS     := gsl igraph libcjson cairo
 # Recursive (=) on purpose: pkg-config runs when a recipe needs the flags, after deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm $(MPI_LIBS)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -ldl $(MPI_LIBS)
 # Open MPI for distributed sweeps and plans: auto-detected (pkg-config ompi-c);
 # MPI=0 builds without it, MPI=1 insists. A stamp file rebuilds on a change.
 MPI     ?= $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || echo 0)
@@ -30,7 +30,7 @@ LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC))
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 
-.PHONY: all deps run test unit e2e bench asan clean install
+.PHONY: all deps run test unit e2e bench asan clean install plugins
 all: $(BUILD)/aidcsim
 
 deps:
@@ -42,7 +42,7 @@ run: deps
 
 test: deps
 	@bash tools/deps.sh python3-jsonschema openmpi-bin libopenmpi-dev
-	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing
+	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing plugins
 	@BUILD=$(BUILD) bash tests/run_all.sh
 
 bench: deps
@@ -91,8 +91,40 @@ $(BUILD)/mpi-$(MPI).stamp:
 $(BUILD)/catalog_json.o: $(BUILD)/catalog_json.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-install: $(BUILD)/aidcsim
+# The production core as a library: sched/ objects are position independent
+# so a policy plugin (a shared object) can link them.
+SCHED_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SCHED_SRC))
+$(SCHED_OBJ): CFLAGS += -fPIC
+
+$(BUILD)/libaidcsim-sched.a: $(SCHED_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Test plugins: built against this tree's header, and one against the frozen
+# ABI 1.0 header (an older minor version must still load and run).
+TEST_PLUGINS := good_fifo old_minor wrong_major missing_symbol
+plugins: $(patsubst %,$(BUILD)/plugins/%.so,$(TEST_PLUGINS))
+
+$(BUILD)/plugins/old_minor.so: tests/plugins/old_minor.c tests/plugins/abi-1.0/aidc_policy.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -Itests/plugins/abi-1.0 -o $@ $<
+
+$(BUILD)/plugins/%.so: tests/plugins/%.c sched/aidc_policy.h $(BUILD)/libaidcsim-sched.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -I. -o $@ $< $(BUILD)/libaidcsim-sched.a
+
+INCDIR := $(DESTDIR)$(PREFIX)/include/aidcsim
+LIBDIR := $(DESTDIR)$(PREFIX)/lib
+install: $(BUILD)/aidcsim $(BUILD)/libaidcsim-sched.a
 	install -D -m 755 $(BUILD)/aidcsim $(DESTDIR)$(PREFIX)/bin/aidcsim
+	install -D -m 644 sched/aidc_policy.h $(INCDIR)/sched/aidc_policy.h
+	install -D -m 644 sched/placement.h $(INCDIR)/sched/placement.h
+	install -D -m 644 sched/queue.h $(INCDIR)/sched/queue.h
+	install -D -m 644 sched/builtin.h $(INCDIR)/sched/builtin.h
+	install -D -m 644 $(BUILD)/libaidcsim-sched.a $(LIBDIR)/libaidcsim-sched.a
+	@mkdir -p $(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/aidcsim-policy.pc.in \
+	    > $(LIBDIR)/pkgconfig/aidcsim-policy.pc
 
 clean:
 	rm -rf build build-asan

@@ -46,6 +46,7 @@ enum col {
     COL_KIND,
     COL_ESTIMATE,
     COL_DEADLINE,
+    COL_DEFERRABLE,
     N_COLS,
     N_REQUIRED = COL_DURATION + 1 /* the first N_REQUIRED columns are required */
 };
@@ -63,6 +64,7 @@ static const char *const col_names[N_COLS + 1] = {
     [COL_KIND] = "kind",
     [COL_ESTIMATE] = "estimate_s",
     [COL_DEADLINE] = "deadline_s",
+    [COL_DEFERRABLE] = "deferrable",
 };
 
 /* ---- string tables ----------------------------------------------------------------------
@@ -468,6 +470,9 @@ static void data_field(reader *r, enum col c, const char *s, size_t len)
     case COL_PRIORITY:
         integer_field(r, name, s, len, INT32_MIN, INT32_MAX, &j->priority);
         break;
+    case COL_DEFERRABLE:
+        integer_field(r, name, s, len, 0, 1, &j->deferrable);
+        break;
     case COL_MEM: {
         double m = 0;
         num_status st = parse_decimal(s, &m);
@@ -532,7 +537,7 @@ static void header_field(reader *r, const char *s, size_t len)
         fail(r, r->row_line,
              "header: unknown column %s; the columns are id, submit_s, gpus, duration_s "
              "(required) and cpus, mem_gib, gpu_type, tenant, priority, kind, estimate_s, "
-             "deadline_s (optional)",
+             "deadline_s, deferrable (optional)",
              q);
 }
 

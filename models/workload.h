@@ -33,6 +33,7 @@ typedef struct aidc_job_spec {
     int32_t priority;     /* larger is more important; 0 default */
     int32_t gpu_type;     /* index into workload->gpu_types, -1 = any */
     aidc_job_kind kind;
+    int32_t deferrable;   /* 1: may wait for cleaner or cheaper power until its deadline */
     uint32_t source_line; /* trace line (1-based), 0 when generated */
 } aidc_job_spec;
 

@@ -29,7 +29,7 @@
  * state (create/destroy).
  *
  * Units: times in int64 nanoseconds since the start of the run; memory in
- * GiB. This header includes only the C standard library. */
+ * GiB; power in W. This header includes only the C standard library. */
 #ifndef AIDC_POLICY_H
 #define AIDC_POLICY_H
 
@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define AIDC_POLICY_ABI_MAJOR 1
-#define AIDC_POLICY_ABI_MINOR 0
+#define AIDC_POLICY_ABI_MINOR 1
 #define AIDC_POLICY_ENTRY_SYMBOL "aidc_policy_entry"
 
 /* One node's share of a job's allocation. */
@@ -94,6 +94,11 @@ typedef struct aidc_sched_job {
     double progress;     /* fraction of the work done, 0..1 */
     const aidc_sched_alloc *alloc;
     int32_t n_alloc;
+    /* since 1.1 (read only when host->abi_minor >= 1): */
+    int64_t executed_ns;     /* wall time on GPUs so far, over every run of the job */
+    int64_t queued_since_ns; /* when it last joined the pending queue (submit or preemption) */
+    int32_t preemptions;     /* times it was preempted */
+    int32_t deferrable;      /* 1: may wait for cheaper or cleaner power until its deadline */
 } aidc_sched_job;
 
 /* Services the host gives the policy (since 1.0). ctx is passed back on
@@ -133,6 +138,35 @@ typedef struct aidc_sched_host {
     double (*power_needed_w)(void *ctx, uint64_t job_id, const aidc_sched_alloc *alloc,
                              size_t n_alloc);
     int (*set_power_cap)(void *ctx, uint64_t job_id, double cap_w);
+    /* ---- since 1.1: a policy built against 1.1 checks host->abi_minor >= 1
+     * (or host->size) before calling these ---- */
+    /* Takes running job_id off its GPUs and back to the pending queue (at its
+     * arrival position). It keeps the work done: the host models a
+     * checkpoint written at preemption, and the job pays the scenario's
+     * checkpoint and restore time when it runs again. Returns 0, or -1 for a
+     * job not running (treated as a policy bug). */
+    int (*preempt)(void *ctx, uint64_t job_id);
+    /* Asks for a schedule() call at time t_ns (> now), even if nothing else
+     * happens then; for policies that wait on purpose (carbon, price). */
+    void (*wake_at)(void *ctx, int64_t t_ns);
+    /* Tenants, indexed by aidc_sched_job.tenant. */
+    size_t (*tenant_count)(void *ctx);
+    const char *(*tenant_name)(void *ctx, size_t i);
+    /* Grid signals at time t_ns (past, now or future: the host's series is
+     * the forecast): carbon intensity in g/kWh (NaN when the scenario has
+     * none) and the energy price in $/MWh. */
+    double (*carbon_g_per_kwh)(void *ctx, int64_t t_ns);
+    double (*price_usd_per_mwh)(void *ctx, int64_t t_ns);
+    /* A GPU's rated power (W) and idle power (W) for GPU type gpu_type (-1:
+     * the cluster's default). */
+    double (*gpu_tdp_w)(void *ctx, int32_t gpu_type);
+    double (*gpu_idle_w)(void *ctx, int32_t gpu_type);
+    /* As power_needed_w and start, with a per-GPU power cap cap_w (W; 0 =
+     * none) on the new job, as set_power_cap would set it. */
+    double (*power_needed_capped_w)(void *ctx, uint64_t job_id, const aidc_sched_alloc *alloc,
+                                    size_t n_alloc, double cap_w);
+    int (*start_capped)(void *ctx, uint64_t job_id, const aidc_sched_alloc *alloc, size_t n_alloc,
+                        double cap_w);
 } aidc_sched_host;
 
 #define AIDC_START_NO_POWER 1
@@ -164,6 +198,14 @@ typedef struct aidc_policy_params {
     const aidc_policy_param *items;
 } aidc_policy_params;
 
+/* One documented parameter, for listings (since 1.1). */
+typedef struct aidc_policy_param_doc {
+    const char *key;
+    aidc_param_type type;
+    const char *default_value; /* as text, e.g. "best-fit", "3600", "true" */
+    const char *description;   /* one line */
+} aidc_policy_param_doc;
+
 /* What a policy exports (since 1.0). */
 typedef struct aidc_policy_ops {
     uint32_t abi_major; /* AIDC_POLICY_ABI_MAJOR the policy was built with */
@@ -182,7 +224,15 @@ typedef struct aidc_policy_ops {
     void (*job_finished)(void *state, const aidc_sched_job *job);
     /* Required: start whatever should start now. */
     void (*schedule)(void *state);
+    /* since 1.1 (a host reads these only when size covers them): the
+     * parameters the policy accepts, terminated by an entry with key NULL;
+     * may be NULL. */
+    const aidc_policy_param_doc *params;
 } aidc_policy_ops;
+
+/* Whether ops (of any minor version) has the field `f`. */
+#define AIDC_OPS_HAS(ops, f) \
+    ((ops)->size >= offsetof(aidc_policy_ops, f) + sizeof(((aidc_policy_ops *)0)->f))
 
 typedef const aidc_policy_ops *(*aidc_policy_entry_fn)(void);
 

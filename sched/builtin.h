@@ -6,9 +6,7 @@
 #include <stddef.h>
 
 #include "sched/aidc_policy.h"
-
-const aidc_policy_ops *aidc_policy_fifo(void);
-const aidc_policy_ops *aidc_policy_easy_backfill(void);
+#include "sched/queue.h"
 
 /* The built-ins in a fixed order, for listing; NULL past the end. */
 const aidc_policy_ops *aidc_policy_builtin_at(size_t i);

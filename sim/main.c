@@ -1,7 +1,10 @@
 /* main — the aidcsim command line.
  * Exit status: 0 success; 1 a regression check failed; 2 bad input or usage;
  * 3 internal error (including a policy that broke the ABI contract). */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 #include "sched/builtin.h"
 #include "sim/output.h"
 #include "sim/plan.h"
+#include "sim/plugin.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -50,11 +54,13 @@ static const char usage_run[] =
     "  --set key.path=value    override a scenario value before validation, e.g.\n"
     "                          --set cluster.nodes=64 --set policy=easy-backfill\n"
     "                          (value is JSON when it parses as JSON, else a string)\n"
+    "  --policy NAME|PATH.so   run a built-in policy, or a plugin (same as\n"
+    "                          --set policy=NAME or --set 'policy={\"plugin\":\"PATH.so\"}')\n"
     "  --seed N                override the scenario's seed\n"
     "  -q, --quiet             print nothing on success\n";
 
 static const char usage_validate[] =
-    "usage: aidcsim validate SCENARIO [--set key.path=value]...\n"
+    "usage: aidcsim validate SCENARIO [--policy NAME|PATH.so] [--set key.path=value]...\n"
     "\n"
     "Loads SCENARIO, applies overrides, reads its trace or generator inputs and\n"
     "checks that every job can fit the cluster, without simulating. Exit 0 when\n"
@@ -68,11 +74,13 @@ static const char usage_topology[] =
     "bandwidth_gbps and latency_us. Prints switch and link counts.\n";
 
 static const char usage_policies[] =
-    "usage: aidcsim policies\n"
+    "usage: aidcsim policies [PLUGIN.so]\n"
     "\n"
-    "Lists the built-in scheduling policies with a one-line description.\n";
+    "Lists the built-in scheduling policies with a one-line description and\n"
+    "their parameters; with a plugin, checks that it loads and describes it.\n";
 
 typedef struct run_args {
+    char *policy_override; /* --policy, as a --set value; owned */
     const char *scenario;
     const char *out_dir;
     const char **overrides; /* NULL-terminated */
@@ -80,6 +88,39 @@ typedef struct run_args {
     int64_t seed;
     int quiet;
 } run_args;
+
+/* --policy NAME or --policy PATH.so as the override "policy=...": a path
+ * (it has a '/' or ends in .so) becomes {"plugin": ABSOLUTE-PATH}, since a
+ * scenario resolves relative paths against its own directory. */
+static char *policy_override(const char *v)
+{
+    size_t n = strlen(v);
+    bool path = strchr(v, '/') || (n > 3 && strcmp(v + n - 3, ".so") == 0);
+    if (!path) {
+        char *o = malloc(n + 8);
+        if (o) snprintf(o, n + 8, "policy=%s", v);
+        return o;
+    }
+    char *abs = realpath(v, NULL);
+    const char *p = abs ? abs : v; /* a missing file is reported by the loader */
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "plugin", p);
+    char *json = cJSON_PrintUnformatted(obj);
+    cJSON_Delete(obj);
+    free(abs);
+    if (!json) return NULL;
+    size_t m = strlen(json) + 8;
+    char *o = malloc(m);
+    if (o) snprintf(o, m, "policy=%s", json);
+    cJSON_free(json);
+    return o;
+}
+
+static void run_args_free(run_args *a)
+{
+    free(a->overrides);
+    free(a->policy_override);
+}
 
 static int parse_run_args(int argc, char **argv, run_args *a, const char *cmd, const char *usage)
 {
@@ -95,6 +136,17 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *cmd, c
             exit(EXIT_OK);
         } else if ((strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) && next) {
             a->out_dir = next;
+            i++;
+        } else if (strcmp(arg, "--policy") == 0 && next) {
+            if (a->policy_override) {
+                fprintf(stderr, "aidcsim %s: --policy given twice\n", cmd);
+                return EXIT_BAD_INPUT;
+            }
+            if (!(a->policy_override = policy_override(next))) return EXIT_INTERNAL;
+            /* first, so that --set policy.params.KEY=... lands on it */
+            memmove(&a->overrides[1], &a->overrides[0], a->n_overrides * sizeof *a->overrides);
+            a->overrides[0] = a->policy_override;
+            a->n_overrides++;
             i++;
         } else if (strcmp(arg, "--set") == 0 && next) {
             a->overrides[a->n_overrides++] = next;
@@ -136,7 +188,7 @@ static int cmd_validate(int argc, char **argv)
     run_args a;
     int rc = parse_run_args(argc, argv, &a, "validate", usage_validate);
     if (rc) {
-        free(a.overrides);
+        run_args_free(&a);
         return rc;
     }
     char *err = calloc(1, ERR_LEN);
@@ -154,7 +206,7 @@ static int cmd_validate(int argc, char **argv)
     }
     if (rc) fprintf(stderr, "aidcsim: %s\n", err);
     free(err);
-    free(a.overrides);
+    run_args_free(&a);
     return rc;
 }
 
@@ -163,7 +215,7 @@ static int cmd_run(int argc, char **argv)
     run_args a;
     int rc = parse_run_args(argc, argv, &a, "run", usage_run);
     if (rc) {
-        free(a.overrides);
+        run_args_free(&a);
         return rc;
     }
     char *err = calloc(1, ERR_LEN);
@@ -171,7 +223,7 @@ static int cmd_run(int argc, char **argv)
     rc = aidc_run_scenario(&req, NULL, 0, err, ERR_LEN);
     if (rc) fprintf(stderr, "aidcsim: %s\n", err);
     free(err);
-    free(a.overrides);
+    run_args_free(&a);
     return rc;
 }
 
@@ -184,7 +236,7 @@ static int cmd_topology(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
     }
     if (rc) {
-        free(a.overrides);
+        run_args_free(&a);
         return rc;
     }
     char *err = calloc(1, ERR_LEN);
@@ -208,16 +260,50 @@ static int cmd_topology(int argc, char **argv)
     }
     if (rc) fprintf(stderr, "aidcsim: %s\n", err);
     free(err);
-    free(a.overrides);
+    run_args_free(&a);
     return rc;
 }
 
-static int cmd_policies(void)
+static void print_policy(const aidc_policy_ops *ops)
 {
+    printf("  %-22s %s\n", ops->name, ops->description ? ops->description : "");
+    if (!AIDC_OPS_HAS(ops, params) || !ops->params) return;
+    static const char *const types[] = {"number", "string", "bool"};
+    for (const aidc_policy_param_doc *d = ops->params; d->key; d++)
+        printf("      %-20s %-6s %s%s%s%s\n", d->key,
+               d->type <= AIDC_PARAM_BOOL ? types[d->type] : "?", d->description ? d->description : "",
+               d->default_value ? " (default " : "", d->default_value ? d->default_value : "",
+               d->default_value ? ")" : "");
+}
+
+static int cmd_policies(int argc, char **argv)
+{
+    if (argc > 0 && (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0)) {
+        fputs(usage_policies, stdout);
+        return EXIT_OK;
+    }
+    if (argc > 1) {
+        fprintf(stderr, "aidcsim policies: unexpected argument \"%s\"\n\n%s", argv[1], usage_policies);
+        return EXIT_BAD_INPUT;
+    }
+    if (argc == 1) {
+        aidc_plugin p;
+        char err[1024];
+        if (aidc_plugin_load(&p, argv[0], err, sizeof err)) {
+            fprintf(stderr, "aidcsim: %s: %s\n", argv[0], err);
+            return EXIT_BAD_INPUT;
+        }
+        printf("%s: policy ABI %u.%u\n", argv[0], p.ops->abi_major, p.ops->abi_minor);
+        print_policy(p.ops);
+        aidc_plugin_unload(&p);
+        return EXIT_OK;
+    }
     const aidc_policy_ops *ops;
-    printf("built-in policies (use \"policy\": NAME in a scenario, or --set policy=NAME):\n");
-    for (size_t i = 0; (ops = aidc_policy_builtin_at(i)) != NULL; i++)
-        printf("  %-16s %s\n", ops->name, ops->description);
+    printf("built-in policies (\"policy\": NAME or {\"name\": NAME, \"params\": {...}}; "
+           "--policy NAME):\n");
+    for (size_t i = 0; (ops = aidc_policy_builtin_at(i)) != NULL; i++) print_policy(ops);
+    printf("plugins: \"policy\": {\"plugin\": \"path.so\", \"params\": {...}} or --policy "
+           "path.so (policy ABI %d.%d)\n", AIDC_POLICY_ABI_MAJOR, AIDC_POLICY_ABI_MINOR);
     return EXIT_OK;
 }
 
@@ -256,7 +342,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 2, argv + 2);
-    if (strcmp(cmd, "policies") == 0) return cmd_policies();
+    if (strcmp(cmd, "policies") == 0) return cmd_policies(argc - 2, argv + 2);
     if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0) return aidc_cmd_sweep(argc - 2, argv + 2);

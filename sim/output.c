@@ -139,10 +139,10 @@ static int compute(const aidc_sim *s, results *r)
         const aidc_job_spec *js = &s->workload.jobs[i];
         if (j->state == AIDC_JOB_PENDING) r->queued_at_end++;
         if (j->state == AIDC_JOB_RUNNING) r->running_at_end++;
-        if (j->state != AIDC_JOB_RUNNING && j->state != AIDC_JOB_DONE) continue;
+        if (j->first_start_ns < 0) continue;
         if (first_submit < 0) first_submit = js->submit_ns;
         r->started++;
-        wait[nw++] = (double)(j->view.start_ns - js->submit_ns) / 1e9;
+        wait[nw++] = (double)(j->first_start_ns - js->submit_ns) / 1e9;
         if (j->state == AIDC_JOB_DONE) {
             double t = (double)(j->end_ns - js->submit_ns) / 1e9;
             double run = (double)js->duration_ns / 1e9;
@@ -151,7 +151,7 @@ static int compute(const aidc_sim *s, results *r)
             if (sd[nj] < 1) sd[nj] = 1;
             nj++;
             if (j->end_ns > last_end) last_end = j->end_ns;
-            if (s->has_fabric && j->n_alloc > 1 && js->duration_ns > 0)
+            if (s->has_fabric && j->n_alloc > 1 && js->duration_ns > 0 && !j->view.preemptions)
                 ns[nn++] = (double)(j->end_ns - j->view.start_ns) / (double)js->duration_ns;
         }
         if (s->has_fabric && s->fabric.jobs[i].loc.leaves > 1) r->cross_leaf_jobs++;
@@ -184,7 +184,7 @@ static int write_jobs_csv(const aidc_sim *s, const char *path, char *err, size_t
     }
     static const char *const state_names[] = {"future", "queued", "running", "done", "skipped"};
     fputs("id,submit_s,start_s,end_s,wait_s,jct_s,duration_s,gpus,nodes,tenant,kind,state,"
-          "leaves,comm_slowdown\n", f);
+          "leaves,comm_slowdown,preemptions\n", f);
     for (size_t i = 0; i < s->n_jobs; i++) {
         const aidc_job_rt *j = &s->jobs[i];
         const aidc_job_spec *js = &s->workload.jobs[i];
@@ -202,24 +202,24 @@ static int write_jobs_csv(const aidc_sim *s, const char *path, char *err, size_t
             fputs(id, f);
         }
         fprintf(f, ",%.9g,", submit);
-        bool started = j->state == AIDC_JOB_RUNNING || j->state == AIDC_JOB_DONE;
-        if (started) fprintf(f, "%.9g", (double)j->view.start_ns / 1e9);
+        bool started = j->first_start_ns >= 0;
+        if (started) fprintf(f, "%.9g", (double)j->first_start_ns / 1e9);
         fputc(',', f);
         if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)j->end_ns / 1e9);
         fputc(',', f);
-        if (started) fprintf(f, "%.9g", (double)(j->view.start_ns - js->submit_ns) / 1e9);
+        if (started) fprintf(f, "%.9g", (double)(j->first_start_ns - js->submit_ns) / 1e9);
         fputc(',', f);
         if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)(j->end_ns - js->submit_ns) / 1e9);
         fprintf(f, ",%.9g,%d,%d,%s,%s,%s,", (double)js->duration_ns / 1e9, js->gpus,
-                started ? j->n_alloc : 0,
+                j->state == AIDC_JOB_RUNNING || j->state == AIDC_JOB_DONE ? j->n_alloc : 0,
                 aidc_workload_str(&s->workload, s->workload.tenants[js->tenant]),
                 aidc_job_kind_name(js->kind), state_names[j->state]);
         /* leaf groups spanned, and run time over trace duration (finished jobs) */
         if (started && s->has_fabric) fprintf(f, "%d", s->fabric.jobs[i].loc.leaves > 0 ? s->fabric.jobs[i].loc.leaves : 1);
         fputc(',', f);
-        if (j->state == AIDC_JOB_DONE && js->duration_ns > 0)
+        if (j->state == AIDC_JOB_DONE && js->duration_ns > 0 && !j->view.preemptions)
             fprintf(f, "%.6f", (double)(j->end_ns - j->view.start_ns) / (double)js->duration_ns);
-        fputc('\n', f);
+        fprintf(f, ",%d\n", j->view.preemptions);
     }
     bool bad = ferror(f) != 0;
     if (fclose(f) != 0 || bad) {
@@ -356,6 +356,10 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     }
     cJSON_AddNumberToObject(root, "throttled_gpu_hours", s->throttled_gpu_s / 3600);
     cJSON_AddNumberToObject(root, "curtailed_gpu_hours", s->curtailed_gpu_s / 3600);
+    cJSON *pre = cJSON_AddObjectToObject(root, "preemption");
+    cJSON_AddNumberToObject(pre, "by_policy", (double)s->policy_preemptions);
+    cJSON_AddNumberToObject(pre, "by_demand_response", (double)(s->preemptions - s->policy_preemptions));
+    cJSON_AddNumberToObject(pre, "checkpoint_gpu_hours", s->checkpoint_gpu_s / 3600);
     if (s->sc->cooling.enabled) {
         cJSON *cool = cJSON_AddObjectToObject(root, "cooling");
         cJSON_AddStringToObject(cool, "type",

@@ -651,64 +651,124 @@ static int read_workload(const aidc_jread *r, const cJSON *root, aidc_scenario *
     return read_synthetic(r, syn, s);
 }
 
+/* One parameter into s->policy.params, typed. */
+static int add_param(const aidc_jread *r, aidc_scenario *s, const char *path, const cJSON *it)
+{
+    char found[96];
+    aidc_policy_param *pp = &s->policy.params[s->policy.n_params];
+    if (!(pp->key = dup_str(it->string))) return aidc_jread_fail(r, path, false, "out of memory");
+    s->policy.n_params++;
+    if (cJSON_IsNumber(it)) {
+        pp->type = AIDC_PARAM_NUMBER;
+        pp->number = it->valuedouble;
+    } else if (cJSON_IsBool(it)) {
+        pp->type = AIDC_PARAM_BOOL;
+        pp->boolean = cJSON_IsTrue(it);
+    } else if (cJSON_IsString(it)) {
+        pp->type = AIDC_PARAM_STRING;
+        if (!(pp->string = dup_str(it->valuestring)))
+            return aidc_jread_fail(r, path, false, "out of memory");
+    } else {
+        return aidc_jread_fail(r, path, false,
+                               "expected a number, string or boolean parameter, found %s",
+                               aidc_jread_describe(it, found, sizeof found));
+    }
+    return 0;
+}
+
+static int unknown_policy(const aidc_jread *r, const char *where, const char *name)
+{
+    const char *names[32];
+    size_t k = 0;
+    for (const aidc_policy_ops *ops; k < 31 && (ops = aidc_policy_builtin_at(k)); k++)
+        names[k] = ops->name;
+    names[k] = NULL;
+    const char *hint = aidc_suggest(name, names);
+    if (hint)
+        return aidc_jread_fail(r, where, false, "unknown policy \"%s\"; did you mean \"%s\"?",
+                               name, hint);
+    return aidc_jread_fail(r, where, false,
+                           "unknown policy \"%s\" (built-in: see `aidcsim policies`; a plugin "
+                           "is {\"plugin\": \"path.so\"})", name);
+}
+
+/* "policy": a built-in's name; or {"name" | "plugin", "params", "checkpoint",
+ * "restore"}; or the composable built-in "queue" written as {"order",
+ * "backfill", "placement", ...}, whose three keys become its parameters. */
 static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
 {
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "policy");
     char found[96];
-    const char *name = "fifo";
-    const cJSON *params = NULL;
+    const char *name = NULL, *plugin = NULL;
+    const cJSON *params = NULL, *sugar[3] = {NULL, NULL, NULL};
+    static const char *const sugar_keys[] = {"order", "backfill", "placement"};
+    s->policy.checkpoint_ns = 60 * INT64_C(1000000000);
+    s->policy.restore_ns = 120 * INT64_C(1000000000);
     if (p && cJSON_IsString(p)) {
         if (aidc_jread_str(r, root, "", "policy", true, &name) < 0) return -1;
     } else if (p && cJSON_IsObject(p)) {
-        static const char *const keys[] = {"name", "params", NULL};
+        static const char *const keys[] = {"name",     "plugin",    "params",     "order",
+                                           "backfill", "placement", "checkpoint", "restore",
+                                           NULL};
         if (aidc_jread_keys(r, p, "policy", keys) ||
-            aidc_jread_str(r, p, "policy", "name", true, &name) < 0 ||
-            aidc_jread_obj(r, p, "policy", "params", false, &params) < 0)
+            aidc_jread_str(r, p, "policy", "name", false, &name) < 0 ||
+            aidc_jread_str(r, p, "policy", "plugin", false, &plugin) < 0 ||
+            aidc_jread_obj(r, p, "policy", "params", false, &params) < 0 ||
+            aidc_jread_duration(r, p, "policy", "checkpoint", false, 0, &s->policy.checkpoint_ns) < 0 ||
+            aidc_jread_duration(r, p, "policy", "restore", false, 0, &s->policy.restore_ns) < 0)
             return -1;
+        for (int k = 0; k < 3; k++) {
+            sugar[k] = cJSON_GetObjectItemCaseSensitive(p, sugar_keys[k]);
+            const char *v;
+            if (aidc_jread_str(r, p, "policy", sugar_keys[k], false, &v) < 0) return -1;
+        }
+        if (name && plugin)
+            return aidc_jread_fail(r, "policy.plugin", true,
+                                   "give either \"name\" (a built-in) or \"plugin\" (a path), not both");
+        if (!name && !plugin && (sugar[0] || sugar[1])) name = "queue";
+        if (!name && !plugin)
+            return aidc_jread_fail(r, "policy", false,
+                                   "expected \"name\", \"plugin\", or \"order\"/\"backfill\"");
+        if ((sugar[0] || sugar[1]) && (plugin || strcmp(name, "queue") != 0))
+            return aidc_jread_fail(r, sugar[0] ? "policy.order" : "policy.backfill", true,
+                                   "\"order\" and \"backfill\" compose the built-in \"queue\" "
+                                   "policy; for \"%s\" put them under \"params\"",
+                                   plugin ? "a plugin" : name);
     } else if (p) {
         return aidc_jread_fail(r, "policy", false,
                                "expected a policy name or {\"name\": ..., \"params\": {...}}, "
                                "found %s", aidc_jread_describe(p, found, sizeof found));
+    } else {
+        name = "fifo";
     }
-    if (!aidc_policy_builtin_find(name)) {
-        const char *names[32];
-        size_t k = 0;
-        for (const aidc_policy_ops *ops; k < 31 && (ops = aidc_policy_builtin_at(k)); k++)
-            names[k] = ops->name;
-        names[k] = NULL;
-        const char *hint = aidc_suggest(name, names);
-        const char *where = cJSON_IsObject(p) ? "policy.name" : "policy";
-        if (hint)
-            return aidc_jread_fail(r, where, false, "unknown policy \"%s\"; did you mean \"%s\"?",
-                                   name, hint);
-        return aidc_jread_fail(r, where, false,
-                               "unknown policy \"%s\" (built-in: see `aidcsim policies`)", name);
+    if (plugin) {
+        if (!(s->policy.plugin_path = resolve_path(s, plugin)))
+            return aidc_jread_fail(r, "policy.plugin", false, "out of memory");
+        char msg[1024];
+        if (aidc_plugin_load(&s->policy.plugin, s->policy.plugin_path, msg, sizeof msg))
+            return aidc_jread_fail(r, "policy.plugin", false, "%s", msg);
+        s->policy.ops = s->policy.plugin.ops;
+        name = s->policy.ops->name;
+    } else {
+        s->policy.ops = aidc_policy_builtin_find(name);
+        if (!s->policy.ops) return unknown_policy(r, cJSON_IsObject(p) ? "policy.name" : "policy", name);
     }
     if (!(s->policy.name = dup_str(name))) return aidc_jread_fail(r, "policy", false, "out of memory");
-    size_t n = params ? (size_t)cJSON_GetArraySize(params) : 0;
-    s->policy.params = calloc(n ? n : 1, sizeof *s->policy.params);
+    size_t n = (params ? (size_t)cJSON_GetArraySize(params) : 0) + 3;
+    s->policy.params = calloc(n, sizeof *s->policy.params);
     if (!s->policy.params) return aidc_jread_fail(r, "policy", false, "out of memory");
+    char path[AIDC_PATH_MAX];
+    for (int k = 0; k < 3; k++) {
+        if (!sugar[k]) continue;
+        if (params && cJSON_GetObjectItemCaseSensitive(params, sugar_keys[k]))
+            return aidc_jread_fail(r, "policy.params", true, "\"%s\" given twice (also in policy)",
+                                   sugar_keys[k]);
+        aidc_jread_join(path, "policy", sugar_keys[k]);
+        if (add_param(r, s, path, sugar[k])) return -1;
+    }
     for (const cJSON *it = params ? params->child : NULL; it; it = it->next) {
-        aidc_policy_param *pp = &s->policy.params[s->policy.n_params];
-        char path[AIDC_PATH_MAX];
         aidc_jread_join(path, "policy.params", it->string);
-        if (!(pp->key = dup_str(it->string))) return aidc_jread_fail(r, path, false, "out of memory");
-        s->policy.n_params++;
-        if (cJSON_IsNumber(it)) {
-            pp->type = AIDC_PARAM_NUMBER;
-            pp->number = it->valuedouble;
-        } else if (cJSON_IsBool(it)) {
-            pp->type = AIDC_PARAM_BOOL;
-            pp->boolean = cJSON_IsTrue(it);
-        } else if (cJSON_IsString(it)) {
-            pp->type = AIDC_PARAM_STRING;
-            if (!(pp->string = dup_str(it->valuestring)))
-                return aidc_jread_fail(r, path, false, "out of memory");
-        } else {
-            return aidc_jread_fail(r, path, false,
-                                   "expected a number, string or boolean parameter, found %s",
-                                   aidc_jread_describe(it, found, sizeof found));
-        }
+        if (add_param(r, s, path, it)) return -1;
     }
     return 0;
 }
@@ -1164,6 +1224,8 @@ void aidc_scenario_fini(aidc_scenario *s)
     free(s->workload.trace_path);
     aidc_synth_cfg_fini(&s->workload.synth);
     free(s->policy.name);
+    free(s->policy.plugin_path);
+    aidc_plugin_unload(&s->policy.plugin);
     for (size_t i = 0; i < s->policy.n_params; i++) {
         free((char *)s->policy.params[i].key);
         free((char *)s->policy.params[i].string);

@@ -21,6 +21,7 @@
 #include "models/topology.h"
 #include "models/synth.h"
 #include "sched/aidc_policy.h"
+#include "sim/plugin.h"
 
 typedef struct aidc_scenario {
     char *path;   /* as given */
@@ -51,6 +52,11 @@ typedef struct aidc_scenario {
         char *name;
         aidc_policy_param *params;
         size_t n_params;
+        const aidc_policy_ops *ops; /* built-in, or from the plugin */
+        char *plugin_path;          /* resolved; NULL for a built-in */
+        aidc_plugin plugin;
+        int64_t checkpoint_ns;      /* written when a job is preempted */
+        int64_t restore_ns;         /* paid when a preempted job runs again */
     } policy;
     struct {
         aidc_power_cfg chain;  /* defaults from the catalog, overridden by "power" */

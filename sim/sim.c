@@ -15,8 +15,8 @@
 /* Event types, and their priorities at equal times: completions free GPUs
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
-enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR };
-static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1};
+enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE };
+static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2};
 #define HOUR_NS (3600 * (int64_t)1000000000)
 
 const char aidc_timeseries_header[] =
@@ -44,6 +44,8 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
     j->last_ns = s->now_ns;
     double total = (double)(s->workload.jobs[j->view.id].duration_ns);
     j->view.progress = total > 0 ? 1.0 - j->remaining_ns / total : 1.0;
+    if (j->view.progress < 0) j->view.progress = 0; /* restore time still to pay */
+    j->view.executed_ns = j->executed_before_ns + (s->now_ns - j->view.start_ns);
 }
 
 static const aidc_sched_job *host_running(void *ctx, size_t i)
@@ -338,7 +340,8 @@ static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
         for (int32_t k = 0; k < j->n_alloc; k++) dc[j->alloc[k].node] += per * j->alloc[k].gpus;
     }
     if (extra) {
-        double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, cap) - c->gpu_idle_w;
+        double ecap = tighter_cap(extra->user_cap_w, cap);
+        double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, ecap) - c->gpu_idle_w;
         for (size_t k = 0; k < n_extra; k++) dc[extra_alloc[k].node] += per * extra_alloc[k].gpus;
     }
     for (int32_t r = 0; r < s->cluster.n_racks; r++) rack[r] = 0;
@@ -398,7 +401,8 @@ static bool fits_uncapped(aidc_sim *s, const aidc_job_rt *extra, const aidc_sche
         return budgets_hold_at(s, 1, extra, alloc, n, s->power_dc_scratch, s->power_rack_scratch);
     double it = s->it_w;
     if (extra) {
-        double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, 0) - c->gpu_idle_w;
+        double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, extra->user_cap_w) -
+                     c->gpu_idle_w;
         for (size_t k = 0; k < n; k++) {
             int32_t i = alloc[k].node;
             double d = aidc_power_node_ac_w(c, s->node_dc_w[i] + per * alloc[k].gpus) - s->node_ac_w[i];
@@ -459,18 +463,24 @@ static double host_power_headroom(void *ctx)
     return it < h ? it : h;
 }
 
-static double host_power_needed(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n)
+static double host_power_needed_capped(void *ctx, uint64_t id, const aidc_sched_alloc *alloc,
+                                       size_t n, double cap_w)
 {
     aidc_sim *s = ctx;
-    if (id >= s->n_jobs) return NAN;
+    if (id >= s->n_jobs || !(cap_w >= 0)) return NAN;
     const aidc_power_cfg *c = &s->sc->power.chain;
-    double per = aidc_power_gpu_w(c, (aidc_job_kind)s->jobs[id].view.kind, 0) - c->gpu_idle_w;
+    double per = aidc_power_gpu_w(c, (aidc_job_kind)s->jobs[id].view.kind, cap_w) - c->gpu_idle_w;
     double it = s->it_w;
     for (size_t k = 0; k < n && alloc[k].node >= 0 && (size_t)alloc[k].node < s->cluster.n_nodes; k++) {
         int32_t i = alloc[k].node;
         it += aidc_power_node_ac_w(c, s->node_dc_w[i] + per * alloc[k].gpus) - s->node_ac_w[i];
     }
     return aidc_power_site_w(c, it, s->cooling_w).facility_w - s->site.facility_w;
+}
+
+static double host_power_needed(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n)
+{
+    return host_power_needed_capped(ctx, id, alloc, n, 0);
 }
 
 static int host_set_power_cap(void *ctx, uint64_t id, double cap_w)
@@ -503,9 +513,10 @@ static int host_set_power_cap(void *ctx, uint64_t id, double cap_w)
     return 0;
 }
 
-static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc)
+/* Starts pending job id on alloc with a per-GPU cap of cap_w (0: none). */
+static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc,
+                     double cap_w)
 {
-    aidc_sim *s = ctx;
     if (s->policy_error[0]) return -1;
     if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_PENDING) {
         snprintf(s->policy_error, sizeof s->policy_error,
@@ -524,10 +535,21 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
                  s->policy->name, j->view.name, j->view.gpus, (long long)gpus, n_alloc);
         return -1;
     }
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    if (cap_w < 0 || (cap_w > 0 && cap_w < c->gpu_idle_w) || !isfinite(cap_w)) {
+        snprintf(s->policy_error, sizeof s->policy_error,
+                 "policy \"%s\" tried to start job \"%s\" under a power cap of %g W (allowed: 0 "
+                 "for none, or from the GPU's idle %g W up)", s->policy->name, j->view.name, cap_w,
+                 c->gpu_idle_w);
+        return -1;
+    }
     advance_integrals(s);
+    j->user_cap_w = cap_w;
+    j->cap_w = cap_w;
     if (has_budgets(s)) {
         double f = highest_cap_fraction(s, j, alloc, n_alloc);
         if (f < 0) {
+            j->user_cap_w = j->cap_w = 0;
             s->power_refusals++;
             return AIDC_START_NO_POWER;
         }
@@ -535,10 +557,11 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
             s->uniform_cap = f;
             apply_uniform_cap(s, f);
             /* the new job starts under the same cap */
-            j->cap_w = f >= 1 ? 0 : f * s->sc->power.chain.gpu_tdp_w;
-            j->cap_speed = aidc_power_cap_speed(&s->sc->power.chain, (aidc_job_kind)j->view.kind, j->cap_w);
+            j->cap_w = tighter_cap(cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
         }
     }
+    if (cap_w > 0) s->n_user_caps++;
+    j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)j->view.kind, j->cap_w);
     size_t k = 0;
     while (s->pending[k] != id) k++;
     memmove(&s->pending[k], &s->pending[k + 1], (s->n_pending - k - 1) * sizeof *s->pending);
@@ -553,6 +576,8 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
     power_refresh(s);
     j->state = AIDC_JOB_RUNNING;
     j->view.start_ns = s->now_ns;
+    j->view.executed_ns = j->executed_before_ns;
+    if (j->first_start_ns < 0) j->first_start_ns = s->now_ns;
     j->view.alloc = j->alloc;
     j->view.n_alloc = j->n_alloc;
     j->last_ns = s->now_ns;
@@ -578,6 +603,76 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
                                   s->sc->fabric.gradient_bytes, on_fabric_speed, s))
             abort();
     }
+    return 0;
+}
+
+static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc)
+{
+    return start_job(ctx, id, alloc, n_alloc, 0);
+}
+
+static int host_start_capped(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc,
+                             double cap_w)
+{
+    return start_job(ctx, id, alloc, n_alloc, cap_w);
+}
+
+static size_t host_tenant_count(void *ctx) { return ((aidc_sim *)ctx)->workload.n_tenants; }
+
+static const char *host_tenant_name(void *ctx, size_t i)
+{
+    aidc_sim *s = ctx;
+    return i < s->workload.n_tenants ? aidc_workload_str(&s->workload, s->workload.tenants[i]) : NULL;
+}
+
+static double host_carbon(void *ctx, int64_t t_ns)
+{
+    aidc_sim *s = ctx;
+    return s->has_carbon ? aidc_series_at(&s->carbon, t_ns, s->sc->grid.carbon_start_hour) : NAN;
+}
+
+static double host_price(void *ctx, int64_t t_ns)
+{
+    aidc_sim *s = ctx;
+    return aidc_tariff_price(&s->sc->grid.tariff, t_ns, s->sc->grid.start_weekday) * 1000;
+}
+
+static double host_gpu_tdp(void *ctx, int32_t gpu_type)
+{
+    (void)gpu_type; /* one GPU type per cluster for now */
+    return ((aidc_sim *)ctx)->sc->power.chain.gpu_tdp_w;
+}
+
+static double host_gpu_idle(void *ctx, int32_t gpu_type)
+{
+    (void)gpu_type;
+    return ((aidc_sim *)ctx)->sc->power.chain.gpu_idle_w;
+}
+
+static void host_wake_at(void *ctx, int64_t t_ns)
+{
+    aidc_sim *s = ctx;
+    if (t_ns <= s->now_ns || (s->sc->horizon_ns >= 0 && t_ns > s->sc->horizon_ns)) return;
+    aidc_eventq_push(&s->q, t_ns, ev_priority[EV_WAKE], EV_WAKE, 0);
+}
+
+static void preempt(aidc_sim *s, uint32_t id, int64_t curtailed_until_ns);
+static void relax_caps(aidc_sim *s);
+
+static int host_preempt(void *ctx, uint64_t id)
+{
+    aidc_sim *s = ctx;
+    if (s->policy_error[0]) return -1;
+    if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_RUNNING) {
+        snprintf(s->policy_error, sizeof s->policy_error,
+                 "policy \"%s\" tried to preempt job %llu, which is not running", s->policy->name,
+                 (unsigned long long)id);
+        return -1;
+    }
+    advance_integrals(s);
+    preempt(s, (uint32_t)id, s->now_ns);
+    s->policy_preemptions++;
+    relax_caps(s); /* load fell */
     return 0;
 }
 
@@ -764,8 +859,11 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
             .priority = js->priority,
             .gpu_type = js->gpu_type,
             .kind = (int32_t)js->kind,
+            .queued_since_ns = js->submit_ns,
+            .deferrable = js->deferrable,
         };
         j->remaining_ns = (double)js->duration_ns;
+        j->first_start_ns = -1;
         j->speed = 1.0;
         j->net_speed = 1.0;
         j->cap_speed = 1.0;
@@ -815,12 +913,7 @@ static int build_fabric(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
 
 static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
 {
-    s->policy = aidc_policy_builtin_find(sc->policy.name);
-    if (!s->policy) {
-        snprintf(err, errlen, "%s: policy: unknown policy \"%s\" (built-in: fifo, easy-backfill)",
-                 sc->path, sc->policy.name);
-        return -1;
-    }
+    s->policy = sc->policy.ops;
     s->host = (aidc_sched_host){
         .abi_major = AIDC_POLICY_ABI_MAJOR,
         .abi_minor = AIDC_POLICY_ABI_MINOR,
@@ -838,6 +931,16 @@ static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
         .power_headroom_w = host_power_headroom,
         .power_needed_w = host_power_needed,
         .set_power_cap = host_set_power_cap,
+        .preempt = host_preempt,
+        .wake_at = host_wake_at,
+        .tenant_count = host_tenant_count,
+        .tenant_name = host_tenant_name,
+        .carbon_g_per_kwh = host_carbon,
+        .price_usd_per_mwh = host_price,
+        .gpu_tdp_w = host_gpu_tdp,
+        .gpu_idle_w = host_gpu_idle,
+        .power_needed_capped_w = host_power_needed_capped,
+        .start_capped = host_start_capped,
     };
     aidc_policy_params params = {sc->policy.n_params, sc->policy.params};
     char msg[400] = "";
@@ -931,13 +1034,24 @@ static void on_hour(aidc_sim *s)
 }
 
 /* Takes a running job off its GPUs and back to the pending queue, keeping
- * the work it has done (checkpointed at the curtailment notice). */
-static void preempt(aidc_sim *s, uint32_t id, int64_t window_end_ns)
+ * the work it has done: it writes a checkpoint now and restores it when it
+ * runs again, both charged as extra work (GPUs are handed over at once: the
+ * next job's start-up overlaps the write). GPU time until curtailed_until_ns
+ * counts as curtailed (demand response). */
+static void preempt(aidc_sim *s, uint32_t id, int64_t curtailed_until_ns)
 {
     aidc_job_rt *j = &s->jobs[id];
+    int64_t overhead = s->sc->policy.checkpoint_ns + s->sc->policy.restore_ns;
     aidc_eventq_cancel(&s->q, j->finish);
     j->finish = 0;
     leave_gpus(s, id);
+    j->executed_before_ns = j->view.executed_ns;
+    j->remaining_ns += (double)overhead;
+    s->checkpoint_gpu_s += (double)j->view.gpus * (double)overhead / 1e9;
+    j->view.preemptions++;
+    j->view.queued_since_ns = s->now_ns;
+    j->view.start_ns = 0;
+    j->view.progress = 0;
     free(j->alloc);
     j->alloc = NULL;
     j->view.alloc = NULL;
@@ -950,7 +1064,7 @@ static void preempt(aidc_sim *s, uint32_t id, int64_t window_end_ns)
     s->pending[k] = id;
     s->n_pending++;
     s->preemptions++;
-    s->curtailed_gpu_s += (double)j->view.gpus * (double)(window_end_ns - s->now_ns) / 1e9;
+    s->curtailed_gpu_s += (double)j->view.gpus * (double)(curtailed_until_ns - s->now_ns) / 1e9;
 }
 
 /* A demand-response window opens or closes. Opening it, the host honours
@@ -1038,6 +1152,9 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         case EV_DR:
             on_dr(s);
             break;
+        case EV_WAKE:
+            queue_schedule(s);
+            break;
         default:
             assert(!"unknown event type");
         }
@@ -1046,7 +1163,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             return -1;
         }
         if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE && ev.type != EV_HOUR &&
-            ev.type != EV_DR) {
+            ev.type != EV_DR && ev.type != EV_WAKE) {
             /* all work done: one last sample at this instant, then stop */
             if (s->timeseries) on_sample(s);
             s->finished = true;

@@ -42,6 +42,8 @@ typedef struct aidc_job_rt {
     double cap_w;        /* per-GPU power cap in effect, 0 = none */
     double user_cap_w;   /* the cap a policy set (set_power_cap), 0 = none */
     int64_t last_ns;     /* when remaining_ns was last brought up to date */
+    int64_t executed_before_ns; /* time on GPUs in earlier runs (before preemptions) */
+    int64_t first_start_ns;     /* -1 until it first starts: waits count to here */
     int64_t end_ns;
     aidc_event_handle finish;
     aidc_sched_alloc *alloc;
@@ -95,7 +97,9 @@ typedef struct aidc_sim {
     double energy_cost_usd, carbon_g;
     bool dr_active, dr_met;
     double dr_limit_w;
-    size_t preemptions;
+    size_t preemptions;      /* by demand response and by the policy */
+    size_t policy_preemptions;
+    double checkpoint_gpu_s; /* GPU time spent writing and restoring checkpoints */
     aidc_swing_job *swing_jobs; /* the running training jobs at the facility peak */
     size_t n_swing_jobs, cap_swing_jobs;
     double swing_peak_w;        /* facility power when they were recorded */

@@ -29,6 +29,7 @@ run unit "$BUILD/unit_tests"
 run queueing "$BUILD/validate_queueing"
 run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
 run sweep env AIDCSIM="$BUILD/aidcsim" bash tests/sweep.sh
+run plugins env BUILD="$BUILD" bash tests/plugins.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"
 exit $status

@@ -8,6 +8,7 @@
  *   finish before it and backfill; d and f would still hold a node at 100
  *   (d: 220, f: est. 60+70=130) and must wait: both start at 150. */
 #include <CUnit/CUnit.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,29 +17,49 @@
 #include "sched/placement.h"
 #include "tests/support.h"
 
-static int run_tiny(const char *policy, double *start_s, double *end_s, size_t n)
+/* Runs trace (under tests/data/sched) on 2 nodes x 4 GPUs under the policy
+ * given as JSON; fills first start and end times (s) and preemptions. */
+static int run_sched(const char *trace, const char *policy_json, double *start_s, double *end_s,
+                     int *preemptions, size_t n)
 {
     char cwd[2048], json[4096], err[1024];
     if (!getcwd(cwd, sizeof cwd)) return -1;
     snprintf(json, sizeof json,
              "{\"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": 2, \"gpus_per_node\": 4},\n"
-             " \"workload\": {\"trace\": \"%s/tests/data/sched/tiny.csv\"},\n"
-             " \"policy\": \"%s\"}\n",
-             cwd, policy);
+             " \"workload\": {\"trace\": \"%s/tests/data/sched/%s\"},\n"
+             " \"policy\": %s}\n",
+             cwd, trace, policy_json);
     aidc_scenario sc;
     aidc_sim sim;
     if (test_sim_from_json(json, &sc, &sim)) return -1;
     int rc = aidc_sim_run(&sim, err, sizeof err);
     if (rc) fprintf(stderr, "%s\n", err);
     for (size_t i = 0; rc == 0 && i < n && i < sim.n_jobs; i++) {
-        start_s[i] = (double)sim.jobs[i].view.start_ns / 1e9;
+        start_s[i] = (double)sim.jobs[i].first_start_ns / 1e9;
         end_s[i] = (double)sim.jobs[i].end_ns / 1e9;
+        if (preemptions) preemptions[i] = sim.jobs[i].view.preemptions;
         if (sim.jobs[i].state != AIDC_JOB_DONE) rc = -1;
     }
     if (rc == 0 && sim.n_jobs != n) rc = -1;
     aidc_sim_fini(&sim);
     aidc_scenario_fini(&sc);
     return rc;
+}
+
+static int run_tiny(const char *policy, double *start_s, double *end_s, size_t n)
+{
+    char json[256];
+    snprintf(json, sizeof json, "\"%s\"", policy);
+    return run_sched("tiny.csv", json, start_s, end_s, NULL, n);
+}
+
+static void expect(const double *got, const double *want, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fabs(got[i] - want[i]) > 1e-6)
+            fprintf(stderr, "\n  %s[%zu]: got %.9g, want %.9g", what, i, got[i], want[i]);
+        CU_ASSERT_DOUBLE_EQUAL(got[i], want[i], 1e-6);
+    }
 }
 
 static void test_fifo_schedule(void)
@@ -58,6 +79,92 @@ static void test_easy_backfill_schedule(void)
     const double want[6] = {0, 100, 10, 150, 30, 150};
     for (int i = 0; i < 6; i++) CU_ASSERT_DOUBLE_EQUAL(start[i], want[i], 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(end[4], 60, 1e-9); /* runs its true 30 s, not its estimate */
+}
+
+/* sjf (first-fit by estimate): b (est 50) before a (100) at t=0 and takes
+ * both nodes; at 50 the order is c 10, e 60, f 70, a 100, d 200: c and e on
+ * node 0, f on node 1; a and d wait for e and f (both end at 80). */
+static void test_sjf_schedule(void)
+{
+    double start[6], end[6];
+    CU_ASSERT_FATAL(run_tiny("sjf", start, end, 6) == 0);
+    const double want[6] = {80, 0, 50, 80, 50, 50}, want_end[6] = {180, 50, 60, 280, 80, 80};
+    expect(start, want, 6, "sjf start");
+    expect(end, want_end, 6, "sjf end");
+}
+
+/* conservative backfill: every job keeps a reservation (b at 100, then d and
+ * f at 150); c and e fit before b's reservation and start at once. */
+static void test_conservative_schedule(void)
+{
+    double start[6], end[6];
+    CU_ASSERT_FATAL(run_tiny("conservative-backfill", start, end, 6) == 0);
+    const double want[6] = {0, 100, 10, 150, 30, 150};
+    expect(start, want, 6, "conservative start");
+}
+
+/* srtf, preempting at once (min_run 0), checkpoint 2 s + restore 3 s:
+ *  0  b (50) before a (100): b takes both nodes.
+ *  10 c (10) preempts b (40 left); c on node 0, a fits node 1 (est 100).
+ *  20 c ends; b (40) preempts a (90 left); b runs 40 + 5 s -> 65.
+ *  65 e (60) on node 0, f (70) on node 1 -> both end at 95.
+ *  95 a (95 left with overhead) -> 190; d -> 295. */
+static void test_srtf_schedule(void)
+{
+    double start[6], end[6];
+    int pre[6];
+    CU_ASSERT_FATAL(run_sched("tiny.csv",
+                              "{\"name\": \"srtf\", \"params\": {\"min_run_s\": 0}, "
+                              "\"checkpoint\": \"2s\", \"restore\": \"3s\"}",
+                              start, end, pre, 6) == 0);
+    const double want[6] = {10, 0, 10, 95, 65, 65}, want_end[6] = {190, 65, 20, 295, 95, 95};
+    expect(start, want, 6, "srtf start");
+    expect(end, want_end, 6, "srtf end");
+    CU_ASSERT_EQUAL(pre[0], 1);
+    CU_ASSERT_EQUAL(pre[1], 1);
+    CU_ASSERT_EQUAL(pre[2] + pre[3] + pre[4] + pre[5], 0);
+}
+
+/* las, thresholds 180 and 720 GPU-s, preempting at once, 2 s + 3 s:
+ *  0  a (level 0, first) on node 0; b cannot fit.  10 c on node 1 (-> 20).
+ *  20 d on node 1.  45 a passes 180 GPU-s: e preempts it (node 0, -> 75).
+ *  65 d passes 180: f preempts it (node 1, -> 95).  75 a (60 left) -> node 0.
+ *  95 b (level 0) preempts a (40 + 5 left) and takes both nodes (-> 145).
+ *  145 a -> 190, d (155 + 5 left) -> 305. */
+static void test_las_schedule(void)
+{
+    double start[6], end[6];
+    int pre[6];
+    CU_ASSERT_FATAL(run_sched("tiny.csv",
+                              "{\"name\": \"las\", \"params\": {\"min_run_s\": 0, "
+                              "\"thresholds_gpu_h\": \"0.05, 0.2\"}, "
+                              "\"checkpoint\": \"2s\", \"restore\": \"3s\"}",
+                              start, end, pre, 6) == 0);
+    const double want[6] = {0, 95, 10, 20, 45, 65}, want_end[6] = {190, 145, 20, 305, 75, 95};
+    expect(start, want, 6, "las start");
+    expect(end, want_end, 6, "las end");
+    CU_ASSERT_EQUAL(pre[0], 2);
+    CU_ASSERT_EQUAL(pre[3], 1);
+}
+
+/* fair-share on tests/data/sched/tenants.csv (A: a1-a4 at 0, B: b1-b2 at 10,
+ * all 4 GPUs x 100 s): at 100 A and B hold nothing; a3 goes first (arrived
+ * first), then B's b1 (share 0 < 0.5), so a4 waits for 200 where fifo would
+ * have started it at 100. With quota.A = 4 GPUs A runs one job at a time. */
+static void test_fair_share_schedule(void)
+{
+    double start[6], end[6];
+    CU_ASSERT_FATAL(run_sched("tenants.csv", "\"fair-share\"", start, end, NULL, 6) == 0);
+    const double want[6] = {0, 0, 100, 200, 100, 200};
+    expect(start, want, 6, "fair start");
+    CU_ASSERT_FATAL(run_sched("tenants.csv", "\"fifo\"", start, end, NULL, 6) == 0);
+    const double fifo[6] = {0, 0, 100, 100, 200, 200};
+    expect(start, fifo, 6, "fifo start");
+    CU_ASSERT_FATAL(run_sched("tenants.csv",
+                              "{\"name\": \"fair-share\", \"params\": {\"quota.A\": 4}}", start,
+                              end, NULL, 6) == 0);
+    const double quota[6] = {0, 100, 200, 300, 10, 110};
+    expect(start, quota, 6, "quota start");
 }
 
 static aidc_sched_node node(int gpus_free, int gpus_total, int cpus_free, double mem_free)
@@ -165,6 +272,11 @@ int test_policies_register(void)
     if (!s) return -1;
     if (!CU_add_test(s, "fifo on a hand-computed schedule", test_fifo_schedule) ||
         !CU_add_test(s, "easy-backfill on a hand-computed schedule", test_easy_backfill_schedule) ||
+        !CU_add_test(s, "sjf on a hand-computed schedule", test_sjf_schedule) ||
+        !CU_add_test(s, "conservative-backfill on a hand-computed schedule", test_conservative_schedule) ||
+        !CU_add_test(s, "srtf with checkpoints on a hand-computed schedule", test_srtf_schedule) ||
+        !CU_add_test(s, "las (Tiresias) on a hand-computed schedule", test_las_schedule) ||
+        !CU_add_test(s, "fair-share and quotas on a hand-computed schedule", test_fair_share_schedule) ||
         !CU_add_test(s, "placement: best fit, CPU and memory", test_placement_best_fit_and_constraints) ||
         !CU_add_test(s, "placement: whole nodes for large jobs", test_placement_whole_nodes) ||
         !CU_add_test(s, "placement: locality services", test_locality_services))
