@@ -180,7 +180,7 @@ check "a metric missing from summary.json: exit 2 at metrics[1]" '[ $rcm -eq 2 ]
 # ---- d. the example sweep and plan ------------------------------------------------------
 "$AIDCSIM" sweep scenarios/sweeps/policy-x-cap.json -o "$work/ex-sweep" -q
 rc=$?
-check "scenarios/sweeps/policy-x-cap.json runs (12 points x 3 seeds)" '[ $rc -eq 0 ] && [ "$(wc -l <"$work/ex-sweep/results.csv")" -eq 13 ] && [ "$(wc -l <"$work/ex-sweep/runs.csv")" -eq 37 ]'
+check "scenarios/sweeps/policy-x-cap.json runs (9 points x 3 seeds)" '[ $rc -eq 0 ] && [ "$(wc -l <"$work/ex-sweep/results.csv")" -eq 10 ] && [ "$(wc -l <"$work/ex-sweep/runs.csv")" -eq 28 ]'
 "$AIDCSIM" plan scenarios/plans/buildout.json -o "$work/ex-plan" >"$work/plan.out" 2>&1
 rc=$?
 check "scenarios/plans/buildout.json finds an answer" '[ $rc -eq 0 ] && grep -q "answer     cluster.nodes=" "$work/plan.out"'
