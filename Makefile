@@ -103,7 +103,12 @@ $(BUILD)/libaidcsim-sched.a: $(SCHED_OBJ)
 # Test plugins: built against this tree's header, and one against the frozen
 # ABI 1.0 header (an older minor version must still load and run).
 TEST_PLUGINS := good_fifo old_minor wrong_major missing_symbol
-plugins: $(patsubst %,$(BUILD)/plugins/%.so,$(TEST_PLUGINS))
+plugins: $(patsubst %,$(BUILD)/plugins/%.so,$(TEST_PLUGINS)) $(BUILD)/plugins/smallest_first.so
+
+# the out-of-tree example, built in tree for the property suite
+$(BUILD)/plugins/smallest_first.so: sched/example-plugin/smallest_first.c sched/aidc_policy.h $(BUILD)/libaidcsim-sched.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -I. -o $@ $< $(BUILD)/libaidcsim-sched.a -lm
 
 $(BUILD)/plugins/old_minor.so: tests/plugins/old_minor.c tests/plugins/abi-1.0/aidc_policy.h
 	@mkdir -p $(dir $@)

@@ -526,7 +526,10 @@ static size_t snapshot(queue *q, int64_t now, const aidc_sched_node *nodes)
     }
     if (deferred) h->wake_at(h->ctx, (now / HOUR_NS + 1) * HOUR_NS);
     if (q->c.order == ORD_FAIR) return order_fair(q, m, nodes);
-    qsort(q->cands, m, sizeof *q->cands, by_key);
+    /* the host lists pending jobs in arrival order: often sorted already */
+    size_t k = 1;
+    while (k < m && by_key(&q->cands[k - 1], &q->cands[k]) <= 0) k++;
+    if (k < m) qsort(q->cands, m, sizeof *q->cands, by_key);
     return m;
 }
 

@@ -25,7 +25,7 @@ run() {
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then total_fail=$((total_fail + 1)); fi
   [ "$rc" -ne 0 ] && status=1
 }
-run unit "$BUILD/unit_tests"
+run unit env AIDC_TEST_PLUGINS="$BUILD/plugins" "$BUILD/unit_tests"
 run queueing "$BUILD/validate_queueing"
 run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
 run sweep env AIDCSIM="$BUILD/aidcsim" bash tests/sweep.sh

@@ -167,6 +167,92 @@ static void test_fair_share_schedule(void)
     expect(start, quota, 6, "quota start");
 }
 
+/* Runs tests/data/sched/power.csv (two 8-GPU jobs of 1000 s) on 2 nodes of
+ * 8 H100 under the given policy and IT cap (W, <= 0: none); returns the
+ * sim's peak IT power and both jobs' start and end times. */
+static int run_power(const char *policy, double cap_w, double *peak_w, double *start, double *end,
+                     size_t n)
+{
+    char cwd[2048], json[4096], capj[128] = "", err[1024];
+    if (!getcwd(cwd, sizeof cwd)) return -1;
+    if (cap_w > 0) snprintf(capj, sizeof capj, ", \"power\": {\"facility_it_cap\": \"%.3fW\"}", cap_w);
+    snprintf(json, sizeof json,
+             "{\"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": 2, \"gpus_per_node\": 8},"
+             " \"workload\": {\"trace\": \"%s/tests/data/sched/power.csv\"}, \"policy\": \"%s\"%s}",
+             cwd, policy, capj);
+    aidc_scenario sc;
+    aidc_sim sim;
+    if (test_sim_from_json(json, &sc, &sim)) return -1;
+    int rc = aidc_sim_run(&sim, err, sizeof err);
+    *peak_w = sim.peak_it_w;
+    for (size_t i = 0; i < n && i < sim.n_jobs; i++) {
+        start[i] = (double)sim.jobs[i].first_start_ns / 1e9;
+        end[i] = (double)sim.jobs[i].end_ns / 1e9;
+    }
+    aidc_sim_fini(&sim);
+    aidc_scenario_fini(&sc);
+    return rc;
+}
+
+/* power-aware: under an IT cap with room for one job and 60% of another's
+ * extra power, easy-backfill refuses the second job until the first ends
+ * (t = 1000); power-aware starts it at once under a per-GPU cap, slower
+ * than full speed but done before 2000, and IT power stays under the cap. */
+static void test_power_aware(void)
+{
+    double peak_both, start[2], end[2];
+    CU_ASSERT_FATAL(run_power("fifo", 0, &peak_both, start, end, 2) == 0);
+    double peak_one, cap;
+    CU_ASSERT_FATAL(run_power("fifo", peak_both - 1, &peak_one, start, end, 2) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(start[1], 1000, 1e-6); /* one job at a time below peak_both */
+    cap = peak_one + 0.6 * (peak_both - peak_one);
+    double peak;
+    CU_ASSERT_FATAL(run_power("easy-backfill", cap, &peak, start, end, 2) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(start[1], 1000, 1e-6);
+    CU_ASSERT_FATAL(run_power("power-aware", cap, &peak, start, end, 2) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(start[0], 0, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(start[1], 0, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(end[0], 1000, 1e-6);
+    CU_ASSERT(end[1] > 1000 && end[1] < 2000);
+    CU_ASSERT(peak <= cap * (1 + 1e-9));
+}
+
+/* carbon-aware on Arizona's hourly carbon intensity from 1 July 2022: both
+ * jobs (1 GPU, 1 h) arrive at noon, deadline 48 h later, when the grid is
+ * at 663 g/kWh; the deferrable one waits for a cleaner hour, the other
+ * starts at once. It starts on an hour boundary, at an intensity below the
+ * start's, and no later hour before its latest start is 10% cleaner than
+ * the one it took (the policy's threshold). */
+static void test_carbon_aware(void)
+{
+    char cwd[2048], json[4096], err[1024];
+    CU_ASSERT_FATAL(getcwd(cwd, sizeof cwd) != NULL);
+    snprintf(json, sizeof json,
+             "{\"cluster\": {\"gpu\": \"H100-SXM\", \"nodes\": 1, \"gpus_per_node\": 8},"
+             " \"workload\": {\"trace\": \"%s/tests/data/sched/carbon.csv\"},"
+             " \"grid\": {\"carbon\": \"%s/scenarios/carbon/AZ_NG_and_avgCI.csv\", \"carbon_start_day\": 182},"
+             " \"policy\": \"carbon-aware\"}",
+             cwd, cwd);
+    aidc_scenario sc;
+    aidc_sim sim;
+    CU_ASSERT_FATAL(test_sim_from_json(json, &sc, &sim) == 0);
+    CU_ASSERT_FATAL(aidc_sim_run(&sim, err, sizeof err) == 0);
+    int64_t h = 3600 * INT64_C(1000000000);
+    int64_t t1 = sim.jobs[0].first_start_ns, t2 = sim.jobs[1].first_start_ns;
+    double (*ci)(void *, int64_t) = sim.host.carbon_g_per_kwh;
+    void *ctx = sim.host.ctx;
+    int64_t t0 = 12 * h, latest = t0 + 47 * h;
+    CU_ASSERT_EQUAL(t2, t0);
+    CU_ASSERT(t1 > t0 && t1 % h == 0 && t1 <= latest);
+    CU_ASSERT(ci(ctx, t1) < 0.9 * ci(ctx, t0));
+    for (int64_t t = t1 + h; t <= latest; t += h) CU_ASSERT(ci(ctx, t) >= 0.9 * ci(ctx, t1) - 1e-9);
+    fprintf(stderr, " [deferred %lld h, %.0f -> %.0f g/kWh] ", (long long)((t1 - t0) / h),
+            ci(ctx, t0), ci(ctx, t1));
+    CU_ASSERT_EQUAL(sim.completed, 2);
+    aidc_sim_fini(&sim);
+    aidc_scenario_fini(&sc);
+}
+
 static aidc_sched_node node(int gpus_free, int gpus_total, int cpus_free, double mem_free)
 {
     return (aidc_sched_node){gpus_total, gpus_free, 64, cpus_free, 512, mem_free, 0, 0, 0, 0, 0};
@@ -277,6 +363,8 @@ int test_policies_register(void)
         !CU_add_test(s, "srtf with checkpoints on a hand-computed schedule", test_srtf_schedule) ||
         !CU_add_test(s, "las (Tiresias) on a hand-computed schedule", test_las_schedule) ||
         !CU_add_test(s, "fair-share and quotas on a hand-computed schedule", test_fair_share_schedule) ||
+        !CU_add_test(s, "power-aware starts under a cap instead of waiting", test_power_aware) ||
+        !CU_add_test(s, "carbon-aware defers to a cleaner hour within the deadline", test_carbon_aware) ||
         !CU_add_test(s, "placement: best fit, CPU and memory", test_placement_best_fit_and_constraints) ||
         !CU_add_test(s, "placement: whole nodes for large jobs", test_placement_whole_nodes) ||
         !CU_add_test(s, "placement: locality services", test_locality_services))

@@ -16,6 +16,7 @@ int test_cooling_register(void);
 int test_grid_register(void);
 int test_site_register(void);
 int test_plan_register(void);
+int test_properties_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -32,6 +33,7 @@ static int (*const unit_suites[])(void) = {
     test_grid_register,
     test_site_register,
     test_plan_register,
+    test_properties_register,
 };
 
 #endif
