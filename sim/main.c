@@ -14,11 +14,13 @@
 #include "sim/compare.h"
 #include "sched/builtin.h"
 #include "sim/output.h"
+#include "sim/plan.h"
 #include "sim/plugin.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "tools/traces/cmd.h"
+#include "sim/sweep.h"
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 2, EXIT_INTERNAL = 3 };
 
@@ -37,6 +39,8 @@ static const char usage_main[] =
     "  policies           list the built-in scheduling policies\n"
     "  compare SUITE...   run a suite under a baseline and a candidate policy; exit 1 on a regression\n"
     "  trace convert|stats|formats  import published traces; summarize a trace\n"
+    "  sweep SWEEP.json   run a scenario over axes of values and seeds (-j N, or under mpirun)\n"
+    "  plan PLAN.json     search for the cheapest buildout that meets constraints on metrics\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -222,7 +226,12 @@ static int cmd_run(int argc, char **argv)
         return rc;
     }
     char *err = calloc(1, ERR_LEN);
-    aidc_run_request req = {a.scenario, a.overrides, a.seed, a.out_dir, a.quiet ? NULL : stdout};
+    aidc_run_request req = {.scenario = a.scenario,
+                            .overrides = a.overrides,
+                            .seed = a.seed,
+                            .out_dir = a.out_dir,
+                            .summary = a.quiet ? NULL : stdout,
+                            .progress = !a.quiet};
     rc = aidc_run_scenario(&req, NULL, 0, err, ERR_LEN);
     if (rc) fprintf(stderr, "aidcsim: %s\n", err);
     free(err);
@@ -323,6 +332,8 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(argv[0], "report") == 0) fputs(aidc_report_usage, stdout);
     else if (strcmp(argv[0], "compare") == 0) return aidc_cmd_compare(1, (char *[]){"--help"});
     else if (strcmp(argv[0], "trace") == 0) return aidc_cmd_trace(1, (char *[]){"--help", NULL});
+    else if (strcmp(argv[0], "sweep") == 0) fputs(aidc_sweep_usage, stdout);
+    else if (strcmp(argv[0], "plan") == 0) fputs(aidc_plan_usage, stdout);
     else if (strcmp(argv[0], "help") == 0) fputs("usage: aidcsim help [COMMAND]\n", stdout);
     else {
         fprintf(stderr, "aidcsim help: unknown command \"%s\"\n\n%s", argv[0], usage_main);
@@ -352,6 +363,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "compare") == 0) return aidc_cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
     if (strcmp(cmd, "trace") == 0) return aidc_cmd_trace(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0) return aidc_cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "plan") == 0) return aidc_cmd_plan(argc - 2, argv + 2);
     fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return EXIT_BAD_INPUT;
 }

@@ -1249,3 +1249,14 @@ void aidc_scenario_fini(aidc_scenario *s)
     free(s->grid.dr);
     memset(s, 0, sizeof *s);
 }
+
+char *aidc_json_file_load(const char *path, cJSON **root, char *err, size_t errlen)
+{
+    char *text = slurp(path, err, errlen);
+    if (!text) return NULL;
+    if (!(*root = parse_json(path, text, err, errlen))) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}

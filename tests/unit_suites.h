@@ -16,6 +16,7 @@ int test_cooling_register(void);
 int test_grid_register(void);
 int test_site_register(void);
 int test_traces_register(void);
+int test_plan_register(void);
 int test_properties_register(void);
 int test_compare_register(void);
 int test_plots_register(void);
@@ -35,6 +36,7 @@ static int (*const unit_suites[])(void) = {
     test_grid_register,
     test_site_register,
     test_traces_register,
+    test_plan_register,
     test_properties_register,
     test_compare_register,
     test_plots_register,
