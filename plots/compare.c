@@ -93,7 +93,8 @@ int aidc_compare_render(const aidc_compare *c, aidc_canvas *cv)
         s->y = v;
         s->n = ns;
         s->rgbs = rgb;
-        s->value_labels = true;
+        /* past six bars a panel is too narrow for a label on each */
+        s->value_labels = ns <= 6;
         if (ns >= 2 && ns <= MAX_DELTAS) {
             for (size_t i = 0; i < ns; i++) {
                 tp[i] = NULL;

@@ -17,7 +17,7 @@ static bool ends_with(const char *s, const char *tail)
 }
 
 /* The unit of a summary key and the factor that brings its values there. */
-static const char *unit_of(const char *path, double *mul)
+const char *aidc_summary_unit(const char *path, double *mul)
 {
     char first[AIDC_CMP_PATH_MAX];
     snprintf(first, sizeof first, "%s", path);
@@ -65,7 +65,7 @@ int aidc_compare_charts(const aidc_cmp_report *r, const char *dir, void *ctx, ch
     }
     for (size_t k = 0; k < nm; k++) {
         m[k].name = r->metrics[k].path;
-        m[k].unit = unit_of(r->metrics[k].path, &mul[k]);
+        m[k].unit = aidc_summary_unit(r->metrics[k].path, &mul[k]);
     }
     int rc = 0;
     for (size_t i = 0; i < r->n_scen && rc == 0; i++) {

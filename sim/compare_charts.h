@@ -19,4 +19,8 @@
 int aidc_compare_charts(const aidc_cmp_report *r, const char *dir, void *ctx, char *err,
                         size_t errlen);
 
+/* The unit a summary.json key is drawn in ("s", "W", "Wh", "USD", "%", "t"
+ * or "") and the factor that brings its values there. Also used by sweeps. */
+const char *aidc_summary_unit(const char *path, double *mul);
+
 #endif

@@ -1,15 +1,19 @@
 /* sweep — the sweep command; see sweep.h. */
 #include "sim/sweep.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "sim/batch.h"
 #include "sim/metrics.h"
 #include "sim/study.h"
+#include "sim/compare_charts.h"
+#include "plots/compare.h"
 
 #define MAX_RUNS 1000000
 #define MAX_METRICS 64
@@ -488,6 +492,62 @@ static int write_results(sweep *s, size_t *n_failed)
     return rc;
 }
 
+/* charts/sweep.{svg,png}: one panel per metric, one bar per point (its mean
+ * over seeds), the first point as the reference others are compared with. */
+static int write_chart(sweep *s)
+{
+    char dir[4300];
+    snprintf(dir, sizeof dir, "%s/charts", s->st.out_dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(s->st.err, AIDC_STUDY_ERR, "%s: cannot create: %s", dir, strerror(errno));
+        return -1;
+    }
+    size_t np = s->n_points, nm = s->n_metrics;
+    char (*labels)[256] = calloc(np ? np : 1, sizeof *labels);
+    const char **names = calloc(np ? np : 1, sizeof *names);
+    aidc_compare_metric *m = calloc(nm ? nm : 1, sizeof *m);
+    double *v = calloc((np ? np : 1) * (nm ? nm : 1), sizeof *v);
+    int rc = -1;
+    if (!labels || !names || !m || !v) {
+        snprintf(s->st.err, AIDC_STUDY_ERR, "out of memory");
+        goto done;
+    }
+    for (size_t pt = 0; pt < np; pt++) {
+        size_t used = 0;
+        for (size_t c = 0; c < s->n_cols; c++) {
+            char lab[256] = "";
+            const char *o = s->pov[pt * s->n_cols + c];
+            if (o) ov_label(o, lab, sizeof lab);
+            used += (size_t)snprintf(labels[pt] + used, used < 256 ? 256 - used : 0, "%s%s",
+                                     c ? ", " : "", lab);
+            if (used >= 256) used = 255;
+        }
+        names[pt] = labels[pt];
+    }
+    for (size_t k = 0; k < nm; k++) {
+        double mul;
+        m[k].name = s->metrics[k].text;
+        m[k].unit = s->metrics[k].den[0] ? "" : aidc_summary_unit(s->metrics[k].num, &mul);
+        if (s->metrics[k].den[0]) mul = 1;
+        for (size_t pt = 0; pt < np; pt++) {
+            aidc_seed_stats st;
+            point_stats(s, pt, k, &st);
+            v[k * np + pt] = st.mean * mul;
+        }
+    }
+    char title[512];
+    snprintf(title, sizeof title, "Sweep %s: mean over %zu seed%s per point", s->st.name,
+             s->st.n_seeds, s->st.n_seeds == 1 ? "" : "s");
+    aidc_compare c = {title, names, np, m, nm, v};
+    rc = aidc_compare_write(&c, dir, "sweep", false, NULL, s->st.err, AIDC_STUDY_ERR);
+done:
+    free(labels);
+    free(names);
+    free(m);
+    free(v);
+    return rc;
+}
+
 /* The human table: inputs and up to three metrics as mean ± half-width. */
 static void print_table(const sweep *s)
 {
@@ -577,7 +637,7 @@ int aidc_cmd_sweep(int argc, char **argv)
     snprintf(desc, sizeof desc, "%s", aidc_pool_describe(pool));
     aidc_pool_close(pool);
     clock_gettime(CLOCK_MONOTONIC, &ts1);
-    if (collect(&s) || write_results(&s, &failed)) {
+    if (collect(&s) || write_results(&s, &failed) || write_chart(&s)) {
         fprintf(stderr, "aidcsim: %s\n", s.st.err);
         sweep_fini(&s);
         return 2;

@@ -56,7 +56,7 @@ check "sweep -j 1 and -j 4 exit 0" '[ $rc1 -eq 0 ] && [ $rc4 -eq 0 ]'
 check "sweep -j 1 ran 8 runs (4 points x 2 seeds)" 'grep -q "8 runs (4 points x 2 seeds) on 1 local process: 8 ran, 0 resumed, 0 failed" "$work/j1.out"'
 check "sweep --quiet prints nothing" '[ ! -s "$work/j4.out" ] && [ ! -s "$work/j4.err" ]'
 same=1
-for f in results.csv runs.csv results.json; do cmp -s "$work/j1/$f" "$work/j4/$f" || same=0; done
+for f in results.csv runs.csv results.json charts/sweep.svg charts/sweep.png; do cmp -s "$work/j1/$f" "$work/j4/$f" || same=0; done
 diff -r "$work/j1/runs" "$work/j4/runs" >/dev/null || same=0
 check "-j 1 and -j 4 give byte-identical result files and run directories" '[ $same -eq 1 ]'
 if command -v mpirun >/dev/null 2>&1; then
@@ -64,7 +64,7 @@ if command -v mpirun >/dev/null 2>&1; then
   rcm=$?
   check "mpirun -n 2 sweep exits 0 and runs on 2 MPI ranks" '[ $rcm -eq 0 ] && grep -q "on 2 MPI ranks: 8 ran" "$work/mpi.out"'
   same=1
-  for f in results.csv runs.csv results.json; do cmp -s "$work/j1/$f" "$work/mpi/$f" || same=0; done
+  for f in results.csv runs.csv results.json charts/sweep.svg; do cmp -s "$work/j1/$f" "$work/mpi/$f" || same=0; done
   diff -r "$work/j1/runs" "$work/mpi/runs" >/dev/null || same=0
   check "mpirun -n 2 gives the same files as -j 1" '[ $same -eq 1 ]'
 else
@@ -125,6 +125,10 @@ check "a resumed sweep reruns only the failed runs" 'grep -q "2 ran, 4 resumed, 
 rm -rf "$work/j1/runs/easy-backfill_150kW-s7"
 cp "$work/j1/results.csv" "$work/results.before"
 "$AIDCSIM" sweep "$work/s.json" -o "$work/j1" -j 2 >"$work/r.out" 2>&1
+check "the sweep chart names every metric, under the sweep's title" 'test -s "$work/j1/charts/sweep.png" && grep -q "Sweep" "$work/j1/charts/sweep.svg" && /usr/bin/python3 -c "
+import json, sys
+svg = open(sys.argv[2]).read()
+sys.exit(0 if all(\">%s<\" % m in svg for m in json.load(open(sys.argv[1]))[\"metrics\"]) else 1)" "$work/j1/results.json" "$work/j1/charts/sweep.svg"'
 check "after losing one run directory, a resume runs exactly that run and writes the same table" 'grep -q "1 ran, 7 resumed, 0 failed" "$work/r.out" && cmp -s "$work/results.before" "$work/j1/results.csv"'
 
 # ---- c. bad sweep and plan files ----------------------------------------------------
