@@ -133,6 +133,7 @@ static void data_range(const aidc_chart *ch, int which, double *lo, double *hi)
         case AIDC_SERIES_LINE:
         case AIDC_SERIES_STEP:
         case AIDC_SERIES_AREA:
+        case AIDC_SERIES_POINTS:
             for (size_t i = 0; i < s->n; i++) {
                 if (!isfinite(s->y[i])) continue;
                 if (which == 0)
@@ -403,7 +404,7 @@ static size_t collect_legend(const aidc_chart *ch, legend_item *items)
         const aidc_series *s = &ch->series[k];
         if (!s->label) continue;
         legend_item it = {s->label, s->rgb, 0, s->dash, 1};
-        if (s->kind == AIDC_SERIES_AREA || s->kind == AIDC_SERIES_BARS) {
+        if (s->kind == AIDC_SERIES_AREA || s->kind == AIDC_SERIES_BARS || s->kind == AIDC_SERIES_POINTS) {
             it.style = 1;
             it.opacity = s->kind == AIDC_SERIES_AREA ? area_opacity() : 1;
         } else if (s->kind == AIDC_SERIES_BAND) {
@@ -675,8 +676,10 @@ static int kind_order(aidc_series_kind k)
         return 3;
     case AIDC_SERIES_HLINE:
         return 4;
+    case AIDC_SERIES_POINTS:
+        return 5;
     }
-    return 5;
+    return 6;
 }
 
 static bool has_data(const aidc_chart *ch)
@@ -819,7 +822,7 @@ int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y,
     size_t n_bar_groups = 0, bar_group = 0;
     for (size_t k = 0; k < ch->n_series; k++)
         n_bar_groups += ch->series[k].kind == AIDC_SERIES_BARS;
-    for (int order = 0; order <= 4 && data; order++)
+    for (int order = 0; order <= 5 && data; order++)
         for (size_t k = 0; k < ch->n_series; k++) {
             const aidc_series *s = &ch->series[k];
             if (kind_order(s->kind) != order) continue;
@@ -841,6 +844,16 @@ int aidc_chart_render(const aidc_chart *ch, aidc_canvas *cv, double x, double y,
             case AIDC_SERIES_STEP:
                 if (draw_line(cv, &p, s)) rc = -1;
                 break;
+            case AIDC_SERIES_POINTS: {
+                double side = s->width > 0 ? s->width : 6;
+                for (size_t i = 0; i < s->n; i++) {
+                    if (!isfinite(s->x[i]) || !isfinite(s->y[i])) continue;
+                    aidc_canvas_rect(cv, to_px(&p.x, s->x[i]) - side / 2,
+                                     to_px(ya, s->y[i]) - side / 2, side, side);
+                    aidc_canvas_fill(cv, s->rgb, 1);
+                }
+                break;
+            }
             case AIDC_SERIES_HLINE: {
                 double py = to_px(ya, s->value);
                 aidc_canvas_move_to(cv, p.left, py);

@@ -82,7 +82,8 @@ typedef enum {
     AIDC_SERIES_AREA,  /* filled between base (or 0) and y: a layer of a stack */
     AIDC_SERIES_HLINE, /* a level across the plot: a cap or a limit */
     AIDC_SERIES_BAND,  /* a shaded x range [x0, x1] over the whole height */
-    AIDC_SERIES_BARS   /* one value per category; several BARS series group */
+    AIDC_SERIES_BARS,  /* one value per category; several BARS series group */
+    AIDC_SERIES_POINTS /* x, y: a square marker of side width (0 = 6 px) at each point, any order */
 } aidc_series_kind;
 
 typedef struct aidc_series {

@@ -1,12 +1,16 @@
 /* plan — the capacity planner; see plan.h. */
 #include "sim/plan.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "plots/canvas.h"
+#include "plots/chart.h"
 #include "sim/batch.h"
 #include "sim/metrics.h"
 #include "sim/study.h"
@@ -21,7 +25,8 @@ const char aidc_plan_usage[] =
     "constraint (judged on the confidence interval over seeds) at the best objective:\n"
     "bisection on a monotone variable, a coarse grid then a refining pattern search on\n"
     "the others, and one step either side of the answer for sensitivity. Writes\n"
-    "DIR/plan.json, evaluations.csv, pareto.csv, sensitivity.csv and one output\n"
+    "DIR/plan.json, evaluations.csv, pareto.csv, sensitivity.csv, charts/pareto-K.svg\n"
+    "and .png (one per inequality constraint) and one output\n"
     "directory per run under DIR/runs/ (default DIR: out/NAME); runs already complete\n"
     "are reused. Under mpirun (built with MPI) the runs are spread over the ranks.\n"
     "\n"
@@ -59,7 +64,7 @@ typedef struct eval {
 
 typedef struct plan {
     aidc_study st;
-    aidc_axis vars[MAX_VARS];
+    aidc_value_axis vars[MAX_VARS];
     size_t n_vars;
     int mono;             /* index of the monotone variable, or -1 */
     size_t coarse;
@@ -440,7 +445,7 @@ out:
     return rc;
 }
 
-static bool numeric_var(const aidc_axis *a)
+static bool numeric_var(const aidc_value_axis *a)
 {
     for (size_t k = 0; k < a->n; k++)
         if (isnan(a->num[k])) return false;
@@ -583,6 +588,91 @@ static bool on_front(const plan *p, const eval *e)
 }
 
 static const char *state_name(int s) { return s == 1 ? "feasible" : s == 0 ? "infeasible" : "failed"; }
+
+/* charts/pareto-K.{svg,png}, one per inequality constraint K: every run
+ * point as objective against the constrained metric (feasible in blue, the
+ * rest grey), the non-dominated front as a line, the answer in vermillion,
+ * and the side of the bound that breaks the constraint shaded. */
+static int write_pareto_charts(plan *p, const eval *answer)
+{
+    char dir[4300];
+    snprintf(dir, sizeof dir, "%s/charts", p->st.out_dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(p->st.err, AIDC_STUDY_ERR, "%s: cannot create: %s", dir, strerror(errno));
+        return -1;
+    }
+    size_t n = p->n_evals ? p->n_evals : 1;
+    double *fx = calloc(n, sizeof *fx), *fy = calloc(n, sizeof *fy), *ix = calloc(n, sizeof *ix),
+           *iy = calloc(n, sizeof *iy), *lx = calloc(n, sizeof *lx), *ly = calloc(n, sizeof *ly);
+    int rc = 0;
+    if (!fx || !fy || !ix || !iy || !lx || !ly) rc = -1;
+    for (size_t c = 0; rc == 0 && c < p->n_cons; c++) {
+        if (p->cons[c].op == OP_EQ) continue;
+        size_t nf = 0, ni = 0, nl = 0;
+        double xmin = INFINITY, xmax = -INFINITY;
+        for (size_t i = 0; i < p->n_evals; i++) {
+            const eval *e = p->evals[i];
+            if (e->state < 0 || !isfinite(e->con[c].mean) || !isfinite(e->obj.mean)) continue;
+            double x = e->con[c].mean, y = e->obj.mean;
+            xmin = fmin(xmin, x);
+            xmax = fmax(xmax, x);
+            if (e->state == 1) fx[nf] = x, fy[nf++] = y;
+            else ix[ni] = x, iy[ni++] = y;
+            if (on_front(p, e)) lx[nl] = x, ly[nl++] = y;
+        }
+        for (size_t i = 1; i < nl; i++) /* the front as a line: by x */
+            for (size_t j = i; j > 0 && lx[j] < lx[j - 1]; j--) {
+                double t = lx[j]; lx[j] = lx[j - 1]; lx[j - 1] = t;
+                t = ly[j]; ly[j] = ly[j - 1]; ly[j - 1] = t;
+            }
+        char title[512], xt[300], yt[300], stem[32];
+        snprintf(title, sizeof title, "Plan %s: %s against %s", p->st.name, p->objective.text,
+                 p->cons[c].text);
+        snprintf(xt, sizeof xt, "%s (mean over seeds)", p->cons[c].m.text);
+        snprintf(yt, sizeof yt, "%s", p->objective.text);
+        snprintf(stem, sizeof stem, "pareto-%zu", c + 1);
+        aidc_chart ch;
+        aidc_chart_init(&ch, title);
+        ch.x.title = xt;
+        ch.y.title = yt;
+        ch.x.si = ch.y.si = AIDC_SI_LABEL;
+        double b = p->cons[c].bound, lo = fmin(xmin, b), hi = fmax(xmax, b);
+        aidc_series *band = aidc_chart_add(&ch, AIDC_SERIES_BAND, "outside this bound", AIDC_GREY, 0);
+        bool upper = p->cons[c].op == OP_LE || p->cons[c].op == OP_LT;
+        band->x0 = upper ? b : lo - 0.05 * (hi - lo);
+        band->x1 = upper ? hi + 0.05 * (hi - lo) : b;
+        aidc_series *s = aidc_chart_add(&ch, AIDC_SERIES_POINTS, "breaks a constraint", AIDC_GREY, 0);
+        s->x = ix, s->y = iy, s->n = ni;
+        s = aidc_chart_add(&ch, AIDC_SERIES_POINTS, "feasible", AIDC_OI_BLUE, 0);
+        s->x = fx, s->y = fy, s->n = nf;
+        s = aidc_chart_add(&ch, AIDC_SERIES_LINE, "Pareto front", AIDC_OI_ORANGE, 0);
+        s->x = lx, s->y = ly, s->n = nl;
+        double ax = answer ? answer->con[c].mean : NAN, ay = answer ? answer->obj.mean : NAN;
+        s = aidc_chart_add(&ch, AIDC_SERIES_POINTS, "chosen", AIDC_OI_VERMILLION, 0);
+        s->x = &ax, s->y = &ay, s->n = answer ? 1 : 0, s->width = 11;
+        static const aidc_canvas_kind kinds[] = {AIDC_CANVAS_SVG, AIDC_CANVAS_PNG};
+        static const char *const ext[] = {"svg", "png"};
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            aidc_canvas *cv = aidc_canvas_create(kinds[k], 900, 520, stem);
+            char path[4400];
+            snprintf(path, sizeof path, "%s/%s.%s", dir, stem, ext[k]);
+            if (!cv) {
+                snprintf(p->st.err, AIDC_STUDY_ERR, "%s: cannot draw", path);
+                rc = -1;
+                break;
+            }
+            aidc_canvas_set_title(cv, title);
+            if (aidc_chart_render(&ch, cv, 0, 0, 900, 520) ||
+                aidc_canvas_write(cv, path, p->st.err, AIDC_STUDY_ERR))
+                rc = -1;
+            aidc_canvas_destroy(cv);
+        }
+    }
+    aidc_canvas_release_fonts();
+    if (rc && !p->st.err[0]) snprintf(p->st.err, AIDC_STUDY_ERR, "out of memory drawing the Pareto charts");
+    free(fx), free(fy), free(ix), free(iy), free(lx), free(ly);
+    return rc;
+}
 
 /* One CSV row prefix: the variables' values. */
 static void csv_inputs(FILE *f, const plan *p, const eval *e)
@@ -756,7 +846,7 @@ static int write_outputs(plan *p, const eval *answer, eval **sens, const int *di
         fputc('\n', f);
     }
     fclose(f);
-    if (write_csv(p, "sensitivity.csv", text, len)) {
+    if (write_csv(p, "sensitivity.csv", text, len) || write_pareto_charts(p, answer)) {
         free(front);
         return -1;
     }
@@ -850,7 +940,7 @@ static void print_report(const plan *p, const eval *answer, eval **sens, const i
         for (size_t c = 0; c < p->n_cons; c++) printf(", %s %.4g", p->cons[c].m.text, e->con[c].mean);
         printf("\n");
     }
-    printf("  outputs    %s/plan.json, evaluations.csv, pareto.csv, sensitivity.csv\n", p->st.out_dir);
+    printf("  outputs    %s/plan.json, evaluations.csv, pareto.csv, sensitivity.csv, charts/\n", p->st.out_dir);
 }
 
 static void plan_fini(plan *p)

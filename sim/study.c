@@ -266,7 +266,7 @@ int aidc_study_mkdirs(aidc_study *st)
     return make_dirs(st->runs_dir, st->err, AIDC_STUDY_ERR);
 }
 
-static int axis_value(aidc_study *st, aidc_axis *a, size_t i, const cJSON *v, const char *unit)
+static int axis_value(aidc_study *st, aidc_value_axis *a, size_t i, const cJSON *v, const char *unit)
 {
     char *json;
     if (unit) {
@@ -288,7 +288,7 @@ static int axis_value(aidc_study *st, aidc_axis *a, size_t i, const cJSON *v, co
     return 0;
 }
 
-static int axis_alloc(aidc_study *st, aidc_axis *a, size_t n)
+static int axis_alloc(aidc_study *st, aidc_value_axis *a, size_t n)
 {
     a->n = n;
     a->set = calloc(n, sizeof *a->set);
@@ -299,7 +299,7 @@ static int axis_alloc(aidc_study *st, aidc_axis *a, size_t n)
 }
 
 int aidc_study_axis(aidc_study *st, const cJSON *o, const char *path, const char *const *extra,
-                    aidc_axis *a)
+                    aidc_value_axis *a)
 {
     memset(a, 0, sizeof *a);
     snprintf(a->path, sizeof a->path, "%s", path);
@@ -384,7 +384,7 @@ int aidc_study_axis(aidc_study *st, const cJSON *o, const char *path, const char
     return 0;
 }
 
-void aidc_axis_fini(aidc_axis *a)
+void aidc_axis_fini(aidc_value_axis *a)
 {
     for (size_t i = 0; i < a->n; i++) {
         if (a->set) free(a->set[i]);

@@ -23,7 +23,7 @@
 #define AIDC_STUDY_ERR 8192
 
 /* One varied key and the values it takes, in order. */
-typedef struct aidc_axis {
+typedef struct aidc_value_axis {
     char *key;     /* scenario key path, e.g. "cluster.nodes" */
     size_t n;      /* values */
     char **set;    /* "key=JSON" per value, ready for --set */
@@ -31,7 +31,7 @@ typedef struct aidc_axis {
     double *num;   /* per value: the number (a number, or the number in a range with a
                       unit); NAN for other values */
     char path[AIDC_PATH_MAX]; /* where it is in the study file ("axes[1]") */
-} aidc_axis;
+} aidc_value_axis;
 
 typedef struct aidc_study {
     const char *kind; /* "sweep" or "plan" */
@@ -78,8 +78,8 @@ int aidc_study_mkdirs(aidc_study *st);
  * each value loads. Extra keys in the object (named in extra, NULL-terminated)
  * are left to the caller. Returns 0, or -1 with a located message. */
 int aidc_study_axis(aidc_study *st, const cJSON *o, const char *path, const char *const *extra,
-                    aidc_axis *a);
-void aidc_axis_fini(aidc_axis *a);
+                    aidc_value_axis *a);
+void aidc_axis_fini(aidc_value_axis *a);
 
 /* Checks that the base scenario loads with the fixed overrides plus ov
  * (NULL-terminated); on failure reports it at path in the study file.

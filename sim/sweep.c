@@ -42,7 +42,7 @@ static const char *const default_metrics[] = {
 
 typedef struct sweep {
     aidc_study st;
-    aidc_axis *axes;
+    aidc_value_axis *axes;
     size_t n_axes;
     const char **cols; /* column keys */
     size_t n_cols;

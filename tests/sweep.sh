@@ -213,6 +213,7 @@ check "the plan's answer is the cheapest feasible point, its boundary and sensit
 grep -q "plan ok" "$work/plan.check" || cat "$work/plan.check"
 "$AIDCSIM" plan scenarios/plans/buildout.json -o "$work/ex-plan2" -q -j 1
 check "the plan's files are identical on a second run with -j 1" 'cmp -s "$work/ex-plan/plan.json" "$work/ex-plan2/plan.json" && cmp -s "$work/ex-plan/evaluations.csv" "$work/ex-plan2/evaluations.csv"'
+check "the plan draws a Pareto chart per inequality constraint, identical on a second run" 'test -s "$work/ex-plan/charts/pareto-1.png" && test -s "$work/ex-plan/charts/pareto-2.svg" && grep -q "Pareto front" "$work/ex-plan/charts/pareto-1.svg" && cmp -s "$work/ex-plan/charts/pareto-1.svg" "$work/ex-plan2/charts/pareto-1.svg" && cmp -s "$work/ex-plan/charts/pareto-2.png" "$work/ex-plan2/charts/pareto-2.png"'
 
 echo "sweep: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
