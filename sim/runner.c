@@ -35,7 +35,7 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
     }
     sim.timeseries = ts;
     if (aidc_sim_run(&sim, err, errlen)) {
-        rc = 3;
+        rc = sim.stalled ? 2 : 3; /* a stall is the scenario's fault: its budgets */
         goto done;
     }
     int bad = ferror(ts) != 0;
