@@ -68,6 +68,10 @@
 
 /* A fabric this size is a mistake (k = 4096, a typo in nodes), not a campus. */
 #define MAX_LINKS (1 << 24)
+/* Plausibility bounds for a file's links (the scenario's fabric.nic_gbps has the same ceiling):
+ * 1e6 GB/s is far above any link built; a latency above a second is a unit mistake. */
+#define MAX_LINK_GBPS 1e6
+#define MAX_LINK_US 1e6
 #define CSV_HEADER "a,b,bandwidth_gbps,latency_us"
 
 static _Thread_local char ig_reason[512];
@@ -815,15 +819,16 @@ static int load_csv(builder *b, const aidc_topology_cfg *c, const char *path, ch
             goto out;
         }
         double bw, lat;
-        if (!parse_num(field[2], c->nic_gbps, &bw) || !(bw > 0)) {
-            aidc_errf(err, errlen, "%s:%u: column \"bandwidth_gbps\": expected GB/s > 0, found \"%s\"",
-                 path, lineno, field[2]);
+        if (!parse_num(field[2], c->nic_gbps, &bw) || !(bw > 0 && bw <= MAX_LINK_GBPS)) {
+            aidc_errf(err, errlen,
+                 "%s:%u: column \"bandwidth_gbps\": expected GB/s > 0 and at most %g, found \"%s\"",
+                 path, lineno, MAX_LINK_GBPS, field[2]);
             goto out;
         }
-        if (!parse_num(field[3], c->alpha_leaf_us, &lat) || !(lat >= 0)) {
+        if (!parse_num(field[3], c->alpha_leaf_us, &lat) || !(lat >= 0 && lat <= MAX_LINK_US)) {
             aidc_errf(err, errlen,
-                 "%s:%u: column \"latency_us\": expected microseconds >= 0, found \"%s\"", path,
-                 lineno, field[3]);
+                 "%s:%u: column \"latency_us\": expected microseconds from 0 to %g, found \"%s\"",
+                 path, lineno, MAX_LINK_US, field[3]);
             goto out;
         }
         b_link(b, id[0], id[1], bw, lat);
@@ -902,6 +907,11 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
     const int32_t n = c->nodes;
     int rc = -1;
     ig_reason[0] = '\0';
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && st.st_size == 0) {
+        fclose(f);
+        return aidc_errf(err, errlen, "%s: file is empty (expected a GraphML document)", path);
+    }
     igraph_error_t irc = igraph_read_graph_graphml(&x.g, f, 0);
     fclose(f);
     if (irc) return aidc_errf(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
@@ -1019,18 +1029,18 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
         double bw = VECTOR(x.bw)[e], lat = VECTOR(x.lat)[e];
         if (isnan(bw)) bw = c->nic_gbps;
         if (isnan(lat)) lat = c->alpha_leaf_us;
-        if (!pos_finite(bw)) {
+        if (!pos_finite(bw) || bw > MAX_LINK_GBPS) {
             aidc_errf(err, errlen,
                  "%s: link %lld (\"%s\" -- \"%s\"): bandwidth_gbps: expected GB/s "
-                 "> 0, found %g",
-                 path, (long long)e, un, vn, bw);
+                 "> 0 and at most %g, found %g",
+                 path, (long long)e, un, vn, MAX_LINK_GBPS, bw);
             goto out;
         }
-        if (!(isfinite(lat) && lat >= 0)) {
+        if (!(isfinite(lat) && lat >= 0 && lat <= MAX_LINK_US)) {
             aidc_errf(err, errlen,
                  "%s: link %lld (\"%s\" -- \"%s\"): latency_us: expected "
-                 "microseconds >= 0, found %g",
-                 path, (long long)e, un, vn, lat);
+                 "microseconds from 0 to %g, found %g",
+                 path, (long long)e, un, vn, MAX_LINK_US, lat);
             goto out;
         }
         b_link(b, u, v, bw, lat);

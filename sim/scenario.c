@@ -16,6 +16,7 @@
 #include "models/weather.h"
 #include "sim/jread.h"
 #include "sim/jsonloc.h"
+#include "sim/limits.h"
 
 #define MAX_FILE_BYTES (64L << 20)
 /* timeseries.csv rows a run may write: 10M rows is ~400 MB of CSV */
@@ -1259,6 +1260,7 @@ int aidc_scenario_load(aidc_scenario *s, const char *path, const char *const *ov
     if (aidc_scenario_builtin_catalog(&s->catalog, err, errlen)) goto out;
     aidc_jread r = {path, text, err, errlen, overrides};
     rc = read_scenario(&r, root, s, seed_override);
+    if (rc == 0) rc = aidc_limits_check(s, err, errlen); /* before anything big is allocated */
 out:
     cJSON_Delete(root);
     free(text);
