@@ -606,6 +606,39 @@ static int derive_hierarchy(aidc_topology *t, builder *b, bool set_kinds, const 
         }
         t->pod[i] = gpod[g];
     }
+    /* leaf switches of two groups linked directly (no tier-2 switch between them) share a pod:
+     * their traffic never leaves it. Pods are merged with a union-find of their own, then
+     * renumbered in host order. */
+    {
+        int32_t *pu = malloc((size_t)t->n_pods * sizeof *pu), *renum = malloc((size_t)t->n_pods * sizeof *renum);
+        if (!pu || !renum) {
+            free(pu);
+            free(renum);
+            aidc_errf(err, errlen, "out of memory");
+            goto out;
+        }
+        union_init(pu, t->n_pods);
+        for (int64_t e = 0; e < ne; e++) {
+            int32_t u = (int32_t)ends[2 * e], v = (int32_t)ends[2 * e + 1];
+            if (role[u] != ROLE_LEAF || role[v] != ROLE_LEAF) continue;
+            int32_t gu = gid[find(uf, u)], gv = gid[find(uf, v)];
+            if (gu != gv) unite(pu, gpod[gu], gpod[gv]);
+        }
+        int32_t np = 0;
+        for (int32_t p = 0; p < t->n_pods; p++) renum[p] = -1;
+        for (int32_t i = 0; i < n; i++) {
+            int32_t r = find(pu, t->pod[i]);
+            if (renum[r] < 0) renum[r] = np++;
+        }
+        for (int32_t i = 0; i < n; i++) t->pod[i] = renum[find(pu, t->pod[i])];
+        for (int64_t v = 0; v < nv; v++)
+            if (pid[v] >= 0) pid[v] = renum[find(pu, pid[v])];
+        for (int32_t g = 0; g < n; g++)
+            if (gpod[g] >= 0) gpod[g] = renum[find(pu, gpod[g])];
+        t->n_pods = np;
+        free(pu);
+        free(renum);
+    }
     assert(t->n_leaves >= 1 && t->n_pods >= 1 && t->n_pods <= t->n_leaves);
     if (alloc_groups(t, err, errlen)) goto out;
     for (int64_t e = 0; e < ne; e++) {
@@ -619,6 +652,21 @@ static int derive_hierarchy(aidc_topology *t, builder *b, bool set_kinds, const 
             if (role[x] == ROLE_TIER2 && role[y] != ROLE_LEAF &&
                 !(role[y] == ROLE_TIER2 && pid[ry] == pid[rx]))
                 t->pod_up_gbps[pid[rx]] += bw[e];
+        }
+    }
+    /* a group or pod with no way out would give a job spanning it zero bandwidth */
+    for (int32_t i = 0; i < n; i++) {
+        if (t->n_leaves > 1 && !(t->leaf_up_gbps[t->leaf[i]] > 0)) {
+            aidc_errf(err, errlen,
+                      "%s: the switches host n%d attaches to have no link to any other switch: "
+                      "the fabric is disconnected", src, i);
+            goto out;
+        }
+        if (t->n_pods > 1 && !(t->pod_up_gbps[t->pod[i]] > 0)) {
+            aidc_errf(err, errlen,
+                      "%s: host n%d's part of the fabric has no link to the rest: the fabric is "
+                      "disconnected", src, i);
+            goto out;
         }
     }
     if (set_kinds) {

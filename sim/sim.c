@@ -1142,7 +1142,9 @@ static int check_stall(aidc_sim *s, char *err, size_t errlen)
     const struct { const char *key; double w; } b[] = {
         {"power.rack_budget", sc->power.rack_budget_w}, {"power.row_budget", sc->power.row_budget_w},
         {"power.facility_it_cap", sc->power.facility_it_cap_w}, {"power.site_cap", sc->power.site_cap_w},
-        {"grid.interconnect", sc->grid.interconnect_w}};
+        {"grid.interconnect", sc->grid.interconnect_w},
+        {"cooling.capacity", sc->cooling.enabled && sc->cooling.plant.capacity_w > 0
+                                 ? sc->cooling.plant.capacity_w : INFINITY}};
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
         if (isfinite(b[i].w))
             snprintf(budgets + strlen(budgets), sizeof budgets - strlen(budgets), "%s%s = %.6g kW",
