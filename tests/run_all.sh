@@ -29,6 +29,7 @@ run unit env AIDC_TEST_PLUGINS="$BUILD/plugins" "$BUILD/unit_tests"
 run queueing "$BUILD/validate_queueing"
 run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
 run plugins env BUILD="$BUILD" bash tests/plugins.sh
+run atomic env AIDCSIM="$BUILD/aidcsim" bash tests/atomic.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"
 exit $status
