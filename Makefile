@@ -23,7 +23,7 @@ LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC))
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 
-.PHONY: all deps run test unit e2e bench asan clean install plugins
+.PHONY: all deps run test unit e2e bench asan valgrind fuzz clean install plugins
 all: $(BUILD)/aidcsim
 
 deps:
@@ -44,6 +44,12 @@ bench: deps
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
+
+# memcheck over a representative set (tests/valgrind.sh); not part of `make test` (about 2 min)
+valgrind: deps
+	@bash tools/deps.sh valgrind
+	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests plugins
+	@BUILD=$(BUILD) bash tests/valgrind.sh
 
 $(BUILD)/aidcsim: $(BUILD)/sim/main.o $(BUILD)/libaidc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
