@@ -51,6 +51,20 @@ valgrind: deps
 	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests plugins
 	@BUILD=$(BUILD) bash tests/valgrind.sh
 
+# libFuzzer harnesses (tests/fuzz/), each run for FUZZ_SECONDS from a seed corpus of real files
+FUZZ_SECONDS ?= 60
+FUZZERS := scenario trace weather carbon
+fuzz:
+	@bash tools/deps.sh clang
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
+	    SAN="-Wno-unknown-warning-option -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -fsanitize=fuzzer-no-link" \
+	    $(patsubst %,build-fuzz/fuzz_%,$(FUZZERS))
+	@BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh
+
+.PRECIOUS: $(BUILD)/tests/fuzz/%.o
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libaidc.a
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
 $(BUILD)/aidcsim: $(BUILD)/sim/main.o $(BUILD)/libaidc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -123,6 +137,6 @@ install: $(BUILD)/aidcsim $(BUILD)/libaidcsim-sched.a
 	    > $(LIBDIR)/pkgconfig/aidcsim-policy.pc
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
