@@ -8,7 +8,14 @@ VERSION := 0.1.0
 PKGS     := gsl igraph libcjson cairo
 # Recursive (=) on purpose: pkg-config runs when a recipe needs the flags, after deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -ldl
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -ldl $(MPI_LIBS)
+# Open MPI for distributed sweeps and plans: auto-detected (pkg-config ompi-c);
+# MPI=0 builds without it, MPI=1 insists. A stamp file rebuilds on a change.
+MPI     ?= $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || echo 0)
+ifeq ($(MPI),1)
+MPI_CFLAGS = -DAIDC_HAVE_MPI $(shell pkg-config --cflags ompi-c)
+MPI_LIBS   = $(shell pkg-config --libs ompi-c) -pthread
+endif
 OPT     ?= -O2
 SAN     ?=
 CFLAGS  ?=
@@ -19,7 +26,8 @@ LDFLAGS += $(SAN)
 SCHED_SRC  := $(wildcard sched/*.c)
 MODELS_SRC := $(wildcard models/*.c)
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
-LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC)) $(BUILD)/catalog_json.o
+TRACES_SRC := $(wildcard tools/traces/*.c)
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC) $(TRACES_SRC)) $(BUILD)/catalog_json.o
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 
@@ -34,7 +42,7 @@ run: deps
 	$(BUILD)/aidcsim run scenarios/default.json -o out/default
 
 test: deps
-	@bash tools/deps.sh python3-jsonschema
+	@bash tools/deps.sh python3-jsonschema openmpi-bin libopenmpi-dev
 	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing plugins
 	@BUILD=$(BUILD) bash tests/run_all.sh
 
@@ -92,6 +100,14 @@ $(BUILD)/embed: tools/embed.c
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# Only the batch pool sees MPI; the stamp names the setting it was built with.
+$(BUILD)/sim/batch.o: CFLAGS += $(MPI_CFLAGS) -pthread
+$(BUILD)/sim/batch.o: $(BUILD)/mpi-$(MPI).stamp
+$(BUILD)/mpi-$(MPI).stamp:
+	@mkdir -p $(BUILD)
+	@rm -f $(BUILD)/mpi-*.stamp
+	@touch $@
 
 $(BUILD)/catalog_json.o: $(BUILD)/catalog_json.c
 	$(CC) $(CFLAGS) -c -o $@ $<

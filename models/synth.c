@@ -185,6 +185,11 @@ int aidc_synth_generate(const aidc_synth_cfg *c, int64_t horizon_ns, gsl_rng *ar
         j.tenant = tenant_table ? tenant_ids[gsl_ran_discrete(sizes, tenant_table)] : def_tenant;
         j.gpu_type = -1;
         j.kind = c->kind;
+        /* drawn only when asked for, so other scenarios keep their draws */
+        if (c->deferrable_fraction > 0 && gsl_rng_uniform(sizes) < c->deferrable_fraction) {
+            j.deferrable = 1;
+            j.deadline_ns = submit + j.estimate_ns + c->deferrable_slack_ns;
+        }
         if (aidc_workload_add(w, &j)) goto oom;
     }
     goto done;

@@ -47,6 +47,8 @@ typedef struct aidc_synth_cfg {
     double *tenant_weights;
     size_t n_tenants;
     aidc_job_kind kind;
+    double deferrable_fraction; /* share of jobs that may wait for cleaner power */
+    int64_t deferrable_slack_ns; /* their deadline: submit + estimate + slack */
 } aidc_synth_cfg;
 
 void aidc_synth_cfg_init(aidc_synth_cfg *c);

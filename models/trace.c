@@ -49,8 +49,13 @@ enum col {
     COL_DEADLINE,
     COL_DEFERRABLE,
     N_COLS,
+    COL_EXTRA = N_COLS,           /* an "x_" column: carried for tools, ignored here */
     N_REQUIRED = COL_DURATION + 1 /* the first N_REQUIRED columns are required */
 };
+
+/* Header columns at most; only extra ("x_") columns can make a header this long. */
+#define MAX_HEADER_COLS 256
+#define EXTRA_PREFIX "x_"
 
 static const char *const col_names[N_COLS + 1] = {
     [COL_ID] = "id",
@@ -143,9 +148,11 @@ typedef struct reader {
     bool at_record_start; /* libcsv is between records */
     bool have_header;
 
-    size_t ncols;              /* fields per record, from the header */
-    enum col col_at[N_COLS];   /* header position -> column */
-    size_t header_pos[N_COLS]; /* column -> header position + 1; 0 when absent */
+    size_t ncols;                     /* fields per record, from the header */
+    enum col col_at[MAX_HEADER_COLS]; /* header position -> column (COL_EXTRA for x_) */
+    size_t header_pos[N_COLS];        /* column -> header position + 1; 0 when absent */
+    char *extra_names;                /* the header's x_ names, NUL-separated */
+    size_t extra_len;
 
     size_t nfield;     /* fields seen so far in the current record */
     unsigned present;  /* bit per column whose field was non-empty */
@@ -508,12 +515,49 @@ static void data_field(reader *r, enum col c, const char *s, size_t len)
     }
 }
 
+/* An extra column: its values are not read, but its name must still be unique, so that two
+ * tools writing the same x_ name into one file is caught here rather than downstream. */
+static void extra_column(reader *r, const char *s, size_t len, size_t pos)
+{
+    size_t nth = 0; /* index of the extra name being compared */
+    for (size_t k = 0; k < r->extra_len; k += strlen(r->extra_names + k) + 1, nth++) {
+        if (strlen(r->extra_names + k) != len || memcmp(r->extra_names + k, s, len) != 0) continue;
+        size_t first = 0; /* the header position of the nth extra column */
+        for (size_t i = 0, seen = 0; i < pos; i++)
+            if (r->col_at[i] == COL_EXTRA && seen++ == nth) {
+                first = i;
+                break;
+            }
+        fail(r, r->row_line, "header: duplicate column \"%.*s\" (columns %zu and %zu)", (int)len, s,
+             first + 1, pos + 1);
+        return;
+    }
+    char *names = realloc(r->extra_names, r->extra_len + len + 1);
+    if (!names) {
+        fail(r, r->row_line, "out of memory");
+        return;
+    }
+    memcpy(names + r->extra_len, s, len);
+    names[r->extra_len + len] = '\0';
+    r->extra_names = names;
+    r->extra_len += len + 1;
+    r->col_at[pos] = COL_EXTRA;
+}
+
 static void header_field(reader *r, const char *s, size_t len)
 {
     size_t pos = r->nfield; /* 0-based; messages count columns from 1 */
     char q[QUOTE_BUF];
     if (len == 0) {
         fail(r, r->row_line, "header: column %zu has no name", pos + 1);
+        return;
+    }
+    if (pos >= MAX_HEADER_COLS) {
+        fail(r, r->row_line, "header: more than %d columns", MAX_HEADER_COLS);
+        return;
+    }
+    if (len > strlen(EXTRA_PREFIX) && memcmp(s, EXTRA_PREFIX, strlen(EXTRA_PREFIX)) == 0) {
+        extra_column(r, s, len, pos);
         return;
     }
     for (int c = 0; c < N_COLS; c++) {
@@ -524,7 +568,6 @@ static void header_field(reader *r, const char *s, size_t len)
             return;
         }
         r->header_pos[c] = pos + 1;
-        assert(pos < N_COLS); /* past N_COLS every known name is a duplicate */
         r->col_at[pos] = (enum col)c;
         return;
     }
@@ -538,7 +581,7 @@ static void header_field(reader *r, const char *s, size_t len)
         fail(r, r->row_line,
              "header: unknown column %s; the columns are id, submit_s, gpus, duration_s "
              "(required) and cpus, mem_gib, gpu_type, tenant, priority, kind, estimate_s, "
-             "deadline_s, deferrable (optional)",
+             "deadline_s, deferrable (optional); extra columns are named x_...",
              q);
 }
 
@@ -624,7 +667,7 @@ static void on_field(void *s, size_t len, void *data)
     if (r->failed) return;
     if (!r->have_header) {
         header_field(r, s, len);
-    } else if (r->nfield < r->ncols) {
+    } else if (r->nfield < r->ncols && r->col_at[r->nfield] != COL_EXTRA) {
         data_field(r, r->col_at[r->nfield], s, len);
     }
     r->nfield++;
@@ -776,6 +819,7 @@ int aidc_trace_read(const char *path, aidc_workload *w, char *err, size_t errlen
     free(r.ids.slots);
     free(r.tenants.slots);
     free(r.gpu_types.slots);
+    free(r.extra_names);
     if (rc == 0) aidc_workload_sort(w);
     return rc;
 }

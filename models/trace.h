@@ -9,7 +9,10 @@
  * Format (RFC 4180 CSV, parsed by libcsv):
  *   - The first row is a header naming the columns, in any order. Required: id, submit_s,
  *     gpus, duration_s. Optional: cpus, mem_gib, gpu_type, tenant, priority, kind,
- *     estimate_s, deadline_s. Unknown and duplicate names are errors.
+ *     estimate_s, deadline_s. Names starting with "x_" are extra columns: the converters
+ *     (tools/traces) keep source fields there (x_wait_s, x_gpu_milli, x_status ...) for
+ *     `trace stats` and for models that do not read them yet; this reader skips their
+ *     values unchecked. Other unknown names and any duplicate name are errors.
  *   - Every row has exactly one field per header column. An empty optional field means
  *     "absent"; an empty required field is an error.
  *   - Lines that are empty (or hold only spaces and tabs) and lines whose first non-blank

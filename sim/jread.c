@@ -1,10 +1,13 @@
 /* jread — typed JSON reads with located errors; see jread.h. */
 #include "sim/jread.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "models/suggest.h"
 #include "models/units.h"
@@ -253,4 +256,66 @@ int aidc_jread_obj(const aidc_jread *r, const cJSON *obj, const char *path, cons
                                aidc_jread_describe(v, found, sizeof found));
     *out = v;
     return 1;
+}
+
+int aidc_jread_load(const char *path, const char *what, size_t max_bytes, char **text,
+                    cJSON **root, char *err, size_t errlen)
+{
+    *text = NULL;
+    *root = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory, expected %s", path, what);
+        return -1;
+    }
+    if ((unsigned long long)st.st_size > max_bytes) {
+        snprintf(err, errlen, "%s: %lld bytes is too large for %s (limit %zu)", path,
+                 (long long)st.st_size, what, max_bytes);
+        return -1;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char *buf = malloc((size_t)st.st_size + 1);
+    size_t got = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+    int bad = !buf || ferror(f);
+    fclose(f);
+    if (bad) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(errno) : "out of memory");
+        free(buf);
+        return -1;
+    }
+    buf[got] = '\0';
+    if (strlen(buf) != got) {
+        free(buf);
+        snprintf(err, errlen, "%s: contains a NUL byte; expected %s (JSON text)", path, what);
+        return -1;
+    }
+    const char *body = buf;
+    if ((unsigned char)body[0] == 0xEF && (unsigned char)body[1] == 0xBB &&
+        (unsigned char)body[2] == 0xBF)
+        body += 3;
+    const char *end = NULL;
+    cJSON *tree = cJSON_ParseWithOpts(body, &end, true);
+    if (!tree) {
+        aidc_text_pos pos = aidc_jsonloc_offset(buf, end ? (size_t)(end - buf) : 0);
+        const char *why = (end && *end == '\0') ? "unexpected end of file" : "invalid JSON";
+        if (!body[strspn(body, " \t\r\n")]) why = "empty file; expected a JSON object";
+        char line[160];
+        aidc_jsonloc_line(buf, pos.line, line, sizeof line);
+        int caret = pos.col - 1 < (int)strlen(line) ? pos.col - 1 : (int)strlen(line);
+        snprintf(err, errlen, "%s:%d:%d: %s\n    %s\n    %*s^", path, pos.line, pos.col, why, line,
+                 caret, "");
+        free(buf);
+        return -1;
+    }
+    *text = buf;
+    *root = tree;
+    return 0;
 }

@@ -59,4 +59,12 @@ int aidc_jread_money(const aidc_jread *r, const cJSON *obj, const char *path, co
 int aidc_jread_obj(const aidc_jread *r, const cJSON *obj, const char *path, const char *key,
                    bool required, const cJSON **out);
 
+/* Reads the JSON file at path (at most max_bytes) and parses it. On success
+ * returns 0, *text holds the raw text (for positions in later messages) and
+ * *root the tree; the caller frees both (free, cJSON_Delete). On failure
+ * returns -1 with "FILE:LINE:COL: invalid JSON" and the line, or the I/O
+ * error, in err. what names the expected content ("a tolerance file"). */
+int aidc_jread_load(const char *path, const char *what, size_t max_bytes, char **text,
+                    cJSON **root, char *err, size_t errlen);
+
 #endif

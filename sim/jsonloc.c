@@ -273,7 +273,14 @@ bool aidc_jsonloc_find(const char *text, const char *path, bool want_key, aidc_t
 
     while (*seg != '\0') {
         key = NULL;
-        if (*seg == '[') {
+        if (seg[0] == '[' && seg[1] == '"') {
+            /* ["a.b"]: a key that holds '.' or '[' (compare's metric paths) */
+            const char *name = seg + 2;
+            size_t len = strcspn(name, "\"");
+            if (name[len] != '"' || name[len + 1] != ']') return false;
+            p = find_member(p, name, len, &key);
+            seg = name + len + 2;
+        } else if (*seg == '[') {
             size_t index = 0;
             seg++;
             if (!is_digit(*seg)) return false;

@@ -29,7 +29,8 @@ aidc_text_pos aidc_jsonloc_offset(const char *text, size_t offset);
 
 /* Finds the element at `path` in the JSON `text` and fills *out. Path syntax: "" is the root,
  * "a.b" walks object keys (matched exactly, after decoding escapes in the text), "a[2]" and
- * "[0].a" index arrays; keys containing '.' or '[' cannot be named. With want_key and a path
+ * "[0].a" index arrays; a key containing '.' or '[' is named as a["b.c"] (such a key
+ * cannot contain '"'), and is matched like any other key. With want_key and a path
  * ending in a key, *out is that key's opening quote; otherwise the first byte of the value.
  * Returns false, leaving *out untouched, when the path is malformed, the element does not exist
  * or the text is too broken to walk to it; reads nothing past the terminating NUL. */

@@ -10,12 +10,16 @@
 #include <string.h>
 
 #include "models/topology.h"
+#include "sim/compare.h"
 #include "sched/builtin.h"
 #include "sim/output.h"
+#include "sim/plan.h"
 #include "sim/plugin.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+#include "tools/traces/cmd.h"
+#include "sim/sweep.h"
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 2, EXIT_INTERNAL = 3 };
 
@@ -31,6 +35,10 @@ static const char usage_main[] =
     "  validate SCENARIO  check a scenario and the files it references, without running\n"
     "  topology SCENARIO  build the network fabric and export it as GraphML\n"
     "  policies           list the built-in scheduling policies\n"
+    "  compare SUITE...   run a suite under a baseline and a candidate policy; exit 1 on a regression\n"
+    "  trace convert|stats|formats  import published traces; summarize a trace\n"
+    "  sweep SWEEP.json   run a scenario over axes of values and seeds (-j N, or under mpirun)\n"
+    "  plan PLAN.json     search for the cheapest buildout that meets constraints on metrics\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -313,6 +321,10 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(argv[0], "validate") == 0) fputs(usage_validate, stdout);
     else if (strcmp(argv[0], "policies") == 0) fputs(usage_policies, stdout);
     else if (strcmp(argv[0], "topology") == 0) fputs(usage_topology, stdout);
+    else if (strcmp(argv[0], "compare") == 0) return aidc_cmd_compare(1, (char *[]){"--help"});
+    else if (strcmp(argv[0], "trace") == 0) return aidc_cmd_trace(1, (char *[]){"--help", NULL});
+    else if (strcmp(argv[0], "sweep") == 0) fputs(aidc_sweep_usage, stdout);
+    else if (strcmp(argv[0], "plan") == 0) fputs(aidc_plan_usage, stdout);
     else if (strcmp(argv[0], "help") == 0) fputs("usage: aidcsim help [COMMAND]\n", stdout);
     else {
         fprintf(stderr, "aidcsim help: unknown command \"%s\"\n\n%s", argv[0], usage_main);
@@ -338,7 +350,11 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "policies") == 0) return cmd_policies(argc - 2, argv + 2);
     if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0) return aidc_cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
+    if (strcmp(cmd, "trace") == 0) return aidc_cmd_trace(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0) return aidc_cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "plan") == 0) return aidc_cmd_plan(argc - 2, argv + 2);
     fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return EXIT_BAD_INPUT;
 }

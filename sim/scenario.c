@@ -624,7 +624,8 @@ static int read_synthetic(const aidc_jread *r, const cJSON *o, aidc_scenario *s)
 {
     const char *path = "workload.synthetic";
     static const char *const keys[] = {"jobs",     "arrival",         "gpus", "duration",
-                                       "tenants",  "estimate_factor", "kind", NULL};
+                                       "tenants",  "estimate_factor", "kind", "deferrable",
+                                       NULL};
     if (aidc_jread_keys(r, o, path, keys)) return -1;
     aidc_synth_cfg *c = &s->workload.synth;
     const char *kind = NULL;
@@ -634,6 +635,17 @@ static int read_synthetic(const aidc_jread *r, const cJSON *o, aidc_scenario *s)
         aidc_jread_num(r, o, path, "estimate_factor", false, 0.01, 1000, &c->estimate_factor) < 0 ||
         aidc_jread_str(r, o, path, "kind", false, &kind) < 0)
         return -1;
+    const cJSON *def;
+    if (aidc_jread_obj(r, o, path, "deferrable", false, &def) < 0) return -1;
+    if (def) {
+        static const char *const dkeys[] = {"fraction", "slack", NULL};
+        const char *dp = "workload.synthetic.deferrable";
+        c->deferrable_slack_ns = 24 * 3600 * INT64_C(1000000000);
+        if (aidc_jread_keys(r, def, dp, dkeys) ||
+            aidc_jread_num(r, def, dp, "fraction", true, 0, 1, &c->deferrable_fraction) < 0 ||
+            aidc_jread_duration(r, def, dp, "slack", false, 0, &c->deferrable_slack_ns) < 0)
+            return -1;
+    }
     if (kind) {
         int k = aidc_job_kind_parse(kind);
         if (k < 0)
@@ -1289,4 +1301,15 @@ void aidc_scenario_fini(aidc_scenario *s)
     free(s->grid.carbon_path);
     free(s->grid.dr);
     memset(s, 0, sizeof *s);
+}
+
+char *aidc_json_file_load(const char *path, cJSON **root, char *err, size_t errlen)
+{
+    char *text = slurp(path, err, errlen);
+    if (!text) return NULL;
+    if (!(*root = parse_json(path, text, err, errlen))) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }

@@ -28,7 +28,10 @@ run() {
 run unit env AIDC_TEST_PLUGINS="$BUILD/plugins" "$BUILD/unit_tests"
 run queueing "$BUILD/validate_queueing"
 run e2e env AIDCSIM="$BUILD/aidcsim" bash tests/e2e.sh
+run sweep env AIDCSIM="$BUILD/aidcsim" bash tests/sweep.sh
 run plugins env BUILD="$BUILD" bash tests/plugins.sh
+run compare env BUILD="$BUILD" AIDCSIM="$BUILD/aidcsim" bash tests/compare.sh
+run traces env AIDCSIM="$BUILD/aidcsim" bash tests/traces.sh
 run atomic env AIDCSIM="$BUILD/aidcsim" bash tests/atomic.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"

@@ -31,3 +31,15 @@ int test_sim_from_json(const char *json, aidc_scenario *sc, aidc_sim *sim)
     if (rc) fprintf(stderr, "%s\n", err);
     return rc;
 }
+
+double test_erlang_c_wait(int c, double rho, double mu)
+{
+    double a = rho * c, term = 1, sum = 1; /* sum_{k<c} a^k/k!, computed stably */
+    for (int k = 1; k < c; k++) {
+        term *= a / k;
+        sum += term;
+    }
+    double last = term * a / c / (1 - rho); /* a^c/c! * 1/(1-rho) */
+    double pc = last / (sum + last);
+    return pc / (c * mu - rho * c * mu);
+}

@@ -17,4 +17,8 @@ int test_temp_file(const char *text, char *path);
  * printing the loader's message to stderr. On success the caller finis both. */
 int test_sim_from_json(const char *json, aidc_scenario *sc, aidc_sim *sim);
 
+/* Mean wait in an M/M/c queue (Erlang C): c servers, load rho = lambda/(c mu)
+ * < 1, service rate mu; the result is in the units of 1/mu. */
+double test_erlang_c_wait(int c, double rho, double mu);
+
 #endif

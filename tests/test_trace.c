@@ -469,6 +469,22 @@ static void test_workload_names(void)
     aidc_workload_fini(&w);
 }
 
+/* x_ columns (written by the converters in tools/traces) are skipped unchecked, wherever they
+ * sit in the header; the standard columns around them read as usual. */
+static void test_extra_columns(void)
+{
+    aidc_workload w;
+    READ_OK("extra_columns.csv", w);
+    CU_ASSERT_EQUAL_FATAL(w.n, 2);
+    CU_ASSERT_STRING_EQUAL(id_of(&w, 0), "a");
+    CU_ASSERT_STRING_EQUAL(id_of(&w, 1), "b");
+    CU_ASSERT_EQUAL(w.jobs[1].submit_ns, NS(5));
+    CU_ASSERT_EQUAL(w.jobs[1].gpus, 2);
+    CU_ASSERT_EQUAL(w.jobs[1].duration_ns, NS(20));
+    aidc_workload_fini(&w);
+    READ_BAD(DIR "bad_duplicate_extra.csv", ":1: ", "duplicate column \"x_a\"", "columns 5 and 7");
+}
+
 static void test_job_kinds(void)
 {
     for (int k = 0; k < AIDC_KIND_COUNT; k++)
@@ -506,6 +522,7 @@ int test_trace_register(void)
         {"workload sort is stable", test_workload_sort_is_stable},
         {"workload names", test_workload_names},
         {"job kinds", test_job_kinds},
+        {"extra x_ columns", test_extra_columns},
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
         if (!CU_add_test(s, tests[i].name, tests[i].fn)) return -1;

@@ -15,7 +15,10 @@ int test_power_register(void);
 int test_cooling_register(void);
 int test_grid_register(void);
 int test_site_register(void);
+int test_traces_register(void);
+int test_plan_register(void);
 int test_properties_register(void);
+int test_compare_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -31,7 +34,10 @@ static int (*const unit_suites[])(void) = {
     test_cooling_register,
     test_grid_register,
     test_site_register,
+    test_traces_register,
+    test_plan_register,
     test_properties_register,
+    test_compare_register,
 };
 
 #endif

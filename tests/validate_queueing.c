@@ -22,18 +22,6 @@
 
 #include "tests/support.h"
 
-static double erlang_c_wait(int c, double rho, double mu)
-{
-    double a = rho * c, term = 1, sum = 1; /* sum_{k<c} a^k/k!, computed stably */
-    for (int k = 1; k < c; k++) {
-        term *= a / k;
-        sum += term;
-    }
-    double last = term * a / c / (1 - rho); /* a^c/c! * 1/(1-rho) */
-    double pc = last / (sum + last);
-    return pc / (c * mu - rho * c * mu);
-}
-
 /* Mean wait (hours) over jobs after the warm-up, for one replication. */
 static int run_once(int c, double rho, long jobs, unsigned seed, double *mean_wait_h)
 {
@@ -87,7 +75,7 @@ int main(void)
         for (size_t k = 0; k < 3; k++) {
             int c = cs[i];
             double rho = rhos[k];
-            double wq = erlang_c_wait(c, rho, 1.0);
+            double wq = test_erlang_c_wait(c, rho, 1.0);
             long jobs = jobs_per_rep[i][k];
             double w[REPS], sum = 0, ss = 0;
             for (int r = 0; r < REPS; r++) {
