@@ -61,7 +61,7 @@ valgrind: deps
 
 # libFuzzer harnesses (tests/fuzz/), each run for FUZZ_SECONDS from a seed corpus of real files
 FUZZ_SECONDS ?= 60
-FUZZERS := scenario trace weather carbon
+FUZZERS := scenario trace weather carbon import tolerances
 fuzz:
 	@bash tools/deps.sh clang
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \

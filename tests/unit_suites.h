@@ -19,6 +19,7 @@ int test_traces_register(void);
 int test_plan_register(void);
 int test_properties_register(void);
 int test_compare_register(void);
+int test_limits_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -38,6 +39,7 @@ static int (*const unit_suites[])(void) = {
     test_plan_register,
     test_properties_register,
     test_compare_register,
+    test_limits_register,
 };
 
 #endif

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make fuzz`: runs each libFuzzer harness for FUZZ_SECONDS (default 60) from a seed corpus made
+# `make fuzz`: runs each libFuzzer harness (scenario, trace, weather, carbon, import,
+# tolerances) for FUZZ_SECONDS (default 60) from a seed corpus made
 # of the repository's real files, keeping the grown corpus in build-fuzz/corpus/NAME and any
 # crashing input in build-fuzz/crashes/NAME-*. Prints per harness the time run, executions and
 # outcome, then "fuzz: N passed, M failed" (a harness fails when it finds a crash, a leak or a
@@ -22,6 +23,9 @@ seed() { # name files...: copies files into the seed directory (a prefix byte fo
     # keep seeds small: the first 300 lines (whole small files)
     if [ "$name" = weather ]; then
       { case "$f" in *.epw) printf '\001' ;; *) printf '\000' ;; esac; head -n 300 "$f"; } >"$out"
+    elif [ "$name" = import ]; then
+      local k # every file under every format: the first byte picks the format
+      for k in 0 1 2 3 4 5 6 7 8; do { printf "\\$(printf '%03o' "$k")"; head -n 300 "$f"; } >"$out.$k"; done
     else
       head -n 300 "$f" >"$out"
     fi
@@ -31,8 +35,11 @@ seed scenario scenarios/*.json tests/data/good/*.json tests/data/bad/*.json
 seed trace tests/data/good/*.csv scenarios/traces/*.csv tests/data/traces/* tests/data/bad/trace-*.csv
 seed weather scenarios/weather/*.epw tests/data/weather/* tests/data/bad/weather-*.epw
 seed carbon scenarios/carbon/*.csv tests/data/grid/*.csv tests/data/bad/carbon-*.csv
+mapfile -t imports < <(find tests/data/traces/import -type f ! -name '*.md' | LC_ALL=C sort)
+seed import "${imports[@]}"
+seed tolerances tests/data/compare/*.json
 mkdir -p "$B/crashes"
-for name in scenario trace weather carbon; do
+for name in scenario trace weather carbon import tolerances; do
   mkdir -p "$B/corpus/$name"
   log=$B/fuzz_$name.log
   t0=$SECONDS
