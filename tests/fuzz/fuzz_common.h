@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 /* Writes data to /tmp/aidc-fuzz-PID.EXT (the same file on every call); returns its path. */
-static const char *fuzz_file(const uint8_t *data, size_t size, const char *ext)
+static inline const char *fuzz_file(const uint8_t *data, size_t size, const char *ext)
 {
     static char path[128];
     snprintf(path, sizeof path, "%s/aidc-fuzz-%ld.%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
@@ -27,7 +27,7 @@ static const char *fuzz_file(const uint8_t *data, size_t size, const char *ext)
 }
 
 /* A failed load must say why, naming the file. */
-static void fuzz_check_message(int rc, const char *err, const char *path)
+static inline void fuzz_check_message(int rc, const char *err, const char *path)
 {
     if (rc == 0) return;
     if (!err[0] || !strstr(err, path)) {

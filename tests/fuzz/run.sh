@@ -5,6 +5,7 @@
 # crashing input in build-fuzz/crashes/NAME-*. Prints per harness the time run, executions and
 # outcome, then "fuzz: N passed, M failed" (a harness fails when it finds a crash, a leak or a
 # timeout). Turn every crash into a case in tests/data/bad (see tests/hostile.sh).
+# FUZZ_ONLY="trace weather" runs a subset.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 B=${BUILD:-build-fuzz}
@@ -39,7 +40,7 @@ mapfile -t imports < <(find tests/data/traces/import -type f ! -name '*.md' | LC
 seed import "${imports[@]}"
 seed tolerances tests/data/compare/*.json
 mkdir -p "$B/crashes"
-for name in scenario trace weather carbon import tolerances; do
+for name in ${FUZZ_ONLY:-scenario trace weather carbon import tolerances}; do
   mkdir -p "$B/corpus/$name"
   log=$B/fuzz_$name.log
   t0=$SECONDS
