@@ -106,6 +106,9 @@ badfile trace-huge-duration "$BAD/trace-huge-duration.csv:2:" 'column "duration_
 badfile trace-gpus-1e12 "$BAD/trace-gpus-1e12.csv:2:" 'column "gpus"' '"1000000000000"'
 badfile trace-cr-only "$BAD/trace-cr-only.csv:1:" "carriage return"
 badfile trace-nul-byte "$BAD/trace-nul-byte.csv:2:" "NUL byte"
+# trace importers (found by fuzz_import: a year past 2262 overflowed the nanosecond clock)
+bad import-acme-year-7275 "$BAD/import-acme-year-7275.csv:3:" 'column "submit_time"' '"7275-03-01 00:23:58+08:00"' \
+  -- trace convert --from acme "$BAD/import-acme-year-7275.csv" @OUT@
 # unreadable files: root reads anything, so the check cannot be made as root
 if [ "$(id -u)" -eq 0 ]; then
   echo "# unreadable-scenario, unreadable-trace: not checked: running as root, which can read a chmod 000 file"
