@@ -1,6 +1,8 @@
 /* batch — local worker processes and Open MPI ranks; see batch.h. */
 #include "sim/batch.h"
 
+#include "sim/progress.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <poll.h>
@@ -108,7 +110,7 @@ static void finish_run(aidc_batch_run *r, int status, const char *msg)
 static void run_here(aidc_batch_run *r)
 {
     char *err = calloc(1, MSG_LEN);
-    aidc_run_request req = {r->scenario, r->overrides, r->seed, r->out_dir, NULL};
+    aidc_run_request req = {.scenario = r->scenario, .overrides = r->overrides, .seed = r->seed, .out_dir = r->out_dir};
     int rc = err ? aidc_run_scenario(&req, NULL, 0, err, MSG_LEN) : 3;
     finish_run(r, rc, err ? err : "out of memory");
     free(err);
@@ -125,57 +127,14 @@ void aidc_batch_run_clear(aidc_batch_run *r)
 
 /* ---- progress ---------------------------------------------------------- */
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+typedef aidc_progress progress;
 
-typedef struct progress {
-    bool on;
-    const char *title;
-    size_t done, total;
-    double t0, last;
-} progress;
-
-static void fmt_time(char *buf, size_t n, double s)
-{
-    long t = (long)(s + 0.5);
-    if (t >= 3600) snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-    else snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
-}
-
-static void progress_draw(progress *p, bool force)
-{
-    if (!p->on) return;
-    double t = now_s();
-    if (!force && t - p->last < 0.2) return;
-    p->last = t;
-    enum { WIDTH = 24 };
-    char bar[WIDTH + 1];
-    size_t fill = p->total ? p->done * WIDTH / p->total : WIDTH;
-    for (size_t i = 0; i < WIDTH; i++) bar[i] = i < fill ? '#' : '.';
-    bar[WIDTH] = '\0';
-    char el[32], eta[32] = "?";
-    fmt_time(el, sizeof el, t - p->t0);
-    if (p->done > 0) fmt_time(eta, sizeof eta, (t - p->t0) / (double)p->done * (double)(p->total - p->done));
-    fprintf(stderr, "\r\033[K%s [%s] %zu/%zu runs, %s elapsed, ETA %s", p->title, bar, p->done,
-            p->total, el, eta);
-    fflush(stderr);
-}
-
-static void progress_clear(progress *p)
-{
-    if (!p->on) return;
-    fputs("\r\033[K", stderr);
-    fflush(stderr);
-}
+static void progress_draw(progress *p, bool force) { aidc_progress_update(p, p->done, force); }
 
 static void report_failure(progress *p, const aidc_batch_run *r, bool quiet)
 {
     if (quiet) return;
-    progress_clear(p);
+    aidc_progress_clear(p);
     fprintf(stderr, "aidcsim: run %s failed (exit %d): %s\n", r->out_dir, r->status, r->error);
     progress_draw(p, true);
 }
@@ -195,7 +154,7 @@ static void child_main(const aidc_batch_run *r, int fd, const slot *slots, int n
     for (int i = 0; i < n_slots; i++)
         if (slots[i].pid > 0) close(slots[i].fd);
     char err[MSG_LEN] = "";
-    aidc_run_request req = {r->scenario, r->overrides, r->seed, r->out_dir, NULL};
+    aidc_run_request req = {.scenario = r->scenario, .overrides = r->overrides, .seed = r->seed, .out_dir = r->out_dir};
     int rc = aidc_run_scenario(&req, NULL, 0, err, sizeof err);
     if (rc) {
         size_t len = strlen(err), off = 0;
@@ -652,7 +611,8 @@ size_t aidc_pool_run(aidc_pool *p, aidc_batch_run *runs, size_t n, const char *t
         }
         to_run++;
     }
-    progress pg = {p->progress && !quiet && isatty(STDERR_FILENO), title, 0, to_run, now_s(), 0};
+    progress pg;
+    aidc_progress_begin(&pg, title, "runs", (double)to_run, p->progress && !quiet);
     if (to_run == 0) return 0;
     progress_draw(&pg, true);
     size_t failed;
@@ -661,7 +621,7 @@ size_t aidc_pool_run(aidc_pool *p, aidc_batch_run *runs, size_t n, const char *t
     else
 #endif
         failed = run_local(p, runs, n, &pg, quiet);
-    progress_clear(&pg);
+    aidc_progress_clear(&pg);
     return failed;
 }
 

@@ -1273,7 +1273,7 @@ static int job_start(job *jb, const char *file, const char *const *ov, int64_t s
     if (pid == 0) {
         close(fds[0]);
         char msg[ERR_LEN] = "";
-        aidc_run_request req = {file, ov, seed, out_dir, NULL};
+        aidc_run_request req = {.scenario = file, .overrides = ov, .seed = seed, .out_dir = out_dir};
         int rc = aidc_run_scenario(&req, NULL, 0, msg, sizeof msg);
         if (rc) {
             size_t len = strlen(msg), off = 0;

@@ -223,7 +223,12 @@ static int cmd_run(int argc, char **argv)
         return rc;
     }
     char *err = calloc(1, ERR_LEN);
-    aidc_run_request req = {a.scenario, a.overrides, a.seed, a.out_dir, a.quiet ? NULL : stdout};
+    aidc_run_request req = {.scenario = a.scenario,
+                            .overrides = a.overrides,
+                            .seed = a.seed,
+                            .out_dir = a.out_dir,
+                            .summary = a.quiet ? NULL : stdout,
+                            .progress = !a.quiet};
     rc = aidc_run_scenario(&req, NULL, 0, err, ERR_LEN);
     if (rc) fprintf(stderr, "aidcsim: %s\n", err);
     free(err);

@@ -5,8 +5,30 @@
 #include <string.h>
 
 #include "sim/output.h"
+#include "sim/progress.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+
+/* Runs to the end in slices of simulated time, drawing the share done: of
+ * the horizon, or (without one) of the jobs finished. */
+static int run_with_progress(aidc_sim *sim, bool progress, char *err, size_t errlen)
+{
+    if (!progress) return aidc_sim_run(sim, err, errlen);
+    aidc_progress bar;
+    aidc_progress_begin(&bar, sim->sc->name, NULL, 1, true);
+    if (!bar.on) return aidc_sim_run(sim, err, errlen);
+    int64_t horizon = sim->sc->horizon_ns, step = horizon > 0 ? horizon / 200 : 3600 * INT64_C(1000000000);
+    if (step < 1) step = 1;
+    int rc = 0;
+    for (int64_t t = step; rc == 0; t += step) {
+        rc = aidc_sim_run_until(sim, t, err, errlen);
+        double done = horizon > 0 ? (double)sim->now_ns / (double)horizon
+                                  : (double)(sim->completed + sim->skipped) / (double)(sim->n_jobs ? sim->n_jobs : 1);
+        aidc_progress_update(&bar, done, false);
+    }
+    aidc_progress_clear(&bar);
+    return rc < 0 ? -1 : 0;
+}
 
 int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n, char *err,
                       size_t errlen)
@@ -34,7 +56,7 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
         goto done;
     }
     sim.timeseries = ts;
-    if (aidc_sim_run(&sim, err, errlen)) {
+    if (run_with_progress(&sim, req->progress, err, errlen)) {
         rc = sim.stalled ? 2 : 3; /* a stall is the scenario's fault: its budgets */
         goto done;
     }

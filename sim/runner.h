@@ -4,6 +4,7 @@
 #ifndef AIDC_SIM_RUNNER_H
 #define AIDC_SIM_RUNNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@ typedef struct aidc_run_request {
     int64_t seed;                  /* -1: the scenario's own */
     const char *out_dir;           /* NULL: out/NAME */
     FILE *summary;                 /* where to print the short summary; NULL: nowhere */
+    bool progress;                 /* a progress bar on stderr while it runs (terminals only) */
 } aidc_run_request;
 
 /* Runs the request. Returns an exit status: 0 ok, 2 bad input, 3 internal

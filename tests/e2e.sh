@@ -478,5 +478,22 @@ else
   notok "replace: three runs into the same and a reference directory succeed ($(oneline "$work/logs/run.err"))"
 fi
 
+# ---- progress bar on a terminal -------------------------------------------------------
+# On a terminal a run draws a progress bar on stderr while it runs in slices of simulated
+# time; the outputs must not change. script(1) gives the run a pseudo-terminal.
+if command -v script >/dev/null 2>&1; then
+  script -qec "$AIDCSIM run scenarios/small-h100.json -o $work/tty" /dev/null >"$work/logs/tty.out" 2>&1
+  "$AIDCSIM" run scenarios/small-h100.json -q -o "$work/notty" 2>"$work/logs/notty.err"
+  if grep -q 'ETA' "$work/logs/tty.out" && [ ! -s "$work/logs/notty.err" ] \
+     && cmp -s "$work/tty/jobs.csv" "$work/notty/jobs.csv" && cmp -s "$work/tty/summary.json" "$work/notty/summary.json" \
+     && cmp -s "$work/tty/timeseries.csv" "$work/notty/timeseries.csv"; then
+    ok "progress bar on a terminal, none otherwise; identical outputs"
+  else
+    notok "progress bar: $(oneline "$work/logs/tty.out" 200)"
+  fi
+else
+  notok "progress bar: script(1) missing (Debian bsdutils)"
+fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
