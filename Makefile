@@ -32,7 +32,7 @@ LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC) 
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 
-.PHONY: all deps run test unit e2e bench asan clean install plugins docs golden
+.PHONY: all deps run test unit e2e bench asan valgrind fuzz clean install plugins docs golden
 all: $(BUILD)/aidcsim
 
 deps:
@@ -66,6 +66,26 @@ golden: $(BUILD)/aidcsim
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
+
+# memcheck over a representative set (tests/valgrind.sh); not part of `make test` (about 2 min)
+valgrind: deps
+	@bash tools/deps.sh valgrind
+	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests plugins
+	@BUILD=$(BUILD) bash tests/valgrind.sh
+
+# libFuzzer harnesses (tests/fuzz/), each run for FUZZ_SECONDS from a seed corpus of real files
+FUZZ_SECONDS ?= 60
+FUZZERS := scenario trace weather carbon import tolerances
+fuzz:
+	@bash tools/deps.sh clang
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
+	    SAN="-Wno-unknown-warning-option -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -fsanitize=fuzzer-no-link" \
+	    $(patsubst %,build-fuzz/fuzz_%,$(FUZZERS))
+	@BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh
+
+.PRECIOUS: $(BUILD)/tests/fuzz/%.o
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libaidc.a
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/aidcsim: $(BUILD)/sim/main.o $(BUILD)/libaidc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -147,6 +167,6 @@ install: $(BUILD)/aidcsim $(BUILD)/libaidcsim-sched.a
 	    > $(LIBDIR)/pkgconfig/aidcsim-policy.pc
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

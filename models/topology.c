@@ -68,6 +68,10 @@
 
 /* A fabric this size is a mistake (k = 4096, a typo in nodes), not a campus. */
 #define MAX_LINKS (1 << 24)
+/* Plausibility bounds for a file's links (the scenario's fabric.nic_gbps has the same ceiling):
+ * 1e6 GB/s is far above any link built; a latency above a second is a unit mistake. */
+#define MAX_LINK_GBPS 1e6
+#define MAX_LINK_US 1e6
 #define CSV_HEADER "a,b,bandwidth_gbps,latency_us"
 
 static _Thread_local char ig_reason[512];
@@ -602,6 +606,39 @@ static int derive_hierarchy(aidc_topology *t, builder *b, bool set_kinds, const 
         }
         t->pod[i] = gpod[g];
     }
+    /* leaf switches of two groups linked directly (no tier-2 switch between them) share a pod:
+     * their traffic never leaves it. Pods are merged with a union-find of their own, then
+     * renumbered in host order. */
+    {
+        int32_t *pu = malloc((size_t)t->n_pods * sizeof *pu), *renum = malloc((size_t)t->n_pods * sizeof *renum);
+        if (!pu || !renum) {
+            free(pu);
+            free(renum);
+            aidc_errf(err, errlen, "out of memory");
+            goto out;
+        }
+        union_init(pu, t->n_pods);
+        for (int64_t e = 0; e < ne; e++) {
+            int32_t u = (int32_t)ends[2 * e], v = (int32_t)ends[2 * e + 1];
+            if (role[u] != ROLE_LEAF || role[v] != ROLE_LEAF) continue;
+            int32_t gu = gid[find(uf, u)], gv = gid[find(uf, v)];
+            if (gu != gv) unite(pu, gpod[gu], gpod[gv]);
+        }
+        int32_t np = 0;
+        for (int32_t p = 0; p < t->n_pods; p++) renum[p] = -1;
+        for (int32_t i = 0; i < n; i++) {
+            int32_t r = find(pu, t->pod[i]);
+            if (renum[r] < 0) renum[r] = np++;
+        }
+        for (int32_t i = 0; i < n; i++) t->pod[i] = renum[find(pu, t->pod[i])];
+        for (int64_t v = 0; v < nv; v++)
+            if (pid[v] >= 0) pid[v] = renum[find(pu, pid[v])];
+        for (int32_t g = 0; g < n; g++)
+            if (gpod[g] >= 0) gpod[g] = renum[find(pu, gpod[g])];
+        t->n_pods = np;
+        free(pu);
+        free(renum);
+    }
     assert(t->n_leaves >= 1 && t->n_pods >= 1 && t->n_pods <= t->n_leaves);
     if (alloc_groups(t, err, errlen)) goto out;
     for (int64_t e = 0; e < ne; e++) {
@@ -615,6 +652,21 @@ static int derive_hierarchy(aidc_topology *t, builder *b, bool set_kinds, const 
             if (role[x] == ROLE_TIER2 && role[y] != ROLE_LEAF &&
                 !(role[y] == ROLE_TIER2 && pid[ry] == pid[rx]))
                 t->pod_up_gbps[pid[rx]] += bw[e];
+        }
+    }
+    /* a group or pod with no way out would give a job spanning it zero bandwidth */
+    for (int32_t i = 0; i < n; i++) {
+        if (t->n_leaves > 1 && !(t->leaf_up_gbps[t->leaf[i]] > 0)) {
+            aidc_errf(err, errlen,
+                      "%s: the switches host n%d attaches to have no link to any other switch: "
+                      "the fabric is disconnected", src, i);
+            goto out;
+        }
+        if (t->n_pods > 1 && !(t->pod_up_gbps[t->pod[i]] > 0)) {
+            aidc_errf(err, errlen,
+                      "%s: host n%d's part of the fabric has no link to the rest: the fabric is "
+                      "disconnected", src, i);
+            goto out;
         }
     }
     if (set_kinds) {
@@ -815,15 +867,16 @@ static int load_csv(builder *b, const aidc_topology_cfg *c, const char *path, ch
             goto out;
         }
         double bw, lat;
-        if (!parse_num(field[2], c->nic_gbps, &bw) || !(bw > 0)) {
-            aidc_errf(err, errlen, "%s:%u: column \"bandwidth_gbps\": expected GB/s > 0, found \"%s\"",
-                 path, lineno, field[2]);
+        if (!parse_num(field[2], c->nic_gbps, &bw) || !(bw > 0 && bw <= MAX_LINK_GBPS)) {
+            aidc_errf(err, errlen,
+                 "%s:%u: column \"bandwidth_gbps\": expected GB/s > 0 and at most %g, found \"%s\"",
+                 path, lineno, MAX_LINK_GBPS, field[2]);
             goto out;
         }
-        if (!parse_num(field[3], c->alpha_leaf_us, &lat) || !(lat >= 0)) {
+        if (!parse_num(field[3], c->alpha_leaf_us, &lat) || !(lat >= 0 && lat <= MAX_LINK_US)) {
             aidc_errf(err, errlen,
-                 "%s:%u: column \"latency_us\": expected microseconds >= 0, found \"%s\"", path,
-                 lineno, field[3]);
+                 "%s:%u: column \"latency_us\": expected microseconds from 0 to %g, found \"%s\"",
+                 path, lineno, MAX_LINK_US, field[3]);
             goto out;
         }
         b_link(b, id[0], id[1], bw, lat);
@@ -902,6 +955,11 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
     const int32_t n = c->nodes;
     int rc = -1;
     ig_reason[0] = '\0';
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && st.st_size == 0) {
+        fclose(f);
+        return aidc_errf(err, errlen, "%s: file is empty (expected a GraphML document)", path);
+    }
     igraph_error_t irc = igraph_read_graph_graphml(&x.g, f, 0);
     fclose(f);
     if (irc) return aidc_errf(err, errlen, "%s: igraph: %s", path, ig_msg(irc));
@@ -1019,18 +1077,18 @@ static int load_graphml(builder *b, const aidc_topology_cfg *c, const char *path
         double bw = VECTOR(x.bw)[e], lat = VECTOR(x.lat)[e];
         if (isnan(bw)) bw = c->nic_gbps;
         if (isnan(lat)) lat = c->alpha_leaf_us;
-        if (!pos_finite(bw)) {
+        if (!pos_finite(bw) || bw > MAX_LINK_GBPS) {
             aidc_errf(err, errlen,
                  "%s: link %lld (\"%s\" -- \"%s\"): bandwidth_gbps: expected GB/s "
-                 "> 0, found %g",
-                 path, (long long)e, un, vn, bw);
+                 "> 0 and at most %g, found %g",
+                 path, (long long)e, un, vn, MAX_LINK_GBPS, bw);
             goto out;
         }
-        if (!(isfinite(lat) && lat >= 0)) {
+        if (!(isfinite(lat) && lat >= 0 && lat <= MAX_LINK_US)) {
             aidc_errf(err, errlen,
                  "%s: link %lld (\"%s\" -- \"%s\"): latency_us: expected "
-                 "microseconds >= 0, found %g",
-                 path, (long long)e, un, vn, lat);
+                 "microseconds from 0 to %g, found %g",
+                 path, (long long)e, un, vn, MAX_LINK_US, lat);
             goto out;
         }
         b_link(b, u, v, bw, lat);

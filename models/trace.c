@@ -6,6 +6,7 @@
  * between records. The same knowledge skips blank and comment lines, which libcsv has no
  * notion of, without touching a '#' or an empty line inside a quoted field. */
 #include "models/trace.h"
+#include "models/utf8.h"
 
 #include "models/suggest.h"
 
@@ -704,6 +705,10 @@ static int feed_line(reader *r, struct csv_parser *p, const char *s, size_t n)
     if (nul)
         return fail(r, r->line, "a NUL byte at byte %zu of the line; is this a text file?",
                     (size_t)(nul - s) + 1);
+    size_t bad = aidc_utf8_check(s, n);
+    if (bad < n)
+        return fail(r, r->line, "invalid UTF-8 (byte 0x%02X) at byte %zu of the line; save the file as UTF-8",
+                    (unsigned)(unsigned char)s[bad], bad + 1);
     r->row_ends = 0;
     size_t done = csv_parse(p, s, n, on_field, on_record, r);
     if (r->failed) return -1;

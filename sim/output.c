@@ -1,8 +1,11 @@
 /* output — output directory handling and writers; see output.h. */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE; implies _XOPEN_SOURCE 700 */
 #include "sim/output.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <errno.h>
 #include <ftw.h>
 #include <gsl/gsl_sort.h>
@@ -16,12 +19,48 @@
 
 /* ---- the directory ------------------------------------------------------ */
 
+/* Removes DIR.tmp-PID and DIR.old-PID siblings left by runs that were killed (kill -9, power
+ * loss): those whose PID is no longer a live process. A sibling of a run still going (same
+ * output directory, another process) is left alone. */
+static void remove_stale_siblings(const char *final_dir, size_t len)
+{
+    char parent[4096], base[1024];
+    const char *slash = memrchr(final_dir, '/', len);
+    if (slash) {
+        snprintf(parent, sizeof parent, "%.*s", (int)(slash == final_dir ? 1 : slash - final_dir), final_dir);
+        snprintf(base, sizeof base, "%.*s", (int)(final_dir + len - slash - 1), slash + 1);
+    } else {
+        snprintf(parent, sizeof parent, ".");
+        snprintf(base, sizeof base, "%.*s", (int)len, final_dir);
+    }
+    size_t blen = strlen(base);
+    DIR *d = opendir(parent);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (strncmp(name, base, blen) != 0) continue;
+        const char *rest = name + blen;
+        if (strncmp(rest, ".tmp-", 5) != 0 && strncmp(rest, ".old-", 5) != 0) continue;
+        char *end;
+        errno = 0;
+        long pid = strtol(rest + 5, &end, 10);
+        if (end == rest + 5 || *end != '\0' || errno || pid <= 0) continue;
+        if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", parent, name);
+        aidc_outdir_abort(path);
+    }
+    closedir(d);
+}
+
 int aidc_outdir_begin(const char *final_dir, char *tmp, size_t n, char *err, size_t errlen)
 {
     size_t len = strlen(final_dir);
     while (len > 1 && final_dir[len - 1] == '/') len--;
     snprintf(tmp, n, "%.*s.tmp-%ld", (int)len, final_dir, (long)getpid());
     aidc_outdir_abort(tmp); /* a leftover from a killed run with the same pid */
+    remove_stale_siblings(final_dir, len);
     /* the parent must exist: create it (one level of `out/`) when missing */
     char parent[4096];
     snprintf(parent, sizeof parent, "%.*s", (int)len, final_dir);
@@ -61,6 +100,17 @@ int aidc_outdir_commit(const char *tmp, const char *final_dir, char *err, size_t
             snprintf(err, errlen, "%s: exists and is not a directory", final_dir);
             return -1;
         }
+        /* one atomic step: the new directory takes the old one's place and the old one moves
+         * to tmp, so final_dir is never missing, even for an instant */
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final_dir, RENAME_EXCHANGE) == 0) {
+            aidc_outdir_abort(tmp);
+            return 0;
+        }
+        if (errno != EINVAL && errno != ENOSYS) {
+            snprintf(err, errlen, "%s: cannot replace: %s", final_dir, strerror(errno));
+            return -1;
+        }
+        /* a file system without the exchange: two renames, final_dir briefly absent */
         snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
         aidc_outdir_abort(old);
         if (rename(final_dir, old) != 0) {

@@ -3,6 +3,11 @@
  * A run writes into a fresh temporary directory beside the target and renames
  * it into place only when every file is complete, so an interrupted or failed
  * run leaves either the previous complete directory or none, never a mix.
+ * Replacing an existing directory is one renameat2(RENAME_EXCHANGE), so the
+ * target is never missing even for an instant (two renames on file systems
+ * without it). A run killed with SIGKILL leaves its temporary sibling
+ * (DIR.tmp-PID, or DIR.old-PID in the fallback); the next run into the same
+ * place removes those whose PID is no longer alive (tests/atomic.sh).
  * summary.json's keys are documented in the README ("summary.json"); its
  * "format" number changes when a key changes meaning. */
 #ifndef AIDC_SIM_OUTPUT_H

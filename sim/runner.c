@@ -64,7 +64,7 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
     }
     sim.racks = racks;
     if (run_with_progress(&sim, req->progress, err, errlen)) {
-        rc = 3;
+        rc = sim.stalled ? 2 : 3; /* a stall is the scenario's fault: its budgets */
         goto done;
     }
     int bad = ferror(ts) != 0;

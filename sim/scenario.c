@@ -10,11 +10,13 @@
 
 #include "models/suggest.h"
 #include "models/units.h"
+#include "models/utf8.h"
 #include "sched/builtin.h"
 #include "models/trace.h"
 #include "models/weather.h"
 #include "sim/jread.h"
 #include "sim/jsonloc.h"
+#include "sim/limits.h"
 
 #define MAX_FILE_BYTES (64L << 20)
 /* timeseries.csv rows a run may write: 10M rows is ~400 MB of CSV */
@@ -65,7 +67,36 @@ static char *slurp(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: contains a NUL byte; expected JSON text", path);
         return NULL;
     }
+    size_t bad8 = aidc_utf8_check(buf, got);
+    if (bad8 < got) {
+        aidc_text_pos pos = aidc_jsonloc_offset(buf, bad8);
+        snprintf(err, errlen, "%s:%d:%d: invalid UTF-8 (byte 0x%02X); JSON text must be UTF-8", path,
+                 pos.line, pos.col, (unsigned)(unsigned char)buf[bad8]);
+        free(buf);
+        return NULL;
+    }
     return buf;
+}
+
+/* How many arrays and objects are open at `end` (strings skipped): cJSON refuses nesting deeper
+ * than CJSON_NESTING_LIMIT, and the message should say so rather than "invalid JSON". */
+static size_t nesting_at(const char *p, const char *end)
+{
+    size_t depth = 0;
+    bool in_str = false;
+    for (; end && p < end && *p; p++) {
+        if (in_str) {
+            if (*p == '\\' && p[1]) p++;
+            else if (*p == '"') in_str = false;
+        } else if (*p == '"') {
+            in_str = true;
+        } else if (*p == '[' || *p == '{') {
+            depth++;
+        } else if ((*p == ']' || *p == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return depth;
 }
 
 static cJSON *parse_json(const char *file, const char *text, char *err, size_t errlen)
@@ -81,6 +112,11 @@ static cJSON *parse_json(const char *file, const char *text, char *err, size_t e
     aidc_text_pos pos = aidc_jsonloc_offset(text, off);
     const char *what = (end && *end == '\0') ? "unexpected end of file" : "invalid JSON";
     if (!body[strspn(body, " \t\r\n")]) what = "empty file; expected a JSON object";
+    char deep[96];
+    if (nesting_at(body, end) >= CJSON_NESTING_LIMIT) {
+        snprintf(deep, sizeof deep, "arrays and objects nested more than %d deep", CJSON_NESTING_LIMIT);
+        what = deep;
+    }
     char line[160];
     aidc_jsonloc_line(text, pos.line, line, sizeof line);
     snprintf(err, errlen, "%s:%d:%d: %s\n    %s\n    %*s^", file, pos.line, pos.col, what, line,
@@ -785,6 +821,16 @@ static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     return 0;
 }
 
+
+/* A power limit of zero would let nothing start: an input error, not a run that never ends
+ * (omitting the key means no limit). */
+static int nonzero_budget(const aidc_jread *r, const char *path, double w)
+{
+    if (w > 0) return 0;
+    return aidc_jread_fail(r, path, false,
+                           "expected a power above 0 (omit the key for no limit), found 0 W");
+}
+
 /* The power chain: defaults from the catalog (models/power.c cites them),
  * then the scenario's "power" section. */
 static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
@@ -825,6 +871,11 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
             aidc_jread_obj(r, o, "power", "activity", false, &act) < 0)
             return -1;
         s->power.racks_per_row = (int32_t)rpr;
+        if (nonzero_budget(r, "power.facility_it_cap", s->power.facility_it_cap_w) ||
+            nonzero_budget(r, "power.site_cap", s->power.site_cap_w) ||
+            nonzero_budget(r, "power.rack_budget", s->power.rack_budget_w) ||
+            nonzero_budget(r, "power.row_budget", s->power.row_budget_w))
+            return -1;
         if (resp) {
             if (strcmp(resp, "refuse") != 0 && strcmp(resp, "power_cap") != 0)
                 return aidc_jread_fail(r, "power.response", false,
@@ -899,6 +950,7 @@ static int read_grid(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
         aidc_jread_obj(r, o, "grid", "tariff", false, &tariff) < 0 ||
         aidc_jread_obj(r, o, "grid", "swing", false, &swing) < 0)
         return -1;
+    if (nonzero_budget(r, "grid.interconnect", s->grid.interconnect_w)) return -1;
     s->grid.start_weekday = (int)wd;
     s->grid.carbon_start_hour = (size_t)(cday - 1) * 24;
     if (carbon && !(s->grid.carbon_path = resolve_path(s, carbon)))
@@ -1220,6 +1272,7 @@ int aidc_scenario_load(aidc_scenario *s, const char *path, const char *const *ov
     if (aidc_scenario_builtin_catalog(&s->catalog, err, errlen)) goto out;
     aidc_jread r = {path, text, err, errlen, overrides};
     rc = read_scenario(&r, root, s, seed_override);
+    if (rc == 0) rc = aidc_limits_check(s, err, errlen); /* before anything big is allocated */
 out:
     cJSON_Delete(root);
     free(text);

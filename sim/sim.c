@@ -654,6 +654,7 @@ static void host_wake_at(void *ctx, int64_t t_ns)
     aidc_sim *s = ctx;
     if (t_ns <= s->now_ns || (s->sc->horizon_ns >= 0 && t_ns > s->sc->horizon_ns)) return;
     aidc_eventq_push(&s->q, t_ns, ev_priority[EV_WAKE], EV_WAKE, 0);
+    s->wakes_queued++;
 }
 
 static void preempt(aidc_sim *s, uint32_t id, int64_t curtailed_until_ns);
@@ -969,6 +970,7 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
 {
     memset(s, 0, sizeof *s);
     s->sc = sc;
+    s->idle_since_ns = -1;
     s->timeseries = timeseries;
     s->end_ns = 0;
     if (aidc_eventq_init(&s->q, 1024)) {
@@ -1136,6 +1138,45 @@ static void start_run(aidc_sim *s)
     }
 }
 
+/* Without a horizon a run lasts until every job has finished. When jobs are pending, none is
+ * running, every job has arrived and no schedule pass, policy wake-up or demand-response change is
+ * ahead, nothing can ever start them (a power budget below what the idle cluster plus one job
+ * draws): the run would sample forever. Hourly cooling-capacity changes can still unblock a job,
+ * so with cooling the watch waits one simulated year (the weather repeats) before giving up. */
+static int check_stall(aidc_sim *s, char *err, size_t errlen)
+{
+    const aidc_scenario *sc = s->sc;
+    if (sc->horizon_ns >= 0 || s->n_running > 0 || s->n_pending == 0 ||
+        s->submitted + s->skipped < s->n_jobs || s->schedule_queued || s->wakes_queued > 0 ||
+        aidc_dr_next_change_ns(sc->grid.dr, sc->grid.n_dr, s->now_ns) != INT64_MAX) {
+        s->idle_since_ns = -1;
+        return 0;
+    }
+    if (s->idle_since_ns < 0) s->idle_since_ns = s->now_ns;
+    const int64_t year_ns = (int64_t)366 * 24 * 3600 * 1000000000LL;
+    if (sc->cooling.enabled && s->now_ns - s->idle_since_ns < year_ns) return 0;
+    char budgets[256] = "";
+    const struct { const char *key; double w; } b[] = {
+        {"power.rack_budget", sc->power.rack_budget_w}, {"power.row_budget", sc->power.row_budget_w},
+        {"power.facility_it_cap", sc->power.facility_it_cap_w}, {"power.site_cap", sc->power.site_cap_w},
+        {"grid.interconnect", sc->grid.interconnect_w},
+        {"cooling.capacity", sc->cooling.enabled && sc->cooling.plant.capacity_w > 0
+                                 ? sc->cooling.plant.capacity_w : INFINITY}};
+    for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
+        if (isfinite(b[i].w))
+            snprintf(budgets + strlen(budgets), sizeof budgets - strlen(budgets), "%s%s = %.6g kW",
+                     budgets[0] ? ", " : "", b[i].key, b[i].w / 1e3);
+    s->stalled = true;
+    snprintf(err, errlen,
+             "%s: at t=%.3f s %zu pending jobs can never start (none running, none left to arrive): "
+             "the first, \"%s\" (%d GPUs), does not fit under the power limits%s%s%s; raise them or "
+             "set a horizon",
+             sc->path, (double)s->now_ns / 1e9, s->n_pending, s->jobs[s->pending[0]].view.name,
+             (int)s->jobs[s->pending[0]].view.gpus, budgets[0] ? " (" : "", budgets,
+             budgets[0] ? ")" : "");
+    return -1;
+}
+
 int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
 {
     if (!s->started) start_run(s);
@@ -1170,6 +1211,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             on_dr(s);
             break;
         case EV_WAKE:
+            s->wakes_queued--;
             queue_schedule(s);
             break;
         default:
@@ -1179,6 +1221,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             snprintf(err, errlen, "at t=%.3f s: %s", (double)s->now_ns / 1e9, s->policy_error);
             return -1;
         }
+        if (check_stall(s, err, errlen)) return -1;
         if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE && ev.type != EV_HOUR &&
             ev.type != EV_DR && ev.type != EV_WAKE) {
             /* all work done: one last sample at this instant, then stop */

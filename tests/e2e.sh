@@ -369,6 +369,10 @@ BAD_SETUP='echo "not a directory" > out' \
   bad output-is-a-file "out: exists and is not a directory" -- run "$S" -o @OUT@ --quiet
 bad output-parent-missing "a/b: cannot create" -- run "$S" -o @OUT@/a/b/c --quiet
 
+# the rest of the corpus: hostile input (tests/hostile.sh)
+# shellcheck source=tests/hostile.sh
+. tests/hostile.sh
+
 # Inputs near the numeric limits: must not crash (status >= 128) or leave a temporary
 # directory behind, whether the answer is an error (2) or a run with warnings (0).
 robust() { # name args...

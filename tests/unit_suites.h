@@ -20,6 +20,7 @@ int test_plan_register(void);
 int test_properties_register(void);
 int test_compare_register(void);
 int test_plots_register(void);
+int test_limits_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -40,6 +41,7 @@ static int (*const unit_suites[])(void) = {
     test_properties_register,
     test_compare_register,
     test_plots_register,
+    test_limits_register,
 };
 
 #endif

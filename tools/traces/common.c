@@ -587,6 +587,8 @@ bool aidc_tr_parse_datetime(const char *s, int64_t *ns, bool *has_offset)
     }
     if (*p != '\0') return false;
     int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off_s;
+    /* nanoseconds since 1970 in 64 bits reach years 1678 to 2262: beyond, not a time */
+    if (secs > (INT64_MAX - frac) / AIDC_TR_NS || secs < INT64_MIN / AIDC_TR_NS + 1) return false;
     *ns = secs * AIDC_TR_NS + frac;
     return true;
 }
