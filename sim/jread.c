@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "models/suggest.h"
 #include "models/units.h"
+#include "models/utf8.h"
 #include "sim/jsonloc.h"
 
 /* The --set entry that wrote path or one of its parents, or NULL. */
@@ -258,6 +260,53 @@ int aidc_jread_obj(const aidc_jread *r, const cJSON *obj, const char *path, cons
     return 1;
 }
 
+/* How many arrays and objects are open at `end` (strings skipped): cJSON
+ * refuses nesting deeper than CJSON_NESTING_LIMIT, and the message should
+ * say so rather than "invalid JSON". */
+static size_t nesting_at(const char *p, const char *end)
+{
+    size_t depth = 0;
+    bool in_str = false;
+    for (; end && p < end && *p; p++) {
+        if (in_str) {
+            if (*p == '\\' && p[1]) p++;
+            else if (*p == '"') in_str = false;
+        } else if (*p == '"') {
+            in_str = true;
+        } else if (*p == '[' || *p == '{') {
+            depth++;
+        } else if ((*p == ']' || *p == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return depth;
+}
+
+cJSON *aidc_jread_parse(const char *file, const char *text, char *err, size_t errlen)
+{
+    const char *body = text;
+    if ((unsigned char)body[0] == 0xEF && (unsigned char)body[1] == 0xBB &&
+        (unsigned char)body[2] == 0xBF)
+        body += 3;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(body, &end, true);
+    if (root) return root;
+    size_t off = end ? (size_t)(end - text) : 0;
+    aidc_text_pos pos = aidc_jsonloc_offset(text, off);
+    const char *what = (end && *end == '\0') ? "unexpected end of file" : "invalid JSON";
+    if (!body[strspn(body, " \t\r\n")]) what = "empty file; expected a JSON object";
+    char deep[96];
+    if (nesting_at(body, end) >= CJSON_NESTING_LIMIT) {
+        snprintf(deep, sizeof deep, "arrays and objects nested more than %d deep", CJSON_NESTING_LIMIT);
+        what = deep;
+    }
+    char line[160];
+    aidc_jsonloc_line(text, pos.line, line, sizeof line);
+    snprintf(err, errlen, "%s:%d:%d: %s\n    %s\n    %*s^", file, pos.line, pos.col, what, line,
+             pos.col - 1 < (int)strlen(line) ? pos.col - 1 : (int)strlen(line), "");
+    return NULL;
+}
+
 int aidc_jread_load(const char *path, const char *what, size_t max_bytes, char **text,
                     cJSON **root, char *err, size_t errlen)
 {
@@ -297,21 +346,16 @@ int aidc_jread_load(const char *path, const char *what, size_t max_bytes, char *
         snprintf(err, errlen, "%s: contains a NUL byte; expected %s (JSON text)", path, what);
         return -1;
     }
-    const char *body = buf;
-    if ((unsigned char)body[0] == 0xEF && (unsigned char)body[1] == 0xBB &&
-        (unsigned char)body[2] == 0xBF)
-        body += 3;
-    const char *end = NULL;
-    cJSON *tree = cJSON_ParseWithOpts(body, &end, true);
+    size_t bad8 = aidc_utf8_check(buf, got);
+    if (bad8 < got) {
+        aidc_text_pos pos = aidc_jsonloc_offset(buf, bad8);
+        snprintf(err, errlen, "%s:%d:%d: invalid UTF-8 (byte 0x%02X); JSON text must be UTF-8", path,
+                 pos.line, pos.col, (unsigned)(unsigned char)buf[bad8]);
+        free(buf);
+        return -1;
+    }
+    cJSON *tree = aidc_jread_parse(path, buf, err, errlen);
     if (!tree) {
-        aidc_text_pos pos = aidc_jsonloc_offset(buf, end ? (size_t)(end - buf) : 0);
-        const char *why = (end && *end == '\0') ? "unexpected end of file" : "invalid JSON";
-        if (!body[strspn(body, " \t\r\n")]) why = "empty file; expected a JSON object";
-        char line[160];
-        aidc_jsonloc_line(buf, pos.line, line, sizeof line);
-        int caret = pos.col - 1 < (int)strlen(line) ? pos.col - 1 : (int)strlen(line);
-        snprintf(err, errlen, "%s:%d:%d: %s\n    %s\n    %*s^", path, pos.line, pos.col, why, line,
-                 caret, "");
         free(buf);
         return -1;
     }

@@ -59,7 +59,13 @@ int aidc_jread_money(const aidc_jread *r, const cJSON *obj, const char *path, co
 int aidc_jread_obj(const aidc_jread *r, const cJSON *obj, const char *path, const char *key,
                    bool required, const cJSON **out);
 
-/* Reads the JSON file at path (at most max_bytes) and parses it. On success
+/* Parses JSON text read from file (a leading UTF-8 BOM skipped). Returns the
+ * tree, or NULL with "FILE:LINE:COL: invalid JSON" (or what else is wrong:
+ * end of file, empty, nested too deep) and the line with a caret in err. */
+cJSON *aidc_jread_parse(const char *file, const char *text, char *err, size_t errlen);
+
+/* Reads the JSON file at path (at most max_bytes; NUL bytes and invalid
+ * UTF-8 refused, with their place) and parses it. On success
  * returns 0, *text holds the raw text (for positions in later messages) and
  * *root the tree; the caller frees both (free, cJSON_Delete). On failure
  * returns -1 with "FILE:LINE:COL: invalid JSON" and the line, or the I/O

@@ -10,7 +10,6 @@
 
 #include "models/suggest.h"
 #include "models/units.h"
-#include "models/utf8.h"
 #include "sched/builtin.h"
 #include "models/trace.h"
 #include "models/weather.h"
@@ -18,7 +17,7 @@
 #include "sim/jsonloc.h"
 #include "sim/limits.h"
 
-#define MAX_FILE_BYTES (64L << 20)
+#define MAX_FILE_BYTES ((size_t)64 << 20)
 /* timeseries.csv rows a run may write: 10M rows is ~400 MB of CSV */
 #define AIDC_MAX_SAMPLES 10000000
 
@@ -28,100 +27,6 @@ static char *dup_str(const char *s)
     char *d = malloc(n);
     if (d) memcpy(d, s, n);
     return d;
-}
-
-/* Reads a whole regular file; NULL with a message on failure. */
-static char *slurp(const char *path, char *err, size_t errlen)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: is a directory, expected a scenario file", path);
-        return NULL;
-    }
-    if (st.st_size > MAX_FILE_BYTES) {
-        snprintf(err, errlen, "%s: %lld bytes is too large for a scenario file (limit %ld)", path,
-                 (long long)st.st_size, MAX_FILE_BYTES);
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t got = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    bool bad = !buf || ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(errno) : "out of memory");
-        return NULL;
-    }
-    buf[got] = '\0';
-    if (strlen(buf) != got) {
-        free(buf);
-        snprintf(err, errlen, "%s: contains a NUL byte; expected JSON text", path);
-        return NULL;
-    }
-    size_t bad8 = aidc_utf8_check(buf, got);
-    if (bad8 < got) {
-        aidc_text_pos pos = aidc_jsonloc_offset(buf, bad8);
-        snprintf(err, errlen, "%s:%d:%d: invalid UTF-8 (byte 0x%02X); JSON text must be UTF-8", path,
-                 pos.line, pos.col, (unsigned)(unsigned char)buf[bad8]);
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-/* How many arrays and objects are open at `end` (strings skipped): cJSON refuses nesting deeper
- * than CJSON_NESTING_LIMIT, and the message should say so rather than "invalid JSON". */
-static size_t nesting_at(const char *p, const char *end)
-{
-    size_t depth = 0;
-    bool in_str = false;
-    for (; end && p < end && *p; p++) {
-        if (in_str) {
-            if (*p == '\\' && p[1]) p++;
-            else if (*p == '"') in_str = false;
-        } else if (*p == '"') {
-            in_str = true;
-        } else if (*p == '[' || *p == '{') {
-            depth++;
-        } else if ((*p == ']' || *p == '}') && depth > 0) {
-            depth--;
-        }
-    }
-    return depth;
-}
-
-static cJSON *parse_json(const char *file, const char *text, char *err, size_t errlen)
-{
-    const char *body = text;
-    if ((unsigned char)body[0] == 0xEF && (unsigned char)body[1] == 0xBB &&
-        (unsigned char)body[2] == 0xBF)
-        body += 3;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(body, &end, true);
-    if (root) return root;
-    size_t off = end ? (size_t)(end - text) : 0;
-    aidc_text_pos pos = aidc_jsonloc_offset(text, off);
-    const char *what = (end && *end == '\0') ? "unexpected end of file" : "invalid JSON";
-    if (!body[strspn(body, " \t\r\n")]) what = "empty file; expected a JSON object";
-    char deep[96];
-    if (nesting_at(body, end) >= CJSON_NESTING_LIMIT) {
-        snprintf(deep, sizeof deep, "arrays and objects nested more than %d deep", CJSON_NESTING_LIMIT);
-        what = deep;
-    }
-    char line[160];
-    aidc_jsonloc_line(text, pos.line, line, sizeof line);
-    snprintf(err, errlen, "%s:%d:%d: %s\n    %s\n    %*s^", file, pos.line, pos.col, what, line,
-             pos.col - 1 < (int)strlen(line) ? pos.col - 1 : (int)strlen(line), "");
-    return NULL;
 }
 
 /* ---- --set overrides ---------------------------------------------------- */
@@ -299,7 +204,7 @@ static int read_catalog(const aidc_jread *r, const cJSON *o, const char *path, a
 int aidc_scenario_builtin_catalog(aidc_catalog *c, char *err, size_t errlen)
 {
     aidc_catalog_init(c);
-    cJSON *root = parse_json("<built-in catalog>", aidc_catalog_json, err, errlen);
+    cJSON *root = aidc_jread_parse("<built-in catalog>", aidc_catalog_json, err, errlen);
     if (!root) return -1;
     aidc_jread r = {"<built-in catalog>", aidc_catalog_json, err, errlen, NULL};
     int rc = read_catalog(&r, root, "", c);
@@ -1253,11 +1158,11 @@ int aidc_scenario_load(aidc_scenario *s, const char *path, const char *const *ov
 {
     memset(s, 0, sizeof *s);
     aidc_synth_cfg_init(&s->workload.synth);
-    char *text = slurp(path, err, errlen);
-    if (!text) return -1;
-    cJSON *root = parse_json(path, text, err, errlen);
+    char *text;
+    cJSON *root;
+    if (aidc_jread_load(path, "a scenario file", MAX_FILE_BYTES, &text, &root, err, errlen))
+        return -1;
     int rc = -1;
-    if (!root) goto out;
     for (size_t i = 0; overrides && overrides[i]; i++)
         if (apply_override(root, overrides[i], path, err, errlen)) goto out;
     s->path = dup_str(path);
@@ -1301,15 +1206,4 @@ void aidc_scenario_fini(aidc_scenario *s)
     free(s->grid.carbon_path);
     free(s->grid.dr);
     memset(s, 0, sizeof *s);
-}
-
-char *aidc_json_file_load(const char *path, cJSON **root, char *err, size_t errlen)
-{
-    char *text = slurp(path, err, errlen);
-    if (!text) return NULL;
-    if (!(*root = parse_json(path, text, err, errlen))) {
-        free(text);
-        return NULL;
-    }
-    return text;
 }

@@ -105,13 +105,6 @@ int aidc_scenario_load(aidc_scenario *s, const char *path, const char *const *ov
                        int64_t seed_override, char *err, size_t errlen);
 void aidc_scenario_fini(aidc_scenario *s);
 
-/* Reads and parses a JSON file the way scenarios are read (size limit, NUL
- * bytes refused, BOM skipped, syntax errors located). Returns the raw text
- * (for located messages; the caller frees it and cJSON_Deletes *root), or
- * NULL with a message. Used by sweep and plan files. */
-struct cJSON;
-char *aidc_json_file_load(const char *path, struct cJSON **root, char *err, size_t errlen);
-
 /* Loads the built-in catalog into c (used by the loader and by tests). */
 int aidc_scenario_builtin_catalog(aidc_catalog *c, char *err, size_t errlen);
 

@@ -1,6 +1,8 @@
 /* study — shared parts of sweep and plan files; see study.h. */
 #include "sim/study.h"
 
+#include "sim/jread.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -150,8 +152,9 @@ int aidc_study_load(aidc_study *st, const char *const *allowed)
     st->err = calloc(1, AIDC_STUDY_ERR);
     if (!st->err) return -1;
     st->confidence = 0.95;
-    st->text = aidc_json_file_load(st->file, &st->root, st->err, AIDC_STUDY_ERR);
-    if (!st->text) return -1;
+    if (aidc_jread_load(st->file, "a sweep or plan file", (size_t)64 << 20, &st->text, &st->root,
+                        st->err, AIDC_STUDY_ERR))
+        return -1;
     st->r = (aidc_jread){st->file, st->text, st->err, AIDC_STUDY_ERR, NULL};
     aidc_jread *r = &st->r;
     if (!cJSON_IsObject(st->root)) {
