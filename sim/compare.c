@@ -1150,30 +1150,21 @@ static const char *const side_name[2] = {"baseline", "candidate"};
 static int side_overrides(const options *o, int side, const char ***out, char *err, size_t errlen)
 {
     const char *pol = o->policy[side];
-    size_t len = strlen(pol);
-    bool plugin = strchr(pol, '/') || (len > 3 && strcmp(pol + len - 3, ".so") == 0);
-    char abs_path[PATH_MAX];
-    if (plugin && !realpath(pol, abs_path)) {
+    bool unresolved;
+    char *first = aidc_policy_override(pol, &unresolved);
+    if (first && unresolved) {
         snprintf(err, errlen, "--%s %s: cannot open the policy plugin: %s", side_name[side], pol,
                  strerror(errno));
+        free(first);
         return EXIT_BAD_INPUT;
     }
-    cJSON *obj = cJSON_CreateObject();
-    char *json = NULL;
-    if (obj && cJSON_AddStringToObject(obj, plugin ? "plugin" : "name", plugin ? abs_path : pol))
-        json = cJSON_PrintUnformatted(obj);
-    cJSON_Delete(obj);
     const char **ov = calloc(o->n_sets[side] + 2, sizeof *ov);
-    char *first = json ? malloc(strlen(json) + 8) : NULL;
     if (!ov || !first) {
-        free(json);
         free(ov);
         free(first);
         snprintf(err, errlen, "out of memory");
         return EXIT_INTERNAL;
     }
-    sprintf(first, "policy=%s", json);
-    free(json);
     ov[0] = first;
     for (size_t i = 0; i < o->n_sets[side]; i++)
         ov[i + 1] = o->sets[side][i];

@@ -1,8 +1,6 @@
 /* main — the aidcsim command line.
  * Exit status: 0 success; 1 a regression check failed; 2 bad input or usage;
  * 3 internal error (including a policy that broke the ABI contract). */
-#define _XOPEN_SOURCE 700 /* realpath */
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -96,33 +94,6 @@ typedef struct run_args {
     int quiet;
 } run_args;
 
-/* --policy NAME or --policy PATH.so as the override "policy=...": a path
- * (it has a '/' or ends in .so) becomes {"plugin": ABSOLUTE-PATH}, since a
- * scenario resolves relative paths against its own directory. */
-static char *policy_override(const char *v)
-{
-    size_t n = strlen(v);
-    bool path = strchr(v, '/') || (n > 3 && strcmp(v + n - 3, ".so") == 0);
-    if (!path) {
-        char *o = malloc(n + 8);
-        if (o) snprintf(o, n + 8, "policy=%s", v);
-        return o;
-    }
-    char *abs = realpath(v, NULL);
-    const char *p = abs ? abs : v; /* a missing file is reported by the loader */
-    cJSON *obj = cJSON_CreateObject();
-    cJSON_AddStringToObject(obj, "plugin", p);
-    char *json = cJSON_PrintUnformatted(obj);
-    cJSON_Delete(obj);
-    free(abs);
-    if (!json) return NULL;
-    size_t m = strlen(json) + 8;
-    char *o = malloc(m);
-    if (o) snprintf(o, m, "policy=%s", json);
-    cJSON_free(json);
-    return o;
-}
-
 static void run_args_free(run_args *a)
 {
     free(a->overrides);
@@ -149,7 +120,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *cmd, c
                 fprintf(stderr, "aidcsim %s: --policy given twice\n", cmd);
                 return EXIT_BAD_INPUT;
             }
-            if (!(a->policy_override = policy_override(next))) return EXIT_INTERNAL;
+            bool unresolved; /* the loader reports a missing plugin with its key */
+            if (!(a->policy_override = aidc_policy_override(next, &unresolved))) return EXIT_INTERNAL;
             /* first, so that --set policy.params.KEY=... lands on it */
             memmove(&a->overrides[1], &a->overrides[0], a->n_overrides * sizeof *a->overrides);
             a->overrides[0] = a->policy_override;

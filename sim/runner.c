@@ -1,7 +1,10 @@
 /* runner — see runner.h. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "sim/runner.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plots/report.h"
@@ -9,6 +12,28 @@
 #include "sim/progress.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+
+char *aidc_policy_override(const char *policy, bool *unresolved)
+{
+    size_t n = strlen(policy);
+    bool plugin = strchr(policy, '/') || (n > 3 && strcmp(policy + n - 3, ".so") == 0);
+    char *abs = plugin ? realpath(policy, NULL) : NULL;
+    int why = errno; /* for the caller's message when unresolved */
+    *unresolved = plugin && !abs;
+    cJSON *obj = cJSON_CreateObject();
+    char *json = NULL;
+    if (obj && cJSON_AddStringToObject(obj, plugin ? "plugin" : "name", abs ? abs : policy))
+        json = cJSON_PrintUnformatted(obj);
+    cJSON_Delete(obj);
+    free(abs);
+    if (!json) return NULL;
+    size_t m = strlen(json) + 8;
+    char *o = malloc(m);
+    if (o) snprintf(o, m, "policy=%s", json);
+    cJSON_free(json);
+    errno = why;
+    return o;
+}
 
 /* Runs to the end in slices of simulated time, drawing the share done: of
  * the horizon, or (without one) of the jobs finished. */

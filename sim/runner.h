@@ -18,6 +18,15 @@ typedef struct aidc_run_request {
     bool progress;                 /* a progress bar on stderr while it runs (terminals only) */
 } aidc_run_request;
 
+/* The override "policy=..." for a policy named on a command line: a
+ * built-in's name becomes {"name": NAME} (so --set policy.params.KEY=... can
+ * add to it); a plugin (the argument holds '/' or ends in .so) becomes
+ * {"plugin": ABSOLUTE-PATH}, since a scenario resolves relative paths
+ * against its own directory. A plugin path that cannot be resolved is kept
+ * as given (the loader then reports it) and *unresolved is set. Returns a
+ * malloc'd string, or NULL when out of memory. */
+char *aidc_policy_override(const char *policy, bool *unresolved);
+
 /* Runs the request. Returns an exit status: 0 ok, 2 bad input, 3 internal
  * error; on failure err holds the message and no output directory changed.
  * out_dir_used (n bytes, may be NULL) receives the directory written. */
