@@ -48,6 +48,12 @@ typedef struct ending {
     size_t order;
 } ending;
 
+typedef struct victim {
+    int64_t k1, start_ns;
+    uint64_t id;
+    size_t order;
+} victim;
+
 /* Free resources of one node in one profile segment (conservative). */
 typedef struct slot {
     int32_t gpus, cpus;
@@ -67,7 +73,7 @@ typedef struct queue {
     size_t cap_cands;
     ending *ends;
     size_t cap_ends;
-    uint64_t *victims;
+    victim *victims; /* running jobs a waiting job may preempt (scratch) */
     size_t cap_victims;
     /* fair share, per tenant */
     size_t n_tenants;
@@ -115,6 +121,17 @@ static int want(const aidc_policy_param *p, aidc_param_type t, char *err, size_t
     char what[64];
     snprintf(what, sizeof what, "must be %s", tn[t]);
     return bad(err, errlen, policy, p->key, what);
+}
+
+/* A duration parameter in seconds, 0 to 1e9, into ns. */
+static int seconds(const aidc_policy_param *p, int64_t *out_ns, char *err, size_t errlen,
+                   const char *policy)
+{
+    if (want(p, AIDC_PARAM_NUMBER, err, errlen, policy)) return -1;
+    if (!(p->number >= 0 && p->number <= 1e9))
+        return bad(err, errlen, policy, p->key, "must be from 0 to 1e9 seconds");
+    *out_ns = (int64_t)llround(p->number * 1e9);
+    return 0;
 }
 
 /* "1,10,100" -> values; returns how many, -1 when malformed. */
@@ -191,33 +208,29 @@ static int read_params(queue *q, const aidc_policy_params *params,
         } else if (strcmp(k, "carbon_aware") == 0) {
             if (want(p, AIDC_PARAM_BOOL, err, errlen, pn)) return -1;
             c->carbon_aware = p->boolean;
-        } else if (strcmp(k, "min_run_s") == 0 || strcmp(k, "starve_limit_s") == 0 ||
-                   strcmp(k, "max_delay_s") == 0) {
-            if (want(p, AIDC_PARAM_NUMBER, err, errlen, pn)) return -1;
-            if (!(p->number >= 0 && p->number <= 1e9)) return bad(err, errlen, pn, k, "must be from 0 to 1e9 seconds");
-            int64_t ns = (int64_t)llround(p->number * 1e9);
-            if (k[0] == 'm' && k[1] == 'i') c->min_run_ns = ns;
-            else if (k[0] == 's') c->starve_limit_ns = ns;
-            else c->max_delay_ns = ns;
+        } else if (strcmp(k, "min_run_s") == 0) {
+            if (seconds(p, &c->min_run_ns, err, errlen, pn)) return -1;
+        } else if (strcmp(k, "starve_limit_s") == 0) {
+            if (seconds(p, &c->starve_limit_ns, err, errlen, pn)) return -1;
+        } else if (strcmp(k, "max_delay_s") == 0) {
+            if (seconds(p, &c->max_delay_ns, err, errlen, pn)) return -1;
         } else if (strcmp(k, "depth") == 0) {
             if (want(p, AIDC_PARAM_NUMBER, err, errlen, pn)) return -1;
             if (!(p->number >= 1 && p->number <= 1e6) || p->number != floor(p->number))
                 return bad(err, errlen, pn, k, "must be a whole number from 1 to 1000000");
             c->depth = (size_t)p->number;
-        } else if (strcmp(k, "starve_factor") == 0 || strcmp(k, "min_cap") == 0 ||
-                   strcmp(k, "carbon_threshold") == 0) {
+        } else if (strcmp(k, "starve_factor") == 0) {
             if (want(p, AIDC_PARAM_NUMBER, err, errlen, pn)) return -1;
-            double v = p->number;
-            if (k[0] == 's') {
-                if (!(v >= 0 && v <= 1e6)) return bad(err, errlen, pn, k, "must be from 0 (off) to 1e6");
-                c->starve_factor = v;
-            } else if (k[0] == 'm') {
-                if (!(v > 0 && v <= 1)) return bad(err, errlen, pn, k, "must be a fraction of TDP in (0, 1]");
-                c->min_cap_fraction = v;
-            } else {
-                if (!(v >= 0 && v < 1)) return bad(err, errlen, pn, k, "must be a fraction in [0, 1)");
-                c->carbon_threshold = v;
-            }
+            if (!(p->number >= 0 && p->number <= 1e6)) return bad(err, errlen, pn, k, "must be from 0 (off) to 1e6");
+            c->starve_factor = p->number;
+        } else if (strcmp(k, "min_cap") == 0) {
+            if (want(p, AIDC_PARAM_NUMBER, err, errlen, pn)) return -1;
+            if (!(p->number > 0 && p->number <= 1)) return bad(err, errlen, pn, k, "must be a fraction of TDP in (0, 1]");
+            c->min_cap_fraction = p->number;
+        } else if (strcmp(k, "carbon_threshold") == 0) {
+            if (want(p, AIDC_PARAM_NUMBER, err, errlen, pn)) return -1;
+            if (!(p->number >= 0 && p->number < 1)) return bad(err, errlen, pn, k, "must be a fraction in [0, 1)");
+            c->carbon_threshold = p->number;
         } else if (strcmp(k, "thresholds_gpu_h") == 0) {
             if (want(p, AIDC_PARAM_STRING, err, errlen, pn)) return -1;
             int n = parse_list(p->string, c->thresholds_gpu_s, MAX_THRESHOLDS);
@@ -568,12 +581,6 @@ static bool is_victim(const queue *q, const aidc_sched_job *r, int64_t k1, int64
     return r1 > k1;
 }
 
-typedef struct victim {
-    int64_t k1, start_ns;
-    uint64_t id;
-    size_t order;
-} victim;
-
 static int worst_first(const void *a, const void *b)
 {
     const victim *x = a, *y = b;
@@ -591,8 +598,8 @@ static int make_room(queue *q, const cand *c, int64_t now)
     const aidc_sched_host *h = q->host;
     void *ctx = h->ctx;
     size_t n_run = h->running_count(ctx), nv = 0;
-    victim *v = malloc((n_run ? n_run : 1) * sizeof *v);
-    if (!v) abort();
+    q->victims = grow(q->victims, &q->cap_victims, n_run + 1, sizeof *q->victims);
+    victim *v = q->victims;
     for (size_t i = 0; i < n_run; i++) {
         const aidc_sched_job *r = h->running(ctx, i);
         if (!is_victim(q, r, c->k1, now)) continue;
@@ -609,16 +616,9 @@ static int make_room(queue *q, const cand *c, int64_t now)
         aidc_place_apply(q->shadow, r->alloc, (size_t)r->n_alloc, +1);
         fits = place(q, q->shadow, &c->job, q->alloc, &n_alloc);
     }
-    if (!fits) {
-        free(v);
-        return 2;
-    }
+    if (!fits) return 2;
     for (size_t i = 0; i < need; i++)
-        if (h->preempt(ctx, v[i].id) != 0) {
-            free(v);
-            return -1;
-        }
-    free(v);
+        if (h->preempt(ctx, v[i].id) != 0) return -1;
     if (!place(q, nodes_now(q), &c->job, q->alloc, &n_alloc)) return 2;
     return start(q, &c->job, q->alloc, n_alloc);
 }

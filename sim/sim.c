@@ -653,6 +653,10 @@ static void host_wake_at(void *ctx, int64_t t_ns)
 {
     aidc_sim *s = ctx;
     if (t_ns <= s->now_ns || (s->sc->horizon_ns >= 0 && t_ns > s->sc->horizon_ns)) return;
+    /* policies ask again every pass for the same moment (the next hour, the
+     * next demotion): one event per moment is enough */
+    if (t_ns == s->last_wake_ns) return;
+    s->last_wake_ns = t_ns;
     aidc_eventq_push(&s->q, t_ns, ev_priority[EV_WAKE], EV_WAKE, 0);
     s->wakes_queued++;
 }

@@ -66,6 +66,7 @@ typedef struct aidc_sim {
     int64_t end_ns; /* when the run stopped */
     bool schedule_queued;
     size_t wakes_queued;   /* EV_WAKE events in the queue */
+    int64_t last_wake_ns;  /* the latest wake-up a policy asked for (0: none) */
     int64_t idle_since_ns; /* stall watch: since when nothing runs and nothing more arrives; -1 */
     bool stalled;          /* the run stopped because no pending job can ever start */
     const aidc_policy_ops *policy;

@@ -246,8 +246,6 @@ static void test_carbon_aware(void)
     CU_ASSERT(t1 > t0 && t1 % h == 0 && t1 <= latest);
     CU_ASSERT(ci(ctx, t1) < 0.9 * ci(ctx, t0));
     for (int64_t t = t1 + h; t <= latest; t += h) CU_ASSERT(ci(ctx, t) >= 0.9 * ci(ctx, t1) - 1e-9);
-    fprintf(stderr, " [deferred %lld h, %.0f -> %.0f g/kWh] ", (long long)((t1 - t0) / h),
-            ci(ctx, t0), ci(ctx, t1));
     CU_ASSERT_EQUAL(sim.completed, 2);
     aidc_sim_fini(&sim);
     aidc_scenario_fini(&sc);
