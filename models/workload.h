@@ -35,6 +35,9 @@ typedef struct aidc_job_spec {
     aidc_job_kind kind;
     int32_t deferrable;   /* 1: may wait for cleaner or cheaper power until its deadline */
     uint32_t source_line; /* trace line (1-based), 0 when generated */
+    int32_t gpu_milli;    /* thousandths of each GPU used: 1000 (whole GPUs, also when 0 from
+                             older code), below 1000 only with gpus == 1 */
+    uint64_t gpu_type_mask; /* GPU types allowed (bit t = gpu_types[t]); 0: gpu_type decides */
 } aidc_job_spec;
 
 typedef struct aidc_workload {

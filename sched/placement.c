@@ -9,6 +9,8 @@
 
 static bool type_ok(const aidc_sched_node *nd, const aidc_sched_job *job)
 {
+    if (job->gpu_type_mask)
+        return nd->gpu_type >= 0 && nd->gpu_type < 64 && ((job->gpu_type_mask >> nd->gpu_type) & 1);
     return job->gpu_type < 0 || nd->gpu_type == job->gpu_type;
 }
 
@@ -371,4 +373,344 @@ int aidc_place_params(const char *policy, const aidc_policy_params *params,
         }
     }
     return 0;
+}
+
+/* ---- GPU sharing -------------------------------------------------------------------- */
+
+static const char *const share_names[] = {"first-fit", "best-fit", "fgd"};
+
+int aidc_share_strategy_parse(const char *name)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, share_names[i]) == 0) return i;
+    return -1;
+}
+
+const char *aidc_share_strategy_name(aidc_share_strategy s) { return share_names[s]; }
+
+void aidc_frag_model_init(aidc_frag_model *m) { memset(m, 0, sizeof *m); }
+
+void aidc_frag_model_fini(aidc_frag_model *m)
+{
+    free(m->classes);
+    memset(m, 0, sizeof *m);
+}
+
+static int32_t milli_of(const aidc_sched_job *job)
+{
+    return job->gpu_milli > 0 && job->gpu_milli < 1000 ? job->gpu_milli : 1000;
+}
+
+int aidc_frag_model_add(aidc_frag_model *m, const aidc_sched_job *job, double weight)
+{
+    int32_t milli = milli_of(job);
+    for (size_t i = 0; i < m->n; i++) {
+        aidc_frag_class *c = &m->classes[i];
+        if (c->gpus == job->gpus && c->milli == milli && c->gpu_type == job->gpu_type &&
+            c->type_mask == job->gpu_type_mask) {
+            c->weight += weight;
+            m->total += weight;
+            m->version++;
+            return 0;
+        }
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 16;
+        aidc_frag_class *a = realloc(m->classes, cap * sizeof *a);
+        if (!a) return -1;
+        m->classes = a;
+        m->cap = cap;
+    }
+    m->classes[m->n++] = (aidc_frag_class){job->gpus, milli, job->gpu_type, job->gpu_type_mask, weight};
+    m->total += weight;
+    m->version++;
+    return 0;
+}
+
+void aidc_frag_cache_init(aidc_frag_cache *c) { memset(c, 0, sizeof *c); }
+
+void aidc_frag_cache_fini(aidc_frag_cache *c)
+{
+    free(c->copy);
+    free(c->sums);
+    free(c->f);
+    memset(c, 0, sizeof *c);
+}
+
+static bool class_type_ok(const aidc_sched_node *nd, const aidc_frag_class *c)
+{
+    if (c->type_mask)
+        return nd->gpu_type >= 0 && nd->gpu_type < 64 && ((c->type_mask >> nd->gpu_type) & 1);
+    return c->gpu_type < 0 || nd->gpu_type == c->gpu_type;
+}
+
+/* A node's free-capacity summary: total free, entirely free GPUs, the largest free part. */
+typedef struct node_sum {
+    int64_t total;
+    int32_t full, max;
+} node_sum;
+
+static node_sum summarize(const int32_t *free_milli, int32_t gpus)
+{
+    node_sum x = {0, 0, 0};
+    for (int32_t g = 0; g < gpus; g++) {
+        x.total += free_milli[g];
+        x.full += free_milli[g] == 1000;
+        if (free_milli[g] > x.max) x.max = free_milli[g];
+    }
+    return x;
+}
+
+/* Sum of free capacity on GPUs whose free part is below `milli`. */
+static double below(const int32_t *free_milli, int32_t gpus, int32_t milli)
+{
+    int64_t s = 0;
+    for (int32_t g = 0; g < gpus; g++)
+        if (free_milli[g] < milli) s += free_milli[g];
+    return (double)s;
+}
+
+/* frag_m(node) given the summary and the class's below-sum (shares) — see the header. */
+static double class_frag(const aidc_sched_node *nd, const aidc_frag_class *c, node_sum x,
+                         double below_sum)
+{
+    if (!class_type_ok(nd, c) || c->gpus > nd->gpus_total) return (double)x.total;
+    if (c->milli < 1000) return x.max >= c->milli ? below_sum : (double)x.total;
+    if (x.full < c->gpus) return (double)x.total;
+    return (double)(x.total - 1000 * (int64_t)x.full);
+}
+
+double aidc_frag_node(const aidc_sched_node *nd, const aidc_frag_model *m)
+{
+    if (!nd->gpu_free_milli || m->total <= 0) return 0;
+    node_sum x = summarize(nd->gpu_free_milli, nd->gpus_total);
+    double f = 0;
+    for (size_t k = 0; k < m->n; k++) {
+        const aidc_frag_class *c = &m->classes[k];
+        double b = c->milli < 1000 ? below(nd->gpu_free_milli, nd->gpus_total, c->milli) : 0;
+        f += c->weight * class_frag(nd, c, x, b);
+    }
+    return f / m->total;
+}
+
+/* Brings the cache's sums for node i up to date; returns false when out of memory. */
+static bool cache_node(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t n, size_t i,
+                       const aidc_frag_model *m)
+{
+    const aidc_sched_node *nd = &nodes[i];
+    size_t w = c->max_gpus + 1;
+    int32_t *cp = &c->copy[i * w];
+    bool same = cp[c->max_gpus] == nd->gpus_total;
+    for (int32_t g = 0; same && g < nd->gpus_total; g++) same = cp[g] == nd->gpu_free_milli[g];
+    if (same) return true;
+    (void)n;
+    memcpy(cp, nd->gpu_free_milli, (size_t)nd->gpus_total * sizeof *cp);
+    cp[c->max_gpus] = nd->gpus_total;
+    double *sums = &c->sums[i * c->n_classes];
+    node_sum x = summarize(nd->gpu_free_milli, nd->gpus_total);
+    double f = 0;
+    for (size_t k = 0; k < m->n; k++) {
+        const aidc_frag_class *cl = &m->classes[k];
+        sums[k] = cl->milli < 1000 ? below(nd->gpu_free_milli, nd->gpus_total, cl->milli) : 0;
+        f += cl->weight * class_frag(nd, cl, x, sums[k]);
+    }
+    c->f[i] = f;
+    return true;
+}
+
+/* Makes the cache fit these nodes and this model (dropping everything when either
+ * changed shape or the model changed). */
+static bool cache_ready(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t n,
+                        const aidc_frag_model *m)
+{
+    size_t max_gpus = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((size_t)nodes[i].gpus_total > max_gpus) max_gpus = (size_t)nodes[i].gpus_total;
+    if (c->n_nodes != n || c->max_gpus != max_gpus || c->n_classes != m->n ||
+        c->version != m->version || !c->copy) {
+        aidc_frag_cache_fini(c);
+        c->n_nodes = n;
+        c->max_gpus = max_gpus;
+        c->n_classes = m->n;
+        c->version = m->version;
+        c->copy = malloc((n ? n : 1) * (max_gpus + 1) * sizeof *c->copy);
+        c->sums = malloc((n ? n : 1) * (m->n ? m->n : 1) * sizeof *c->sums);
+        c->f = malloc((n ? n : 1) * sizeof *c->f);
+        if (!c->copy || !c->sums || !c->f) {
+            aidc_frag_cache_fini(c);
+            return false;
+        }
+        for (size_t i = 0; i < n * (max_gpus + 1); i++) c->copy[i] = -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!cache_node(c, nodes, n, i, m)) return false;
+    return true;
+}
+
+/* F(node) after changing GPU g from free f to f - take (take_full whole GPUs when
+ * g < 0), from the node's cached per-class sums: O(GPUs + classes). */
+static double frag_after(const aidc_sched_node *nd, const double *sums, const aidc_frag_model *m,
+                         int32_t g, int32_t take, int32_t take_full)
+{
+    const int32_t *fm = nd->gpu_free_milli;
+    node_sum x = {0, 0, 0};
+    int32_t left = take_full;
+    for (int32_t k = 0; k < nd->gpus_total; k++) {
+        int32_t v = fm[k];
+        if (k == g) v -= take;
+        else if (g < 0 && left > 0 && v == 1000) {
+            v = 0;
+            left--;
+        }
+        x.total += v;
+        x.full += v == 1000;
+        if (v > x.max) x.max = v;
+    }
+    double f = 0;
+    for (size_t k = 0; k < m->n; k++) {
+        const aidc_frag_class *c = &m->classes[k];
+        double b = 0;
+        if (c->milli < 1000) {
+            b = sums[k];
+            if (g >= 0) {
+                int32_t before = fm[g], after = fm[g] - take;
+                if (before < c->milli) b -= before;
+                if (after < c->milli) b += after;
+            }
+            /* whole GPUs taken (1000 -> 0) never count below a share before; after, 0 adds 0 */
+        }
+        f += c->weight * class_frag(nd, c, x, b);
+    }
+    return f;
+}
+
+static bool node_room(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return type_ok(nd, job) && nd->cpus_free >= job->cpus && nd->mem_free_gib >= job->mem_gib &&
+           nd->gpus_total >= job->gpus;
+}
+
+bool aidc_place_node_could_hold(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return type_ok(nd, job) && nd->cpus_total >= job->cpus && nd->mem_total_gib >= job->mem_gib &&
+           nd->gpus_total >= job->gpus;
+}
+
+/* One candidate and the key that ranks it (smaller is better). */
+typedef struct pick {
+    int64_t node;
+    int32_t gpu;
+    double key1, key2;
+} pick;
+
+static bool better(const pick *a, const pick *b)
+{
+    if (b->node < 0) return true;
+    if (a->key1 != b->key1) return a->key1 < b->key1;
+    if (a->key2 != b->key2) return a->key2 < b->key2;
+    if (a->node != b->node) return a->node < b->node;
+    return a->gpu < b->gpu;
+}
+
+static int place_share(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                       aidc_share_strategy st, const aidc_frag_model *m, aidc_frag_cache *cache,
+                       aidc_sched_share *share)
+{
+    int32_t r = job->gpu_milli;
+    bool fgd = st == AIDC_SHARE_FGD && m && m->total > 0;
+    aidc_frag_cache local;
+    aidc_frag_cache_init(&local);
+    aidc_frag_cache *c = cache ? cache : &local;
+    if (fgd && !cache_ready(c, nodes, n, m)) fgd = false; /* out of memory: best effort */
+    pick best = {-1, -1, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const aidc_sched_node *nd = &nodes[i];
+        if (!node_room(nd, job) || !nd->gpu_free_milli) continue;
+        const int32_t *fm = nd->gpu_free_milli;
+        for (int32_t g = 0; g < nd->gpus_total; g++) {
+            if (fm[g] < r) continue;
+            /* GPUs with the same free part are the same candidate: keep the first */
+            bool seen = false;
+            for (int32_t h = 0; h < g && !seen; h++) seen = fm[h] == fm[g];
+            if (seen) continue;
+            pick p = {(int64_t)i, g, 0, 0};
+            if (st == AIDC_SHARE_FIRST_FIT) {
+                best = p;
+                break;
+            }
+            if (fgd) {
+                p.key1 = (frag_after(nd, &c->sums[i * c->n_classes], m, g, r, 0) - c->f[i]) / m->total;
+                p.key2 = fm[g] - r;
+            } else {
+                p.key1 = fm[g] - r;
+                p.key2 = nd->milli_free;
+            }
+            if (better(&p, &best)) best = p;
+        }
+        if (st == AIDC_SHARE_FIRST_FIT && best.node >= 0) break;
+    }
+    aidc_frag_cache_fini(&local);
+    if (best.node < 0) return 0;
+    const aidc_sched_node *nd = &nodes[best.node];
+    (void)nd;
+    *share = (aidc_sched_share){(int32_t)best.node, best.gpu, r, job->cpus, job->mem_gib};
+    return 1;
+}
+
+/* A whole-GPU job in one node by first-fit or fgd (best-fit is aidc_place_whole). */
+static int place_whole_shared(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                              aidc_share_strategy st, const aidc_frag_model *m,
+                              aidc_frag_cache *cache, aidc_sched_alloc *out, size_t max_out,
+                              size_t *n_out)
+{
+    bool fgd = st == AIDC_SHARE_FGD && m && m->total > 0;
+    aidc_frag_cache local;
+    aidc_frag_cache_init(&local);
+    aidc_frag_cache *c = cache ? cache : &local;
+    if (fgd && !cache_ready(c, nodes, n, m)) fgd = false;
+    pick best = {-1, -1, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const aidc_sched_node *nd = &nodes[i];
+        if (!node_room(nd, job) || nd->gpus_free < job->gpus) continue;
+        pick p = {(int64_t)i, 0, 0, 0};
+        if (!fgd) {
+            best = p;
+            break;
+        }
+        p.key1 = (frag_after(nd, &c->sums[i * c->n_classes], m, -1, 0, job->gpus) - c->f[i]) / m->total;
+        p.key2 = nd->gpus_free - job->gpus;
+        if (better(&p, &best)) best = p;
+    }
+    aidc_frag_cache_fini(&local);
+    if (best.node < 0 || max_out < 1) return 0;
+    out[0] = (aidc_sched_alloc){(int32_t)best.node, job->gpus, job->cpus, job->mem_gib};
+    *n_out = 1;
+    return 2;
+}
+
+int aidc_place_shared(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                      aidc_share_strategy strategy, const aidc_frag_model *model,
+                      aidc_frag_cache *cache, aidc_sched_share *share, aidc_sched_alloc *out,
+                      size_t max_out, size_t *n_out)
+{
+    if (job->gpu_milli > 0 && job->gpu_milli < 1000) {
+        assert(job->gpus == 1);
+        return place_share(nodes, n, job, strategy, model, cache, share);
+    }
+    if (strategy == AIDC_SHARE_BEST_FIT || whole_node_job(nodes, n, job))
+        return aidc_place_whole(nodes, n, job, out, max_out, n_out) ? 2 : 0;
+    return place_whole_shared(nodes, n, job, strategy, model, cache, out, max_out, n_out);
+}
+
+void aidc_place_share_apply(aidc_sched_node *nd, int32_t *free_milli, int32_t gpu,
+                            int32_t milli, int sign)
+{
+    assert(sign == 1 || sign == -1);
+    assert(gpu >= 0 && gpu < nd->gpus_total && milli > 0 && milli <= 1000);
+    int32_t before = free_milli[gpu], after = before + sign * milli;
+    assert(after >= 0 && after <= 1000);
+    free_milli[gpu] = after;
+    nd->milli_free += sign * milli;
+    nd->gpus_free += (after == 1000) - (before == 1000);
+    nd->gpus_shared += (after > 0 && after < 1000) - (before > 0 && before < 1000);
 }
