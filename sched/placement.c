@@ -114,11 +114,12 @@ bool aidc_place_possible(const aidc_sched_node *nodes, size_t n, const aidc_sche
 
 /* ---- strategies over the locality labels -------------------------------- */
 
-static const char *const strategy_names[] = {"best-fit", "topology-aware", "spread"};
+static const char *const strategy_names[] = {"best-fit", "topology-aware", "spread", "first-fit",
+                                             "fgd"};
 
 int aidc_place_strategy_parse(const char *name)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 5; i++)
         if (strcmp(name, strategy_names[i]) == 0) return i;
     return -1;
 }
@@ -300,7 +301,13 @@ bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *jo
                 aidc_place_strategy strategy, aidc_sched_alloc *out, size_t max_out,
                 size_t *n_out)
 {
-    if (strategy == AIDC_PLACE_BEST_FIT) return aidc_place_whole(nodes, n, job, out, max_out, n_out);
+    if (strategy == AIDC_PLACE_BEST_FIT || strategy == AIDC_PLACE_FGD)
+        return aidc_place_whole(nodes, n, job, out, max_out, n_out);
+    if (strategy == AIDC_PLACE_FIRST_FIT) {
+        aidc_sched_share unused;
+        return aidc_place_shared(nodes, n, job, AIDC_SHARE_FIRST_FIT, NULL, NULL, &unused, out,
+                                 max_out, n_out) == 2;
+    }
     if (!whole_node_job(nodes, n, job)) {
         if (strategy == AIDC_PLACE_TOPOLOGY_AWARE)
             return place_in_one_node(nodes, n, job, out, max_out, n_out);
@@ -356,7 +363,7 @@ int aidc_place_params(const char *policy, const aidc_policy_params *params,
             if (s < 0) {
                 snprintf(err, errlen,
                          "policy \"%s\": \"placement\" must be \"best-fit\", "
-                         "\"topology-aware\" or \"spread\"",
+                         "\"topology-aware\", \"spread\", \"first-fit\" or \"fgd\"",
                          policy);
                 return -1;
             }
@@ -524,8 +531,10 @@ static bool cache_ready(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t
                         const aidc_frag_model *m)
 {
     size_t max_gpus = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (!nodes[i].gpu_free_milli) return false; /* a host without per-GPU views */
         if ((size_t)nodes[i].gpus_total > max_gpus) max_gpus = (size_t)nodes[i].gpus_total;
+    }
     if (c->n_nodes != n || c->max_gpus != max_gpus || c->n_classes != m->n ||
         c->version != m->version || !c->copy) {
         aidc_frag_cache_fini(c);

@@ -23,11 +23,14 @@ typedef enum aidc_place_strategy {
     AIDC_PLACE_BEST_FIT = 0,   /* the rules above */
     AIDC_PLACE_TOPOLOGY_AWARE, /* multi-node jobs in the smallest NVLink domain, else leaf
                                   group, else pod that holds them; else the fewest groups */
-    AIDC_PLACE_SPREAD          /* the opposite, for comparison: one node per leaf group in
+    AIDC_PLACE_SPREAD,         /* the opposite, for comparison: one node per leaf group in
                                   turn; single-node jobs on the emptiest leaf group */
+    AIDC_PLACE_FIRST_FIT,      /* the lowest-numbered node with room (and GPU, for a share) */
+    AIDC_PLACE_FGD             /* fragmentation-aware (see "GPU sharing" below); without a
+                                  request model aidc_place treats it as best-fit */
 } aidc_place_strategy;
 
-/* "best-fit", "topology-aware", "spread"; -1 when unknown. */
+/* "best-fit", "topology-aware", "spread", "first-fit", "fgd"; -1 when unknown. */
 int aidc_place_strategy_parse(const char *name);
 const char *aidc_place_strategy_name(aidc_place_strategy s);
 

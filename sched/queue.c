@@ -83,6 +83,10 @@ typedef struct queue {
     int64_t *seg_t;
     slot *seg;
     size_t n_seg, cap_seg;
+    /* GPU sharing (ABI 1.2 hosts): the request model fgd places against */
+    bool sharing;
+    aidc_frag_model model;
+    aidc_frag_cache cache;
 } queue;
 
 /* ---- growing arrays --------------------------------------------------------- */
@@ -197,7 +201,8 @@ static int read_params(queue *q, const aidc_policy_params *params,
             c->backfill = (backfill_kind)v;
         } else if (strcmp(k, "placement") == 0) {
             int v = p->type == AIDC_PARAM_STRING ? aidc_place_strategy_parse(p->string) : -1;
-            if (v < 0) return bad(err, errlen, pn, k, "must be best-fit, topology-aware or spread");
+            if (v < 0)
+                return bad(err, errlen, pn, k, "must be best-fit, topology-aware, spread, first-fit or fgd");
             c->placement = (aidc_place_strategy)v;
         } else if (strcmp(k, "preempt") == 0) {
             if (want(p, AIDC_PARAM_BOOL, err, errlen, pn)) return -1;
@@ -291,7 +296,17 @@ static void queue_destroy(void *state)
     free(q->used_m);
     free(q->seg_t);
     free(q->seg);
+    aidc_frag_model_fini(&q->model);
+    aidc_frag_cache_fini(&q->cache);
     free(q);
+}
+
+/* fgd learns the workload's request distribution from the jobs submitted so far. */
+static void queue_job_submitted(void *state, const aidc_sched_job *job)
+{
+    queue *q = state;
+    if (q->sharing && q->c.placement == AIDC_PLACE_FGD && aidc_frag_model_add(&q->model, job, 1))
+        abort(); /* out of memory inside a callback: nothing sensible to return */
 }
 
 static int create_with(const aidc_sched_host *host, const aidc_policy_params *params,
@@ -308,6 +323,9 @@ static int create_with(const aidc_sched_host *host, const aidc_policy_params *pa
     q->host = host;
     q->name = name;
     q->c = defaults;
+    q->sharing = host->abi_minor >= 2;
+    aidc_frag_model_init(&q->model);
+    aidc_frag_cache_init(&q->cache);
     q->n_nodes = host->node_count(host->ctx);
     q->n_tenants = host->tenant_count(host->ctx);
     size_t n = q->n_nodes ? q->n_nodes : 1, t = q->n_tenants ? q->n_tenants : 1;
@@ -353,10 +371,52 @@ static const aidc_sched_node *nodes_now(queue *q)
     return q->view;
 }
 
-static bool place(const queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job,
+static bool is_share(const queue *q, const aidc_sched_job *job)
+{
+    return q->sharing && job->gpu_milli > 0 && job->gpu_milli < 1000;
+}
+
+/* Shares and fgd/first-fit go through the sharing placement (sched/placement.h); a
+ * share is written as one entry with gpus = 0 (its GPU is chosen again by start(),
+ * on the live view). On a scratch view (shadow, minv) the per-GPU free parts are the
+ * live ones: shares are placed as the GPUs are now. */
+static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job,
                   aidc_sched_alloc *out, size_t *n_out)
 {
-    return aidc_place(nodes, q->n_nodes, job, q->c.placement, out, q->n_nodes, n_out);
+    aidc_place_strategy st = q->c.placement;
+    if (is_share(q, job) || (q->sharing && (st == AIDC_PLACE_FGD || st == AIDC_PLACE_FIRST_FIT))) {
+        aidc_share_strategy ss = st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
+                                 : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
+                                                              : AIDC_SHARE_BEST_FIT;
+        aidc_sched_share sh;
+        int r = aidc_place_shared(nodes, q->n_nodes, job, ss, &q->model,
+                                  nodes == q->host->nodes(q->host->ctx) ? &q->cache : NULL, &sh,
+                                  out, q->n_nodes, n_out);
+        if (r == 1) {
+            out[0] = (aidc_sched_alloc){sh.node, 0, sh.cpus, sh.mem_gib};
+            *n_out = 1;
+        }
+        return r != 0;
+    }
+    return aidc_place(nodes, q->n_nodes, job, st, out, q->n_nodes, n_out);
+}
+
+/* A share's GPU, chosen on the live view for the node place() picked. */
+static int start_share(queue *q, const aidc_sched_job *job, const aidc_sched_alloc *alloc)
+{
+    const aidc_sched_host *h = q->host;
+    aidc_place_strategy st = q->c.placement;
+    aidc_share_strategy ss = st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
+                             : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
+                                                          : AIDC_SHARE_BEST_FIT;
+    const aidc_sched_node *live = nodes_now(q);
+    aidc_sched_share sh;
+    size_t n_out;
+    /* the same search restricted to the chosen node */
+    if (aidc_place_shared(&live[alloc[0].node], 1, job, ss, &q->model, NULL, &sh, NULL, 0, &n_out) != 1)
+        return 2; /* no room on it after all: wait */
+    sh.node = alloc[0].node;
+    return h->start_shared(h->ctx, job->id, &sh);
 }
 
 /* The estimate of what is left: the user's estimate less the time run. */
@@ -555,6 +615,7 @@ static int start(queue *q, const aidc_sched_job *job, const aidc_sched_alloc *al
 {
     const aidc_sched_host *h = q->host;
     void *ctx = h->ctx;
+    if (is_share(q, job)) return start_share(q, job, alloc);
     if (!q->c.power_aware) return h->start(ctx, job->id, alloc, n);
     double headroom = h->power_headroom_w(ctx);
     if (!isfinite(headroom) || h->power_needed_w(ctx, job->id, alloc, n) <= headroom)
@@ -919,7 +980,7 @@ static cfg base(order_kind o, backfill_kind b)
 
 #define P_ORDER {"order", AIDC_PARAM_STRING, "arrival", "arrival | sjf | srtf | las | priority | fair"}
 #define P_BACKFILL(d) {"backfill", AIDC_PARAM_STRING, d, "none | first-fit | easy | conservative"}
-#define P_PLACEMENT {"placement", AIDC_PARAM_STRING, "best-fit", "best-fit | topology-aware | spread"}
+#define P_PLACEMENT {"placement", AIDC_PARAM_STRING, "best-fit", "best-fit | topology-aware | spread | first-fit | fgd (fragmentation-aware, for shared GPUs)"}
 #define P_PREEMPT(d) {"preempt", AIDC_PARAM_BOOL, d, "take GPUs from running jobs later in the order"}
 #define P_MIN_RUN {"min_run_s", AIDC_PARAM_NUMBER, "600", "a job runs this long before it may be preempted"}
 #define P_DEPTH {"depth", AIDC_PARAM_NUMBER, "50", "conservative: jobs in order that get a reservation"}
@@ -951,6 +1012,7 @@ static cfg base(order_kind o, backfill_kind b)
                                              .description = DESC,                               \
                                              .create = fn##_create,                             \
                                              .destroy = queue_destroy,                          \
+                                             .job_submitted = queue_job_submitted,              \
                                              .schedule = queue_schedule,                        \
                                              .params = fn##_params};                            \
     const aidc_policy_ops *aidc_policy_##fn(void) { return &fn##_ops; }

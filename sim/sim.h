@@ -126,6 +126,9 @@ typedef struct aidc_sim {
     uint64_t samples; /* samples taken so far */
     bool started, finished;
     uint64_t events;
+    /* heterogeneous pools (sim/pools.h); NULL for one node shape */
+    const aidc_power_cfg **node_pc; /* per node: its pool's power figures */
+    int32_t *pool_type;             /* per pool: its GPU type */
 } aidc_sim;
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and
