@@ -414,7 +414,7 @@ int aidc_frag_model_add(aidc_frag_model *m, const aidc_sched_job *job, double we
     for (size_t i = 0; i < m->n; i++) {
         aidc_frag_class *c = &m->classes[i];
         if (c->gpus == job->gpus && c->milli == milli && c->gpu_type == job->gpu_type &&
-            c->type_mask == job->gpu_type_mask) {
+            c->type_mask == job->gpu_type_mask && c->cpus == job->cpus && c->mem_gib == job->mem_gib) {
             c->weight += weight;
             m->total += weight;
             m->version++;
@@ -428,11 +428,22 @@ int aidc_frag_model_add(aidc_frag_model *m, const aidc_sched_job *job, double we
         m->classes = a;
         m->cap = cap;
     }
-    m->classes[m->n++] = (aidc_frag_class){job->gpus, milli, job->gpu_type, job->gpu_type_mask, weight};
+    m->classes[m->n++] = (aidc_frag_class){job->gpus, milli, job->gpu_type, job->gpu_type_mask,
+                                           weight, job->cpus, job->mem_gib};
     m->total += weight;
     m->version++;
     return 0;
 }
+
+/* A node's best fgd spot for one request class: jobs of a class repeat, and a
+ * placement changes one node, so most nodes' answers carry over to the next job. */
+typedef struct aidc_frag_memo {
+    double key1, key2;
+    int32_t gpu; /* -1: no room on the node for the class */
+    uint32_t ver;
+} aidc_frag_memo;
+
+#define MEMO_MAX_ENTRIES ((size_t)1 << 22)
 
 void aidc_frag_cache_init(aidc_frag_cache *c) { memset(c, 0, sizeof *c); }
 
@@ -441,6 +452,9 @@ void aidc_frag_cache_fini(aidc_frag_cache *c)
     free(c->copy);
     free(c->sums);
     free(c->f);
+    free(c->mem);
+    free(c->node_ver);
+    free(c->memo);
     memset(c, 0, sizeof *c);
 }
 
@@ -477,11 +491,14 @@ static double below(const int32_t *free_milli, int32_t gpus, int32_t milli)
     return (double)s;
 }
 
-/* frag_m(node) given the summary and the class's below-sum (shares) — see the header. */
+/* frag_m(node) given the summary, the node's free CPUs and memory and the class's
+ * below-sum (shares) — see the header. */
 static double class_frag(const aidc_sched_node *nd, const aidc_frag_class *c, node_sum x,
-                         double below_sum)
+                         int32_t cpus_free, double mem_free, double below_sum)
 {
-    if (!class_type_ok(nd, c) || c->gpus > nd->gpus_total) return (double)x.total;
+    if (!class_type_ok(nd, c) || c->gpus > nd->gpus_total || cpus_free < c->cpus ||
+        mem_free < c->mem_gib)
+        return (double)x.total;
     if (c->milli < 1000) return x.max >= c->milli ? below_sum : (double)x.total;
     if (x.full < c->gpus) return (double)x.total;
     return (double)(x.total - 1000 * (int64_t)x.full);
@@ -495,7 +512,7 @@ double aidc_frag_node(const aidc_sched_node *nd, const aidc_frag_model *m)
     for (size_t k = 0; k < m->n; k++) {
         const aidc_frag_class *c = &m->classes[k];
         double b = c->milli < 1000 ? below(nd->gpu_free_milli, nd->gpus_total, c->milli) : 0;
-        f += c->weight * class_frag(nd, c, x, b);
+        f += c->weight * class_frag(nd, c, x, nd->cpus_free, nd->mem_free_gib, b);
     }
     return f / m->total;
 }
@@ -505,21 +522,25 @@ static bool cache_node(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t 
                        const aidc_frag_model *m)
 {
     const aidc_sched_node *nd = &nodes[i];
-    size_t w = c->max_gpus + 1;
+    size_t w = c->max_gpus + 2;
     int32_t *cp = &c->copy[i * w];
-    bool same = cp[c->max_gpus] == nd->gpus_total;
+    bool same = cp[c->max_gpus] == nd->gpus_total && cp[c->max_gpus + 1] == nd->cpus_free &&
+                c->mem[i] == nd->mem_free_gib;
     for (int32_t g = 0; same && g < nd->gpus_total; g++) same = cp[g] == nd->gpu_free_milli[g];
     if (same) return true;
     (void)n;
     memcpy(cp, nd->gpu_free_milli, (size_t)nd->gpus_total * sizeof *cp);
     cp[c->max_gpus] = nd->gpus_total;
+    cp[c->max_gpus + 1] = nd->cpus_free;
+    c->mem[i] = nd->mem_free_gib;
+    c->node_ver[i]++;
     double *sums = &c->sums[i * c->n_classes];
     node_sum x = summarize(nd->gpu_free_milli, nd->gpus_total);
     double f = 0;
     for (size_t k = 0; k < m->n; k++) {
         const aidc_frag_class *cl = &m->classes[k];
         sums[k] = cl->milli < 1000 ? below(nd->gpu_free_milli, nd->gpus_total, cl->milli) : 0;
-        f += cl->weight * class_frag(nd, cl, x, sums[k]);
+        f += cl->weight * class_frag(nd, cl, x, nd->cpus_free, nd->mem_free_gib, sums[k]);
     }
     c->f[i] = f;
     return true;
@@ -542,14 +563,17 @@ static bool cache_ready(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t
         c->max_gpus = max_gpus;
         c->n_classes = m->n;
         c->version = m->version;
-        c->copy = malloc((n ? n : 1) * (max_gpus + 1) * sizeof *c->copy);
+        c->copy = malloc((n ? n : 1) * (max_gpus + 2) * sizeof *c->copy);
         c->sums = malloc((n ? n : 1) * (m->n ? m->n : 1) * sizeof *c->sums);
         c->f = malloc((n ? n : 1) * sizeof *c->f);
-        if (!c->copy || !c->sums || !c->f) {
+        c->mem = malloc((n ? n : 1) * sizeof *c->mem);
+        c->node_ver = calloc(n ? n : 1, sizeof *c->node_ver);
+        if (n * m->n <= MEMO_MAX_ENTRIES) c->memo = calloc(n * m->n + 1, sizeof *c->memo);
+        if (!c->copy || !c->sums || !c->f || !c->mem || !c->node_ver) {
             aidc_frag_cache_fini(c);
             return false;
         }
-        for (size_t i = 0; i < n * (max_gpus + 1); i++) c->copy[i] = -1;
+        for (size_t i = 0; i < n * (max_gpus + 2); i++) c->copy[i] = -1;
     }
     for (size_t i = 0; i < n; i++)
         if (!cache_node(c, nodes, n, i, m)) return false;
@@ -557,9 +581,10 @@ static bool cache_ready(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t
 }
 
 /* F(node) after changing GPU g from free f to f - take (take_full whole GPUs when
- * g < 0), from the node's cached per-class sums: O(GPUs + classes). */
+ * g < 0) and taking cpus and mem, from the node's cached per-class sums:
+ * O(GPUs + classes). */
 static double frag_after(const aidc_sched_node *nd, const double *sums, const aidc_frag_model *m,
-                         int32_t g, int32_t take, int32_t take_full)
+                         int32_t g, int32_t take, int32_t take_full, int32_t cpus, double mem)
 {
     const int32_t *fm = nd->gpu_free_milli;
     node_sum x = {0, 0, 0};
@@ -588,7 +613,7 @@ static double frag_after(const aidc_sched_node *nd, const double *sums, const ai
             }
             /* whole GPUs taken (1000 -> 0) never count below a share before; after, 0 adds 0 */
         }
-        f += c->weight * class_frag(nd, c, x, b);
+        f += c->weight * class_frag(nd, c, x, nd->cpus_free - cpus, nd->mem_free_gib - mem, b);
     }
     return f;
 }
@@ -621,6 +646,52 @@ static bool better(const pick *a, const pick *b)
     return a->gpu < b->gpu;
 }
 
+/* The index of job's class in the model, or SIZE_MAX. */
+static size_t class_of(const aidc_frag_model *m, const aidc_sched_job *job)
+{
+    int32_t milli = milli_of(job);
+    for (size_t k = 0; k < m->n; k++) {
+        const aidc_frag_class *c = &m->classes[k];
+        if (c->gpus == job->gpus && c->milli == milli && c->gpu_type == job->gpu_type &&
+            c->type_mask == job->gpu_type_mask && c->cpus == job->cpus && c->mem_gib == job->mem_gib)
+            return k;
+    }
+    return SIZE_MAX;
+}
+
+/* fgd on node i (which has room for job's CPUs, memory and type): the best spot, as
+ * a pick with node -1 when none. Uses the memo when the job's class is known. */
+static pick fgd_node(const aidc_sched_node *nd, size_t i, aidc_frag_cache *c,
+                     const aidc_frag_model *m, const aidc_sched_job *job, size_t k)
+{
+    aidc_frag_memo *e = c->memo && k != SIZE_MAX ? &c->memo[i * c->n_classes + k] : NULL;
+    if (e && e->ver == c->node_ver[i])
+        return (pick){e->gpu < 0 ? -1 : (int64_t)i, e->gpu, e->key1, e->key2};
+    pick best = {-1, -1, 0, 0};
+    const double *sums = &c->sums[i * c->n_classes];
+    const int32_t *fm = nd->gpu_free_milli;
+    int32_t r = job->gpu_milli;
+    if (r > 0 && r < 1000) {
+        for (int32_t g = 0; g < nd->gpus_total; g++) {
+            if (fm[g] < r) continue;
+            bool seen = false; /* GPUs with the same free part are the same candidate */
+            for (int32_t h = 0; h < g && !seen; h++) seen = fm[h] == fm[g];
+            if (seen) continue;
+            pick p = {(int64_t)i, g,
+                      (frag_after(nd, sums, m, g, r, 0, job->cpus, job->mem_gib) - c->f[i]) / m->total,
+                      fm[g] - r};
+            if (better(&p, &best)) best = p;
+        }
+    } else if (nd->gpus_free >= job->gpus) {
+        best = (pick){(int64_t)i, 0,
+                      (frag_after(nd, sums, m, -1, 0, job->gpus, job->cpus, job->mem_gib) - c->f[i]) /
+                          m->total,
+                      nd->gpus_free - job->gpus};
+    }
+    if (e) *e = (aidc_frag_memo){best.key1, best.key2, best.node < 0 ? -1 : best.gpu, c->node_ver[i]};
+    return best;
+}
+
 static int place_share(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
                        aidc_share_strategy st, const aidc_frag_model *m, aidc_frag_cache *cache,
                        aidc_sched_share *share)
@@ -631,10 +702,16 @@ static int place_share(const aidc_sched_node *nodes, size_t n, const aidc_sched_
     aidc_frag_cache_init(&local);
     aidc_frag_cache *c = cache ? cache : &local;
     if (fgd && !cache_ready(c, nodes, n, m)) fgd = false; /* out of memory: best effort */
+    size_t k = fgd ? class_of(m, job) : SIZE_MAX;
     pick best = {-1, -1, 0, 0};
     for (size_t i = 0; i < n; i++) {
         const aidc_sched_node *nd = &nodes[i];
         if (!node_room(nd, job) || !nd->gpu_free_milli) continue;
+        if (fgd) {
+            pick p = fgd_node(nd, i, c, m, job, k);
+            if (p.node >= 0 && better(&p, &best)) best = p;
+            continue;
+        }
         const int32_t *fm = nd->gpu_free_milli;
         for (int32_t g = 0; g < nd->gpus_total; g++) {
             if (fm[g] < r) continue;
@@ -647,13 +724,8 @@ static int place_share(const aidc_sched_node *nodes, size_t n, const aidc_sched_
                 best = p;
                 break;
             }
-            if (fgd) {
-                p.key1 = (frag_after(nd, &c->sums[i * c->n_classes], m, g, r, 0) - c->f[i]) / m->total;
-                p.key2 = fm[g] - r;
-            } else {
-                p.key1 = fm[g] - r;
-                p.key2 = nd->milli_free;
-            }
+            p.key1 = fm[g] - r;
+            p.key2 = nd->milli_free;
             if (better(&p, &best)) best = p;
         }
         if (st == AIDC_SHARE_FIRST_FIT && best.node >= 0) break;
@@ -677,18 +749,17 @@ static int place_whole_shared(const aidc_sched_node *nodes, size_t n, const aidc
     aidc_frag_cache_init(&local);
     aidc_frag_cache *c = cache ? cache : &local;
     if (fgd && !cache_ready(c, nodes, n, m)) fgd = false;
+    size_t k = fgd ? class_of(m, job) : SIZE_MAX;
     pick best = {-1, -1, 0, 0};
     for (size_t i = 0; i < n; i++) {
         const aidc_sched_node *nd = &nodes[i];
         if (!node_room(nd, job) || nd->gpus_free < job->gpus) continue;
-        pick p = {(int64_t)i, 0, 0, 0};
         if (!fgd) {
-            best = p;
+            best = (pick){(int64_t)i, 0, 0, 0};
             break;
         }
-        p.key1 = (frag_after(nd, &c->sums[i * c->n_classes], m, -1, 0, job->gpus) - c->f[i]) / m->total;
-        p.key2 = nd->gpus_free - job->gpus;
-        if (better(&p, &best)) best = p;
+        pick p = fgd_node(nd, i, c, m, job, k);
+        if (p.node >= 0 && better(&p, &best)) best = p;
     }
     aidc_frag_cache_fini(&local);
     if (best.node < 0 || max_out < 1) return 0;

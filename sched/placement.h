@@ -111,8 +111,9 @@ bool aidc_place_possible(const aidc_sched_node *nodes, size_t n, const aidc_sche
  * fragmentation grow least is the candidate (node, GPU) with the smallest
  * F(node after) - F(node before). That is a greedy step down the gradient of total
  * fragmentation, hence the name. Ties go to the tighter GPU (less free after), then the
- * lower node and GPU index. CPU and memory are hard constraints of the job being placed
- * but not part of the classes (it keeps the class count small: a few dozen on openb).
+ * lower node and GPU index. A class is (gpus, milli, GPU type, CPUs, memory): a node that
+ * lacks the CPUs or memory of a request cannot run it either, so CPU-hungry jobs strand
+ * GPUs, and fgd sees it (about a hundred classes on openb).
  *
  * Cost: fgd evaluates every (node, distinct free value) pair against every class,
  * O(nodes x (GPUs + classes)) per job with the per-node cache below, which keeps each
@@ -137,6 +138,8 @@ typedef struct aidc_frag_class {
     int32_t gpu_type;  /* -1: any */
     uint64_t type_mask; /* as aidc_sched_job.gpu_type_mask */
     double weight;
+    int32_t cpus;      /* the request's CPUs and memory: a node without them cannot */
+    double mem_gib;    /* run it, so all its free GPU capacity is a fragment for it */
 } aidc_frag_class;
 
 /* The workload's request distribution. Owns its array. */
@@ -157,7 +160,12 @@ int aidc_frag_model_add(aidc_frag_model *m, const aidc_sched_job *job, double we
 typedef struct aidc_frag_cache {
     size_t n_nodes, n_classes, max_gpus;
     uint64_t version; /* the model version the sums were made for */
-    int32_t *copy;    /* n_nodes x (max_gpus + 1): free vector then gpus_total; -1 = unknown */
+    int32_t *copy;    /* n_nodes x (max_gpus + 2): free vector, gpus_total, cpus_free; -1 =
+                         unknown */
+    double *mem;      /* n_nodes: mem_free_gib when the sums were made */
+    uint32_t *node_ver; /* n_nodes: bumped whenever the node's sums are remade */
+    struct aidc_frag_memo *memo; /* n_nodes x n_classes: a node's best spot for a class, valid
+                                    while its ver equals node_ver (NULL when too large) */
     double *sums;     /* n_nodes x n_classes: sum of free milli on GPUs below the class's share */
     double *f;        /* n_nodes: F(node) */
 } aidc_frag_cache;
