@@ -553,7 +553,9 @@ static void data_field(reader *r, enum col c, const char *s, size_t len)
             integer_field(r, name, s, len, 1, 1000, &j->gpu_milli);
         break;
     case COL_GPU_SPEC:
-        gpu_spec_field(r, s, len);
+        /* a constraint only next to a gpu_type column: without one (a trace converted
+         * with --any-gpu-type) the spec is kept for information */
+        if (r->header_pos[COL_GPU_TYPE]) gpu_spec_field(r, s, len);
         break;
     case N_COLS:
         assert(!"not a column");

@@ -39,7 +39,9 @@
  *               this column, leniently: it is a usage figure, so only a one-GPU job's value
  *               in 1..999 becomes a share and any other value means whole GPUs
  *   x_gpu_spec  GPU types any of which will do, '|'-separated ("V100M16|V100M32"); must
- *               include gpu_type when both are given; at most 64 GPU types per trace
+ *               include gpu_type when both are given; at most 64 GPU types per trace. Read
+ *               only in a trace that has a gpu_type column: the converters' --any-gpu-type
+ *               drops that column and so the constraint (x_gpu_spec stays as information)
  * Seconds become int64 nanoseconds exactly, from the decimal digits (no double in between),
  * rounded to the nearest nanosecond, half up. mem_gib is read with strtod, so the process
  * must be in the "C" locale (the default).

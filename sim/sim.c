@@ -1042,7 +1042,7 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
                          "%g GiB, and the cluster has %lld GPUs in nodes of %d GPUs, %d CPUs and "
                          "%g GiB (set workload.unfit to \"skip\" to drop such jobs)",
                          job_source(s, js, where, sizeof where), j->view.name, js->gpus,
-                         js->gpu_type >= 0 ? " of a type the cluster lacks" : "", js->cpus,
+                         js->gpu_type >= 0 || js->gpu_type_mask ? " of a type the cluster lacks" : "", js->cpus,
                          js->mem_gib, (long long)s->cluster.total_gpus, sc->cluster.gpus_per_node,
                          sc->cluster.cpus_per_node, sc->cluster.mem_gib_per_node);
                 return -1;
