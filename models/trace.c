@@ -693,6 +693,14 @@ static void record_end(reader *r)
              aidc_workload_str(r->w, r->w->gpu_types[j->gpu_type]));
         return;
     }
+    /* one type decides alone (gpu_type wins over the spec that includes it); several are a
+     * set: gpu_type -2 with the mask (sched/aidc_policy.h) */
+    if (j->gpu_type_mask && (j->gpu_type >= 0 || !(j->gpu_type_mask & (j->gpu_type_mask - 1)))) {
+        if (j->gpu_type < 0) j->gpu_type = (int32_t)__builtin_ctzll(j->gpu_type_mask);
+        j->gpu_type_mask = 0;
+    } else if (j->gpu_type_mask) {
+        j->gpu_type = -2;
+    }
     if (!(r->present & 1u << COL_TENANT)) {
         j->tenant = name_lookup(r, &r->tenants, true, "default");
         if (j->tenant < 0) {

@@ -114,7 +114,9 @@ typedef struct aidc_sched_job {
     double mem_gib;      /* 0: no memory request */
     int32_t tenant;
     int32_t priority;    /* larger is more important */
-    int32_t gpu_type;    /* -1: any */
+    int32_t gpu_type;    /* -1: any; since 1.2 also AIDC_GPU_TYPE_SET (-2, defined below): one of the
+                            types in gpu_type_mask (a 1.0/1.1 policy sees "any" and must
+                            expect a start on a wrong type to be refused) */
     int32_t kind;        /* 0 training, 1 fine-tuning, 2 inference, 3 batch */
     /* running jobs only (0 / NULL while pending): */
     int64_t start_ns;
@@ -131,8 +133,8 @@ typedef struct aidc_sched_job {
                                1000 only with gpus == 1, a share of one GPU */
     int32_t shared_gpu;     /* running on a share: its GPU on alloc[0].node (the alloc
                                entry then has gpus = 0); -1 otherwise */
-    uint64_t gpu_type_mask; /* the GPU types it may use, bit t for host type t (types 0..63);
-                               0: gpu_type alone decides (-1 any) */
+    uint64_t gpu_type_mask; /* with gpu_type == AIDC_GPU_TYPE_SET: the GPU types it may
+                               use, bit t for host type t (types 0..63); else 0 */
 } aidc_sched_job;
 
 /* Services the host gives the policy (since 1.0). ctx is passed back on
@@ -213,6 +215,9 @@ typedef struct aidc_sched_host {
 } aidc_sched_host;
 
 #define AIDC_START_NO_POWER 1
+
+/* aidc_sched_job.gpu_type of a job that accepts any of several types (since 1.2). */
+#define AIDC_GPU_TYPE_SET (-2)
 
 /* Node i of a node array handed out by host->nodes(). */
 static inline const aidc_sched_node *aidc_sched_node_at(const aidc_sched_host *host,

@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool type_ok(const aidc_sched_node *nd, const aidc_sched_job *job)
+/* Whether node nd has a GPU type job accepts: any (-1, the common case, one test), one
+ * type, or one of a set (-2, gpu_type_mask). */
+static inline bool type_ok(const aidc_sched_node *nd, const aidc_sched_job *job)
 {
-    if (job->gpu_type_mask)
-        return nd->gpu_type >= 0 && nd->gpu_type < 64 && ((job->gpu_type_mask >> nd->gpu_type) & 1);
-    return job->gpu_type < 0 || nd->gpu_type == job->gpu_type;
+    if (job->gpu_type == -1) return true;
+    if (job->gpu_type >= 0) return nd->gpu_type == job->gpu_type;
+    return job->gpu_type == AIDC_GPU_TYPE_SET && nd->gpu_type >= 0 && nd->gpu_type < 64 &&
+           ((job->gpu_type_mask >> nd->gpu_type) & 1);
 }
 
 static bool node_is_idle(const aidc_sched_node *nd)
@@ -22,7 +25,7 @@ static bool node_is_idle(const aidc_sched_node *nd)
 
 /* The largest node a job of this type could use: jobs up to this size run in
  * one node, larger ones take whole nodes. */
-static int32_t largest_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job)
+static inline int32_t largest_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job)
 {
     int32_t best = 0;
     for (size_t i = 0; i < n; i++)
@@ -460,9 +463,10 @@ void aidc_frag_cache_fini(aidc_frag_cache *c)
 
 static bool class_type_ok(const aidc_sched_node *nd, const aidc_frag_class *c)
 {
-    if (c->type_mask)
-        return nd->gpu_type >= 0 && nd->gpu_type < 64 && ((c->type_mask >> nd->gpu_type) & 1);
-    return c->gpu_type < 0 || nd->gpu_type == c->gpu_type;
+    if (c->gpu_type == -1) return true;
+    if (c->gpu_type >= 0) return nd->gpu_type == c->gpu_type;
+    return c->gpu_type == AIDC_GPU_TYPE_SET && nd->gpu_type >= 0 && nd->gpu_type < 64 &&
+           ((c->type_mask >> nd->gpu_type) & 1);
 }
 
 /* A node's free-capacity summary: total free, entirely free GPUs, the largest free part. */

@@ -448,6 +448,17 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     const aidc_gpu_model *gm = aidc_catalog_gpu(&sc->catalog, sc->cluster.gpu);
     double price = sys && sys->price_usd > 0 ? sys->price_usd * (double)sc->cluster.nodes
                                              : (gm ? gm->price_usd : 0) * (double)s->cluster.total_gpus;
+    if (sc->cluster.n_pools) {
+        /* pools: each at its own system's price, else its GPUs' */
+        price = 0;
+        for (size_t p = 0; p < sc->cluster.n_pools; p++) {
+            const aidc_pool_spec *ps = &sc->cluster.pools[p];
+            const aidc_system_model *psys = ps->system[0] ? aidc_catalog_system(&sc->catalog, ps->system) : NULL;
+            const aidc_gpu_model *pg = aidc_catalog_gpu(&sc->catalog, ps->gpu);
+            price += psys && psys->price_usd > 0 ? psys->price_usd * (double)ps->nodes
+                                                 : (pg ? pg->price_usd : 0) * (double)(ps->nodes * ps->gpus_per_node);
+        }
+    }
     if (s->end_ns > 0) {
         aidc_cost_result cost = aidc_cost_compute(
             &sc->cost, (double)s->end_ns / 1e9, s->cluster.total_gpus, price,

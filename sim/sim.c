@@ -43,9 +43,10 @@ static const aidc_power_cfg *jpc(const aidc_sim *s, const aidc_job_rt *j,
 /* Whether node nd has a GPU type job accepts. */
 static bool type_fits(const aidc_sched_node *nd, const aidc_sched_job *job)
 {
-    if (job->gpu_type_mask)
-        return nd->gpu_type >= 0 && nd->gpu_type < 64 && ((job->gpu_type_mask >> nd->gpu_type) & 1);
-    return job->gpu_type < 0 || nd->gpu_type == job->gpu_type;
+    if (job->gpu_type == -1) return true;
+    if (job->gpu_type >= 0) return nd->gpu_type == job->gpu_type;
+    return job->gpu_type == AIDC_GPU_TYPE_SET && nd->gpu_type >= 0 && nd->gpu_type < 64 &&
+           ((job->gpu_type_mask >> nd->gpu_type) & 1);
 }
 
 /* GPUs' worth job j holds on allocation entry a: whole GPUs, or its share of one. A
@@ -1042,7 +1043,7 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
                          "%g GiB, and the cluster has %lld GPUs in nodes of %d GPUs, %d CPUs and "
                          "%g GiB (set workload.unfit to \"skip\" to drop such jobs)",
                          job_source(s, js, where, sizeof where), j->view.name, js->gpus,
-                         js->gpu_type >= 0 || js->gpu_type_mask ? " of a type the cluster lacks" : "", js->cpus,
+                         js->gpu_type != -1 ? " of a type the cluster lacks" : "", js->cpus,
                          js->mem_gib, (long long)s->cluster.total_gpus, sc->cluster.gpus_per_node,
                          sc->cluster.cpus_per_node, sc->cluster.mem_gib_per_node);
                 return -1;

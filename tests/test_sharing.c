@@ -130,7 +130,7 @@ static void test_types(void)
     CU_ASSERT_EQUAL(place_take(&m, &j, AIDC_SHARE_FIRST_FIT, NULL, &sh), 1);
     CU_ASSERT_EQUAL(sh.node, 1);
     /* alternatives: {0, 1} may use node 0 (first fit) */
-    j.gpu_type = -1;
+    j.gpu_type = AIDC_GPU_TYPE_SET;
     j.gpu_type_mask = 3;
     CU_ASSERT_EQUAL(place_take(&m, &j, AIDC_SHARE_FIRST_FIT, NULL, &sh), 1);
     CU_ASSERT_EQUAL(sh.node, 0);
