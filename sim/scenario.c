@@ -13,6 +13,7 @@
 #include "sched/builtin.h"
 #include "models/trace.h"
 #include "models/weather.h"
+#include "sim/failcfg.h"
 #include "sim/jread.h"
 #include "sim/jsonloc.h"
 #include "sim/limits.h"
@@ -1111,7 +1112,7 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     static const char *const keys[] = {"name",   "description", "seed",    "horizon",
                                        "sample_interval", "cluster", "workload", "policy",
                                        "catalog", "fabric", "power", "cooling", "grid",
-                                       "cost", NULL};
+                                       "cost", "failures", NULL};
     char found[96];
     if (!cJSON_IsObject(root))
         return aidc_jread_fail(r, "", false, "expected a JSON object, found %s",
@@ -1148,7 +1149,8 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
     if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s) ||
         read_fabric(r, root, s) || read_power(r, root, s) || read_cooling(r, root, s) ||
-        read_grid(r, root, s) || read_cost(r, root, s))
+        read_grid(r, root, s) || read_cost(r, root, s) ||
+        aidc_failcfg_read(r, root, &s->failures))
         return -1;
     return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "models/catalog.h"
 #include "models/cost.h"
+#include "models/failures.h"
 #include "models/grid.h"
 #include "models/swing.h"
 #include "models/cooling.h"
@@ -96,6 +97,7 @@ typedef struct aidc_scenario {
         double gradient_bytes;
         bool tree; /* "allreduce": "tree" */
     } fabric;
+    aidc_failures_cfg failures; /* "failures" (sim/failcfg): defaults when absent, enabled false */
 } aidc_scenario;
 
 /* Loads path, applying overrides ("key.path=value", NULL-terminated, may be
