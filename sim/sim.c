@@ -56,6 +56,13 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
     double total = (double)(s->workload.jobs[j->view.id].duration_ns);
     j->view.progress = total > 0 ? 1.0 - j->remaining_ns / total : 1.0;
     if (j->view.progress < 0) j->view.progress = 0; /* restore time still to pay */
+    if (s->has_failures && total > 0) {
+        /* failures: remaining_ns holds restart and checkpoint writes too */
+        const aidc_job_fail *jf = &s->jfail[j->view.id];
+        double wall = aidc_ckpt_wall_ns(&jf->seg);
+        aidc_ckpt_split_r sp = aidc_ckpt_split(&jf->seg, wall - j->remaining_ns, true);
+        j->view.progress = 1.0 - (jf->prod_left_ns - sp.saved_ns) / total;
+    }
     j->view.executed_ns = j->executed_before_ns + (s->now_ns - j->view.start_ns);
 }
 
@@ -1023,6 +1030,7 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->running);
     for (int c = 0; c < AIDC_FAIL_CLASSES; c++)
         if (s->fail_rng[c]) gsl_rng_free(s->fail_rng[c]);
+    free(s->jfail);
     free(s->gpu_down_hard);
     free(s->gpu_down_link);
     free(s->repairs);
@@ -1084,7 +1092,7 @@ static void preempt(aidc_sim *s, uint32_t id, int64_t curtailed_until_ns)
     leave_gpus(s, id);
     if (s->has_failures) {
         fail_segment_end(s, id, true); /* the preemption writes a checkpoint */
-        j->head_next_ns += (double)overhead;
+        s->jfail[id].head_next_ns += (double)overhead;
     }
     j->executed_before_ns = j->view.executed_ns;
     j->remaining_ns += (double)overhead;
@@ -1300,10 +1308,17 @@ int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
 
 static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < s->n_jobs; i++)
-        s->jobs[i].prod_left_ns = (double)s->workload.jobs[i].duration_ns;
     if (!sc->failures.enabled) return 0;
     s->has_failures = true;
+    s->jfail = calloc(s->n_jobs ? s->n_jobs : 1, sizeof *s->jfail);
+    if (!s->jfail) {
+        snprintf(err, errlen, "out of memory for failure state");
+        return -1;
+    }
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        s->jfail[i].prod_left_ns = (double)s->workload.jobs[i].duration_ns;
+        s->jfail[i].seg = (aidc_ckpt_seg){0, s->jfail[i].prod_left_ns, INFINITY, 0};
+    }
     s->repair_free = UINT32_MAX;
     size_t n = (size_t)s->cluster.total_gpus;
     s->gpu_down_hard = calloc(n, sizeof *s->gpu_down_hard);
@@ -1366,25 +1381,26 @@ static void fail_segment_begin(aidc_sim *s, uint32_t id)
 {
     const aidc_failures_cfg *fc = &s->sc->failures;
     aidc_job_rt *j = &s->jobs[id];
+    aidc_job_fail *jf = &s->jfail[id];
     double others = 0; /* expected other jobs writing at once */
     if (fc->ckpt_write_ns < 0)
         for (size_t r = 0; r < s->n_running; r++) {
-            const aidc_job_rt *o = &s->jobs[s->running[r]];
+            const aidc_job_fail *o = &s->jfail[s->running[r]];
             if (s->running[r] != id && isfinite(o->seg.tau_ns) && o->seg.tau_ns + o->seg.delta_ns > 0)
                 others += o->seg.delta_ns / (o->seg.tau_ns + o->seg.delta_ns);
         }
     double delta_s = aidc_ckpt_write_s(fc, j->view.gpus, others);
     double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, s->sc->cluster.gpus_per_node);
     double tau_s = aidc_ckpt_interval_s(fc, delta_s, rate);
-    j->seg = (aidc_ckpt_seg){j->head_next_ns, j->prod_left_ns, isfinite(tau_s) ? tau_s * 1e9 : INFINITY,
-                             delta_s * 1e9};
-    j->seg_restart_ns = j->restart_next_ns;
-    j->head_next_ns = j->restart_next_ns = 0;
-    j->remaining_ns = aidc_ckpt_wall_ns(&j->seg);
+    jf->seg = (aidc_ckpt_seg){jf->head_next_ns, jf->prod_left_ns,
+                              isfinite(tau_s) ? tau_s * 1e9 : INFINITY, delta_s * 1e9};
+    jf->seg_restart_ns = jf->restart_next_ns;
+    jf->head_next_ns = jf->restart_next_ns = 0;
+    j->remaining_ns = aidc_ckpt_wall_ns(&jf->seg);
 }
 
 /* Splits a segment's wall work done so far; its restart share is lost. */
-static aidc_ckpt_split_r fail_split(const aidc_job_rt *j, double x, bool save_now, double *lost,
+static aidc_ckpt_split_r fail_split(const aidc_job_fail *j, double x, bool save_now, double *lost,
                                     double *ckpt)
 {
     aidc_ckpt_split_r sp = aidc_ckpt_split(&j->seg, x, save_now);
@@ -1398,9 +1414,9 @@ static aidc_ckpt_split_r fail_split(const aidc_job_rt *j, double x, bool save_no
  * work leaves prod_left_ns; losses and checkpoint time add up. */
 static void fail_segment_end(aidc_sim *s, uint32_t id, bool save_now)
 {
-    aidc_job_rt *j = &s->jobs[id];
+    aidc_job_fail *j = &s->jfail[id];
     double wall = aidc_ckpt_wall_ns(&j->seg);
-    double x = wall - j->remaining_ns;
+    double x = wall - s->jobs[id].remaining_ns;
     if (x > wall) x = wall;
     double lost, ckpt;
     aidc_ckpt_split_r sp = fail_split(j, x, save_now, &lost, &ckpt);
@@ -1422,10 +1438,11 @@ static void fail_interrupt(aidc_sim *s, uint32_t id)
     j->finish = 0;
     leave_gpus(s, id);
     fail_segment_end(s, id, false);
-    j->head_next_ns = j->restart_next_ns = (double)s->sc->failures.restart_ns;
-    j->remaining_ns = j->prod_left_ns + j->head_next_ns;
+    aidc_job_fail *jf = &s->jfail[id];
+    jf->head_next_ns = jf->restart_next_ns = (double)s->sc->failures.restart_ns;
+    j->remaining_ns = jf->prod_left_ns + jf->head_next_ns;
     j->executed_before_ns = j->view.executed_ns;
-    j->interruptions++;
+    jf->interruptions++;
     j->view.queued_since_ns = s->now_ns;
     j->view.start_ns = 0;
     j->view.progress = 0;
@@ -1498,9 +1515,9 @@ static void on_fail(aidc_sim *s, uint32_t cls)
     if (hit) s->fail_hits[cls]++;
     if (cls != AIDC_FAIL_SOFTWARE) {
         double repair_s = aidc_repair_draw_s(&s->sc->failures.cls[cls].repair, rng);
-        uint16_t *down = cls == AIDC_FAIL_LINK ? s->gpu_down_link : s->gpu_down_hard;
+        uint32_t *down = cls == AIDC_FAIL_LINK ? s->gpu_down_link : s->gpu_down_hard;
         for (int64_t g = first; g < first + n; g++) {
-            assert(down[g] < UINT16_MAX);
+            assert(down[g] < UINT32_MAX);
             down[g]++;
             if (s->cluster.state[g] == AIDC_GPU_FREE) {
                 s->cluster.state[g] = AIDC_GPU_FAILED;
@@ -1535,7 +1552,7 @@ static void on_repair(aidc_sim *s, uint32_t slot)
     advance_integrals(s);
     aidc_fail_repair *r = &s->repairs[slot];
     assert(r->cls >= 0);
-    uint16_t *down = r->cls == AIDC_FAIL_LINK ? s->gpu_down_link : s->gpu_down_hard;
+    uint32_t *down = r->cls == AIDC_FAIL_LINK ? s->gpu_down_link : s->gpu_down_hard;
     for (int64_t g = r->first_gpu; g < r->first_gpu + r->n_gpus; g++) {
         assert(down[g] > 0);
         down[g]--;
@@ -1565,16 +1582,17 @@ void aidc_sim_job_fail_stats(const aidc_sim *s, uint32_t id, aidc_job_fail_stats
         if (out->productive_ns < 0) out->productive_ns = 0;
         return;
     }
-    out->interruptions = j->interruptions;
-    out->productive_ns = duration - j->prod_left_ns;
-    out->lost_ns = j->lost_ns;
-    out->ckpt_ns = j->ckpt_ns;
+    const aidc_job_fail *jf = &s->jfail[id];
+    out->interruptions = jf->interruptions;
+    out->productive_ns = duration - jf->prod_left_ns;
+    out->lost_ns = jf->lost_ns;
+    out->ckpt_ns = jf->ckpt_ns;
     if (j->state == AIDC_JOB_RUNNING) {
-        double wall = aidc_ckpt_wall_ns(&j->seg);
+        double wall = aidc_ckpt_wall_ns(&jf->seg);
         double x = wall - (j->remaining_ns - (double)(s->now_ns - j->last_ns) * j->speed);
         if (x > wall) x = wall;
         double lost, ckpt;
-        aidc_ckpt_split_r sp = fail_split(j, x, true, &lost, &ckpt);
+        aidc_ckpt_split_r sp = fail_split(jf, x, true, &lost, &ckpt);
         out->productive_ns += sp.saved_ns;
         out->lost_ns += lost;
         out->ckpt_ns += ckpt;

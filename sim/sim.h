@@ -50,17 +50,20 @@ typedef struct aidc_job_rt {
     aidc_sched_alloc *alloc;
     int32_t n_alloc;
     uint32_t running_slot; /* index in the running list */
-    /* failures and checkpoints (models/failures.h); used only when the
-     * scenario has a "failures" section */
+} aidc_job_rt;
+
+/* A job's failure and checkpoint state (models/failures.h), in an array
+ * beside the jobs that exists only when the scenario has "failures". */
+typedef struct aidc_job_fail {
     double prod_left_ns;    /* productive work left at full speed */
-    aidc_ckpt_seg seg;      /* the run segment on GPUs now (or the last one) */
+    aidc_ckpt_seg seg;      /* the run segment on GPUs now */
     double seg_restart_ns;  /* of seg.head_ns, the restart cost (the rest: preemption overhead) */
     double head_next_ns;    /* overhead the next segment starts with */
     double restart_next_ns; /* of that, the restart cost */
-    int32_t interruptions;  /* stopped by a failure */
     double lost_ns;         /* wall work lost: recomputed work and restarts */
     double ckpt_ns;         /* wall work writing checkpoints (and preemption overhead) */
-} aidc_job_rt;
+    int32_t interruptions;  /* stopped by a failure */
+} aidc_job_fail;
 
 /* A component down for repair (failures). */
 typedef struct aidc_fail_repair {
@@ -154,10 +157,11 @@ typedef struct aidc_sim {
     uint64_t events;
     /* failures: one aggregated Poisson stream per class (models/failures.h) */
     bool has_failures;
+    aidc_job_fail *jfail;    /* per job; NULL without failures */
     gsl_rng *fail_rng[AIDC_FAIL_CLASSES];
     int64_t fail_components[AIDC_FAIL_CLASSES];
-    uint16_t *gpu_down_hard; /* per GPU: gpu/node/nic components down that hold it */
-    uint16_t *gpu_down_link; /* per GPU: link components down that hold it */
+    uint32_t *gpu_down_hard; /* per GPU: gpu/node/nic components down that hold it */
+    uint32_t *gpu_down_link; /* per GPU: link components down that hold it */
     aidc_fail_repair *repairs; /* slots, free ones chained from repair_free */
     size_t n_repair_slots, cap_repair_slots;
     uint32_t repair_free;    /* first free slot, UINT32_MAX: none */

@@ -206,7 +206,7 @@ static void test_determinism(void)
     CU_ASSERT_EQUAL(memcmp(sim[0].fail_count, sim[1].fail_count, sizeof sim[0].fail_count), 0);
     for (size_t i = 0; i < sim[0].n_jobs; i++) {
         CU_ASSERT_EQUAL(sim[0].jobs[i].end_ns, sim[1].jobs[i].end_ns);
-        CU_ASSERT_EQUAL(sim[0].jobs[i].lost_ns, sim[1].jobs[i].lost_ns);
+        CU_ASSERT_EQUAL(sim[0].jfail[i].lost_ns, sim[1].jfail[i].lost_ns);
     }
     for (int k = 0; k < 2; k++) {
         aidc_sim_fini(&sim[k]);
@@ -294,7 +294,7 @@ static void test_ettr_matches_young_daly(void)
     char err[512];
     double m = m_h * 3600, tau = aidc_ckpt_daly(30, m);
     CU_ASSERT_EQUAL(aidc_sim_run_until(&sim, 60 * S, err, sizeof err), 0);
-    CU_ASSERT_DOUBLE_EQUAL(sim.jobs[0].seg.tau_ns / 1e9, tau, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(sim.jfail[0].seg.tau_ns / 1e9, tau, 1e-6);
     CU_ASSERT_EQUAL(aidc_sim_run(&sim, err, sizeof err), 0);
     CU_ASSERT_EQUAL(sim.completed, 1);
     aidc_job_fail_stats fs;
