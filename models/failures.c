@@ -12,7 +12,8 @@
 
 const char *aidc_fail_class_name(aidc_fail_class c)
 {
-    static const char *const names[AIDC_FAIL_CLASSES] = {"gpu", "node", "nic", "link", "software"};
+    static const char *const names[AIDC_FAIL_CLASSES] = {"gpu",      "node",  "nic", "link",
+                                                         "software", "switch"};
     assert(c >= 0 && c < AIDC_FAIL_CLASSES);
     return names[c];
 }
@@ -34,6 +35,8 @@ void aidc_failures_cfg_defaults(aidc_failures_cfg *c)
     c->cls[AIDC_FAIL_NIC].repair = (aidc_repair_dist){AIDC_REPAIR_EXPONENTIAL, 6 * 3600.0, 0};
     c->cls[AIDC_FAIL_LINK].repair = (aidc_repair_dist){AIDC_REPAIR_EXPONENTIAL, 2 * 3600.0, 0};
     c->cls[AIDC_FAIL_SOFTWARE].repair = (aidc_repair_dist){AIDC_REPAIR_FIXED, 0, 0};
+    c->cls[AIDC_FAIL_SWITCH].rate_per_hour = 0; /* the paper's switch/cable row is in link */
+    c->cls[AIDC_FAIL_SWITCH].repair = (aidc_repair_dist){AIDC_REPAIR_EXPONENTIAL, 4 * 3600.0, 0};
     c->nics_per_node = 0;
     /* physical-figures §7: restart is minutes to tens of minutes at 10k
      * scale; its worked example uses R = 10 min and delta = 60 s */
@@ -44,7 +47,7 @@ void aidc_failures_cfg_defaults(aidc_failures_cfg *c)
 }
 
 int64_t aidc_fail_components(const aidc_failures_cfg *c, aidc_fail_class cls, int64_t nodes,
-                             int32_t gpus_per_node)
+                             int32_t gpus_per_node, int64_t leaves)
 {
     switch (cls) {
     case AIDC_FAIL_GPU:
@@ -55,6 +58,8 @@ int64_t aidc_fail_components(const aidc_failures_cfg *c, aidc_fail_class cls, in
         return nodes;
     case AIDC_FAIL_NIC:
         return nodes * (c->nics_per_node > 0 ? c->nics_per_node : gpus_per_node);
+    case AIDC_FAIL_SWITCH:
+        return leaves;
     default:
         assert(!"unknown failure class");
         return 0;
@@ -62,13 +67,14 @@ int64_t aidc_fail_components(const aidc_failures_cfg *c, aidc_fail_class cls, in
 }
 
 double aidc_fail_job_rate_per_hour(const aidc_failures_cfg *c, int32_t gpus, int32_t nodes,
-                                   int32_t gpus_per_node)
+                                   int32_t leaves, int32_t gpus_per_node)
 {
     double nics_per_gpu = c->nics_per_node > 0 ? (double)c->nics_per_node / gpus_per_node : 1.0;
     double r = gpus * (c->cls[AIDC_FAIL_GPU].rate_per_hour + c->cls[AIDC_FAIL_SOFTWARE].rate_per_hour +
                        nics_per_gpu * c->cls[AIDC_FAIL_NIC].rate_per_hour) +
                nodes * c->cls[AIDC_FAIL_NODE].rate_per_hour;
-    if (nodes > 1) r += nodes * c->cls[AIDC_FAIL_LINK].rate_per_hour;
+    if (nodes > 1)
+        r += nodes * c->cls[AIDC_FAIL_LINK].rate_per_hour + leaves * c->cls[AIDC_FAIL_SWITCH].rate_per_hour;
     return r;
 }
 

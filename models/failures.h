@@ -5,7 +5,9 @@
  * node, each serving an equal block of the node's GPUs), link (a node's
  * scale-out attachment: its cables and its leaf port) and software (a bug or
  * a watchdog that kills the job running on a GPU without taking hardware
- * down). A class with rate r per component per hour and n components is
+ * down); and, off by default, switch (a leaf switch group: a rack's ToR, or
+ * with a fabric its leaf group, e.g. a rail-optimized SU's rail leaves,
+ * which every multi-node job with a node there loses). A class with rate r per component per hour and n components is
  * sampled as ONE aggregated stream of rate r x n, the failing component
  * picked uniformly: a month of 100k GPUs costs as many events as failures.
  *
@@ -22,6 +24,7 @@
  *   software software bug 54 + NCCL watchdog 7 + dependency 2 = 63
  *            / (16,384 x 1,296 h) = 2.967e-6 per GPU-hour
  * 268 + 46 + 7 + 35 + 63 = 419; a 16,384-GPU job sees one every 3.09 h.
+ * The switch class defaults to 0: the paper's switch/cable row is in link.
  * Repair times are not in the paper: the defaults are engineering estimates.
  *
  * Checkpointing: none, a fixed interval, or the optimum from the failure rate
@@ -54,6 +57,7 @@ typedef enum {
     AIDC_FAIL_NIC,
     AIDC_FAIL_LINK,
     AIDC_FAIL_SOFTWARE,
+    AIDC_FAIL_SWITCH,
     AIDC_FAIL_CLASSES
 } aidc_fail_class;
 
@@ -91,15 +95,17 @@ const char *aidc_fail_class_name(aidc_fail_class c);
 /* Fills c with the Llama-3-calibrated defaults (enabled stays false). */
 void aidc_failures_cfg_defaults(aidc_failures_cfg *c);
 
-/* Components of class c in a cluster of nodes x gpus_per_node. */
+/* Components of class c in a cluster of nodes x gpus_per_node with leaves
+ * leaf switch groups. */
 int64_t aidc_fail_components(const aidc_failures_cfg *c, aidc_fail_class cls, int64_t nodes,
-                             int32_t gpus_per_node);
+                             int32_t gpus_per_node, int64_t leaves);
 
-/* The failure rate (per hour) a job on gpus GPUs over nodes nodes sees:
- * its GPUs, nodes and NICs (gpus x nics_per_node / gpus_per_node), its
- * nodes' links when it spans more than one node, and software per GPU. */
+/* The failure rate (per hour) a job on gpus GPUs over nodes nodes and
+ * leaves leaf groups sees: its GPUs, nodes and NICs (gpus x nics_per_node /
+ * gpus_per_node), software per GPU, and when it spans more than one node its
+ * nodes' links and its leaf groups' switches. */
 double aidc_fail_job_rate_per_hour(const aidc_failures_cfg *c, int32_t gpus, int32_t nodes,
-                                   int32_t gpus_per_node);
+                                   int32_t leaves, int32_t gpus_per_node);
 
 /* A repair time in seconds drawn from d with rng (fixed draws nothing). */
 double aidc_repair_draw_s(const aidc_repair_dist *d, gsl_rng *rng);

@@ -137,8 +137,8 @@ int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, aidc_failures_cfg 
     const cJSON *f;
     if (aidc_jread_obj(r, root, "", "failures", false, &f) < 0) return -1;
     if (!f) return 0;
-    static const char *const keys[] = {"gpu", "node", "nic", "link", "software", "restart",
-                                       "checkpoint", "_comment", NULL};
+    static const char *const keys[] = {"gpu",     "node",       "nic",      "link", "software",
+                                       "switch",  "restart", "checkpoint", "_comment", NULL};
     if (aidc_jread_keys(r, f, "failures", keys) ||
         aidc_jread_duration(r, f, "failures", "restart", false, 0, &c->restart_ns) < 0)
         return -1;

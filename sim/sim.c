@@ -1031,6 +1031,9 @@ void aidc_sim_fini(aidc_sim *s)
     for (int c = 0; c < AIDC_FAIL_CLASSES; c++)
         if (s->fail_rng[c]) gsl_rng_free(s->fail_rng[c]);
     free(s->jfail);
+    free(s->leaf_start);
+    free(s->leaf_nodes);
+    free(s->leaf_stamp);
     free(s->gpu_down_hard);
     free(s->gpu_down_link);
     free(s->repairs);
@@ -1300,6 +1303,8 @@ int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
  *   link     the node's scale-out attachment: every multi-node job on the
  *            node; single-node jobs there keep running (NVLink only)
  *   software the job on that GPU, if any; nothing is taken down
+ *   switch   a leaf switch group (cluster node label "leaf": the rack, or the
+ *            fabric's leaf group): as link, for every node under it
  * The GPUs a hardware component holds leave the scheduler's free counts
  * until its repair (those still busy under a surviving single-node job leave
  * as that job releases them). A stopped job returns to the queue at its
@@ -1327,6 +1332,25 @@ static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_
         snprintf(err, errlen, "out of memory for failure state");
         return -1;
     }
+    /* leaf groups as lists of nodes, for the switch class */
+    int64_t leaves = 0;
+    for (size_t i = 0; i < s->cluster.n_nodes; i++)
+        if (s->cluster.nodes[i].leaf + (int64_t)1 > leaves) leaves = s->cluster.nodes[i].leaf + (int64_t)1;
+    s->n_leaves = leaves;
+    s->leaf_start = calloc((size_t)leaves + 1, sizeof *s->leaf_start);
+    s->leaf_nodes = malloc(s->cluster.n_nodes * sizeof *s->leaf_nodes);
+    s->leaf_stamp = calloc((size_t)leaves + 1, sizeof *s->leaf_stamp);
+    if (!s->leaf_start || !s->leaf_nodes || !s->leaf_stamp) {
+        snprintf(err, errlen, "out of memory for failure state");
+        return -1;
+    }
+    for (size_t i = 0; i < s->cluster.n_nodes; i++) s->leaf_start[s->cluster.nodes[i].leaf + 1]++;
+    for (int64_t l = 0; l < leaves; l++) s->leaf_start[l + 1] += s->leaf_start[l];
+    for (size_t i = 0; i < s->cluster.n_nodes; i++) {
+        int32_t l = s->cluster.nodes[i].leaf;
+        s->leaf_nodes[s->leaf_start[l] + s->leaf_stamp[l]++] = (int32_t)i;
+    }
+    memset(s->leaf_stamp, 0, ((size_t)leaves + 1) * sizeof *s->leaf_stamp);
     for (int c = 0; c < AIDC_FAIL_CLASSES; c++) {
         char name[64];
         snprintf(name, sizeof name, "failures.%s", aidc_fail_class_name((aidc_fail_class)c));
@@ -1337,7 +1361,7 @@ static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_
         }
         s->fail_components[c] = aidc_fail_components(&sc->failures, (aidc_fail_class)c,
                                                      (int64_t)s->cluster.n_nodes,
-                                                     sc->cluster.gpus_per_node);
+                                                     sc->cluster.gpus_per_node, leaves);
     }
     return 0;
 }
@@ -1390,7 +1414,20 @@ static void fail_segment_begin(aidc_sim *s, uint32_t id)
                 others += o->seg.delta_ns / (o->seg.tau_ns + o->seg.delta_ns);
         }
     double delta_s = aidc_ckpt_write_s(fc, j->view.gpus, others);
-    double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, s->sc->cluster.gpus_per_node);
+    int32_t leaves = 0; /* leaf groups the job spans */
+    if (++s->leaf_epoch == 0) { /* the stamps wrapped: start them over */
+        memset(s->leaf_stamp, 0, ((size_t)s->n_leaves + 1) * sizeof *s->leaf_stamp);
+        s->leaf_epoch = 1;
+    }
+    for (int32_t k = 0; k < j->n_alloc; k++) {
+        int32_t l = s->cluster.nodes[j->alloc[k].node].leaf;
+        if (s->leaf_stamp[l] != s->leaf_epoch) {
+            s->leaf_stamp[l] = s->leaf_epoch;
+            leaves++;
+        }
+    }
+    double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, leaves,
+                                              s->sc->cluster.gpus_per_node);
     double tau_s = aidc_ckpt_interval_s(fc, delta_s, rate);
     jf->seg = (aidc_ckpt_seg){jf->head_next_ns, jf->prod_left_ns,
                               isfinite(tau_s) ? tau_s * 1e9 : INFINITY, delta_s * 1e9};
@@ -1489,8 +1526,64 @@ static void fail_gpus(const aidc_sim *s, uint32_t cls, int64_t comp, int64_t *fi
         *n = (int32_t)(hi - lo);
         return;
     }
+    case AIDC_FAIL_SWITCH: /* whole nodes, listed by leaf: see fail_leaf */
+        break;
     }
     assert(!"unknown failure class");
+}
+
+/* Stops the jobs on GPUs [first, first + n) that a failure of class cls
+ * breaks (link, switch: multi-node jobs only). Returns whether it stopped any. */
+static bool fail_stop(aidc_sim *s, uint32_t cls, int64_t first, int32_t n)
+{
+    bool hit = false;
+    for (int64_t g = first; g < first + n; g++) {
+        int32_t owner = s->cluster.owner[g];
+        if (owner < 0 || s->cluster.state[g] != AIDC_GPU_BUSY) continue;
+        if ((cls == AIDC_FAIL_LINK || cls == AIDC_FAIL_SWITCH) && s->jobs[owner].n_alloc <= 1) continue;
+        fail_interrupt(s, (uint32_t)owner); /* releases all its GPUs at once */
+        hit = true;
+    }
+    return hit;
+}
+
+/* Holds GPUs [first, first + n) down for class cls (delta 1) or lets them
+ * go (delta -1); free ones leave or rejoin the node's free count. */
+static void fail_hold(aidc_sim *s, uint32_t cls, int64_t first, int32_t n, int delta)
+{
+    uint32_t *down = cls == AIDC_FAIL_LINK || cls == AIDC_FAIL_SWITCH ? s->gpu_down_link : s->gpu_down_hard;
+    int32_t per = s->sc->cluster.gpus_per_node;
+    for (int64_t g = first; g < first + n; g++) {
+        if (delta > 0) {
+            assert(down[g] < UINT32_MAX);
+            down[g]++;
+            if (s->cluster.state[g] == AIDC_GPU_FREE) {
+                s->cluster.state[g] = AIDC_GPU_FAILED;
+                s->cluster.nodes[g / per].gpus_free--;
+            }
+        } else {
+            assert(down[g] > 0);
+            down[g]--;
+            if (s->cluster.state[g] == AIDC_GPU_FAILED && !gpu_down(s, g)) {
+                s->cluster.state[g] = AIDC_GPU_FREE;
+                s->cluster.nodes[g / per].gpus_free++;
+            }
+        }
+    }
+}
+
+/* A switch component: fail_stop (stop) or fail_hold (delta) over every node
+ * of leaf group leaf. */
+static bool fail_leaf(aidc_sim *s, int64_t leaf, bool stop, int delta)
+{
+    int32_t per = s->sc->cluster.gpus_per_node;
+    bool hit = false;
+    for (int64_t k = s->leaf_start[leaf]; k < s->leaf_start[leaf + 1]; k++) {
+        int64_t first = s->cluster.first_gpu[s->leaf_nodes[k]];
+        if (stop) hit |= fail_stop(s, AIDC_FAIL_SWITCH, first, per);
+        else fail_hold(s, AIDC_FAIL_SWITCH, first, per, delta);
+    }
+    return hit;
 }
 
 static void on_fail(aidc_sim *s, uint32_t cls)
@@ -1499,31 +1592,21 @@ static void on_fail(aidc_sim *s, uint32_t cls)
     gsl_rng *rng = s->fail_rng[cls];
     int64_t comp = (int64_t)(gsl_rng_uniform(rng) * (double)s->fail_components[cls]);
     if (comp >= s->fail_components[cls]) comp = s->fail_components[cls] - 1;
-    int64_t first;
-    int32_t n;
-    fail_gpus(s, cls, comp, &first, &n);
+    int64_t first = comp;
+    int32_t n = 0;
     s->fail_count[cls]++;
-    /* stop the jobs it carries (each releases all its GPUs at once) */
-    bool hit = false;
-    for (int64_t g = first; g < first + n; g++) {
-        int32_t owner = s->cluster.owner[g];
-        if (owner < 0 || s->cluster.state[g] != AIDC_GPU_BUSY) continue;
-        if (cls == AIDC_FAIL_LINK && s->jobs[owner].n_alloc <= 1) continue;
-        fail_interrupt(s, (uint32_t)owner);
-        hit = true;
+    bool hit;
+    if (cls == AIDC_FAIL_SWITCH) {
+        hit = fail_leaf(s, comp, true, 0);
+    } else {
+        fail_gpus(s, cls, comp, &first, &n);
+        hit = fail_stop(s, cls, first, n);
     }
     if (hit) s->fail_hits[cls]++;
     if (cls != AIDC_FAIL_SOFTWARE) {
         double repair_s = aidc_repair_draw_s(&s->sc->failures.cls[cls].repair, rng);
-        uint32_t *down = cls == AIDC_FAIL_LINK ? s->gpu_down_link : s->gpu_down_hard;
-        for (int64_t g = first; g < first + n; g++) {
-            assert(down[g] < UINT32_MAX);
-            down[g]++;
-            if (s->cluster.state[g] == AIDC_GPU_FREE) {
-                s->cluster.state[g] = AIDC_GPU_FAILED;
-                s->cluster.nodes[g / s->sc->cluster.gpus_per_node].gpus_free--;
-            }
-        }
+        if (cls == AIDC_FAIL_SWITCH) fail_leaf(s, comp, false, 1);
+        else fail_hold(s, cls, first, n, 1);
         uint32_t slot = s->repair_free;
         if (slot != UINT32_MAX) {
             s->repair_free = s->repairs[slot].next_free;
@@ -1552,15 +1635,8 @@ static void on_repair(aidc_sim *s, uint32_t slot)
     advance_integrals(s);
     aidc_fail_repair *r = &s->repairs[slot];
     assert(r->cls >= 0);
-    uint32_t *down = r->cls == AIDC_FAIL_LINK ? s->gpu_down_link : s->gpu_down_hard;
-    for (int64_t g = r->first_gpu; g < r->first_gpu + r->n_gpus; g++) {
-        assert(down[g] > 0);
-        down[g]--;
-        if (s->cluster.state[g] == AIDC_GPU_FAILED && !gpu_down(s, g)) {
-            s->cluster.state[g] = AIDC_GPU_FREE;
-            s->cluster.nodes[g / s->sc->cluster.gpus_per_node].gpus_free++;
-        }
-    }
+    if (r->cls == AIDC_FAIL_SWITCH) fail_leaf(s, r->first_gpu, false, -1);
+    else fail_hold(s, (uint32_t)r->cls, r->first_gpu, r->n_gpus, -1);
     s->fail_down_s[r->cls] += (double)(s->now_ns - r->start_ns) / 1e9;
     r->cls = -1;
     r->next_free = s->repair_free;

@@ -68,7 +68,7 @@ typedef struct aidc_job_fail {
 /* A component down for repair (failures). */
 typedef struct aidc_fail_repair {
     int64_t start_ns;
-    int64_t first_gpu; /* the GPUs it holds: [first_gpu, first_gpu + n_gpus) */
+    int64_t first_gpu; /* the GPUs it holds: [first_gpu, first_gpu + n_gpus); switch: the leaf */
     int32_t n_gpus;
     int32_t cls;       /* aidc_fail_class; -1: free slot */
     uint32_t next_free;
@@ -161,7 +161,12 @@ typedef struct aidc_sim {
     gsl_rng *fail_rng[AIDC_FAIL_CLASSES];
     int64_t fail_components[AIDC_FAIL_CLASSES];
     uint32_t *gpu_down_hard; /* per GPU: gpu/node/nic components down that hold it */
-    uint32_t *gpu_down_link; /* per GPU: link components down that hold it */
+    uint32_t *gpu_down_link; /* per GPU: link and switch components down that hold it */
+    int64_t n_leaves;        /* leaf switch groups (switch class): nodes by leaf, CSR */
+    int64_t *leaf_start;     /* n_leaves + 1 offsets into leaf_nodes */
+    int32_t *leaf_nodes;
+    uint32_t *leaf_stamp;    /* scratch: counting the leaves a job spans */
+    uint32_t leaf_epoch;
     aidc_fail_repair *repairs; /* slots, free ones chained from repair_free */
     size_t n_repair_slots, cap_repair_slots;
     uint32_t repair_free;    /* first free slot, UINT32_MAX: none */

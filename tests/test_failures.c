@@ -21,16 +21,18 @@ static void test_llama3_calibration(void)
     aidc_failures_cfg c;
     aidc_failures_cfg_defaults(&c);
     /* the whole 16,384-GPU, 2,048-node job sees the paper's 419 in 1,296 h */
-    double r = aidc_fail_job_rate_per_hour(&c, 16384, 2048, 8);
+    double r = aidc_fail_job_rate_per_hour(&c, 16384, 2048, 512, 8);
     CU_ASSERT_DOUBLE_EQUAL(r * 1296, 419, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(3600 / r / 3600, 3.093, 0.001); /* job MTBF 3.1 h */
     /* GPU-attributed: 268 per 21.2M GPU-hours, about 11% per GPU-year */
     CU_ASSERT_DOUBLE_EQUAL(c.cls[AIDC_FAIL_GPU].rate_per_hour * 8766, 0.1106, 0.0005);
     /* a single-node job sees no link failures */
-    double one = aidc_fail_job_rate_per_hour(&c, 8, 1, 8);
+    double one = aidc_fail_job_rate_per_hour(&c, 8, 1, 1, 8);
     CU_ASSERT_DOUBLE_EQUAL(one, 8 * (268.0 + 63 + 7) / (16384 * 1296.0) + 46 / (2048 * 1296.0), 1e-15);
-    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_NIC, 10, 8), 80);
-    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_LINK, 10, 8), 10);
+    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_NIC, 10, 8, 3), 80);
+    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_LINK, 10, 8, 3), 10);
+    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_SWITCH, 10, 8, 3), 3);
+    CU_ASSERT_EQUAL(c.cls[AIDC_FAIL_SWITCH].rate_per_hour, 0); /* off by default */
 }
 
 static void test_young_daly(void)
@@ -121,18 +123,24 @@ static int write_trace(int n, char *path)
     return test_temp_file(text, path);
 }
 
-static int mixed_sim(const char *policy, const char *failures, aidc_scenario *sc, aidc_sim *sim)
+static int mixed_sim_in(const char *policy, const char *failures, const char *extra,
+                        aidc_scenario *sc, aidc_sim *sim)
 {
     char trace[TEST_TEMP_PATH_LEN];
     if (write_trace(150, trace)) return -1;
     char json[2048];
     snprintf(json, sizeof json,
              "{\"seed\": 11, \"cluster\": {\"system\": \"DGX-H100\", \"nodes\": 8},"
-             " \"workload\": {\"trace\": \"%s\"}, \"policy\": %s, \"failures\": %s}",
-             trace, policy, failures);
+             " \"workload\": {\"trace\": \"%s\"}, \"policy\": %s, \"failures\": %s%s}",
+             trace, policy, failures, extra);
     int rc = test_sim_from_json(json, sc, sim);
     unlink(trace);
     return rc;
+}
+
+static int mixed_sim(const char *policy, const char *failures, aidc_scenario *sc, aidc_sim *sim)
+{
+    return mixed_sim_in(policy, failures, "", sc, sim);
 }
 
 /* High rates so that every class fires often over the mixed workload. */
@@ -141,7 +149,8 @@ static const char busy_failures[] =
     " \"node\": {\"mtbf\": \"20d\", \"repair\": {\"dist\": \"exponential\", \"mean\": \"2h\"}},"
     " \"nic\": {\"mtbf\": \"80d\", \"per_node\": 4, \"repair\": \"1h\"},"
     " \"link\": {\"mtbf\": \"10d\", \"repair\": \"30m\"},"
-    " \"software\": {\"mtbf\": \"200d\"}, \"restart\": \"5m\","
+    " \"software\": {\"mtbf\": \"200d\"}, \"switch\": {\"mtbf\": \"2d\", \"repair\": \"20m\"},"
+    " \"restart\": \"5m\","
     " \"checkpoint\": {\"mode\": \"young\", \"write\": \"30s\"}}";
 
 /* Steps a run in 10-minute slices, checking after each that no failed GPU
@@ -159,11 +168,11 @@ static size_t run_checked(aidc_sim *sim)
     return bad;
 }
 
-static void check_completion(const char *policy)
+static void check_completion_in(const char *policy, const char *extra)
 {
     aidc_scenario sc;
     aidc_sim sim;
-    CU_ASSERT_FATAL(mixed_sim(policy, busy_failures, &sc, &sim) == 0);
+    CU_ASSERT_FATAL(mixed_sim_in(policy, busy_failures, extra, &sc, &sim) == 0);
     CU_ASSERT_EQUAL(run_checked(&sim), 0);
     CU_ASSERT_EQUAL(sim.completed, sim.n_jobs);
     uint64_t total = 0;
@@ -187,6 +196,16 @@ static void check_completion(const char *policy)
     CU_ASSERT_EQUAL((uint64_t)interrupted, sim.fail_interruptions);
     aidc_sim_fini(&sim);
     aidc_scenario_fini(&sc);
+}
+
+static void check_completion(const char *policy) { check_completion_in(policy, ""); }
+
+/* With a rail-optimized fabric of two 4-node SUs, a switch failure takes a
+ * whole SU's scale-out down. */
+static void test_completion_fabric(void)
+{
+    check_completion_in("{\"name\": \"fifo\", \"params\": {\"placement\": \"topology-aware\"}}",
+                        ", \"fabric\": {\"type\": \"rail-optimized\", \"nodes_per_su\": 4}");
 }
 
 static void test_completion_fifo(void) { check_completion("\"fifo\""); }
@@ -240,7 +259,7 @@ static void test_poisson_counts(void)
              " \"workload\": {\"trace\": \"%s\"}, \"policy\": \"fifo\", \"failures\": {"
              " \"gpu\": {\"rate_per_hour\": 0.001}, \"node\": {\"rate_per_hour\": 0.004},"
              " \"nic\": {\"rate_per_hour\": 0.0005, \"per_node\": 2}, \"link\": {\"rate_per_hour\": 0.002},"
-             " \"software\": {\"rate_per_hour\": 0.0002}}}",
+             " \"software\": {\"rate_per_hour\": 0.0002}, \"switch\": {\"rate_per_hour\": 0.01}}}",
              trace);
     aidc_scenario sc;
     aidc_sim sim;
@@ -250,7 +269,7 @@ static void test_poisson_counts(void)
     char err[512];
     CU_ASSERT_EQUAL(aidc_sim_run(&sim, err, sizeof err), 0);
     CU_ASSERT_EQUAL(sim.end_ns, 2000 * 3600 * S);
-    static const double components[] = {512, 64, 128, 64, 512};
+    static const double components[] = {512, 64, 128, 64, 512, 16}; /* 16 racks of 4 */
     for (int c = 0; c < AIDC_FAIL_CLASSES; c++) {
         CU_ASSERT_EQUAL(sim.fail_components[c], (int64_t)components[c]);
         double mu = sc.failures.cls[c].rate_per_hour * components[c] * 2000;
@@ -357,7 +376,8 @@ static void test_bad_values(void)
         {"{\"gpu\": {\"repair\": {\"dist\": \"fixed\", \"mean\": \"-1h\"}}}", "failures.gpu.repair.mean"},
         {"{\"software\": {\"repair\": \"1h\"}}", "failures.software.repair"},
         {"{\"nic\": {\"per_node\": 0}}", "failures.nic.per_node"},
-        {"{\"switch\": {}}", "failures.switch"},
+        {"{\"tor\": {}}", "failures.tor"},
+        {"{\"switch\": {\"rate_per_hour\": \"often\"}}", "failures.switch.rate_per_hour"},
         {"{\"restart\": \"ten minutes\"}", "failures.restart"},
         {"{\"checkpoint\": {\"mode\": \"fixed\"}}", "failures.checkpoint.mode"},
         {"{\"checkpoint\": {\"interval\": \"1h\"}}", "failures.checkpoint.interval"},
@@ -400,6 +420,7 @@ int test_failures_register(void)
         !CU_add_test(s, "fifo: no failed GPU in use, every job completes", test_completion_fifo) ||
         !CU_add_test(s, "las (preemptive): same", test_completion_preemptive) ||
         !CU_add_test(s, "easy-backfill: same", test_completion_backfill) ||
+        !CU_add_test(s, "rail-optimized fabric, topology-aware: same", test_completion_fabric) ||
         !CU_add_test(s, "same seed, same run", test_determinism) ||
         !CU_add_test(s, "no failures section: nothing changes", test_no_failures_section) ||
         !CU_add_test(s, "bad values name their key path", test_bad_values))
