@@ -131,7 +131,8 @@ static int read_checkpoint(const aidc_jread *r, const cJSON *f, aidc_failures_cf
     return 0;
 }
 
-int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, aidc_failures_cfg *c)
+int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, int64_t nodes, int32_t gpus_per_node,
+                      int64_t horizon_ns, aidc_failures_cfg *c)
 {
     aidc_failures_cfg_defaults(c);
     const cJSON *f;
@@ -145,6 +146,19 @@ int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, aidc_failures_cfg 
     for (int k = 0; k < AIDC_FAIL_CLASSES; k++)
         if (read_class(r, f, (aidc_fail_class)k, c)) return -1;
     if (read_checkpoint(r, f, c)) return -1;
+    if (horizon_ns > 0) {
+        /* leaf groups are not known yet: at most one per node */
+        double expected = 0;
+        for (int k = 0; k < AIDC_FAIL_CLASSES; k++)
+            expected += c->cls[k].rate_per_hour *
+                        (double)aidc_fail_components(c, (aidc_fail_class)k, nodes, gpus_per_node, nodes);
+        expected *= (double)horizon_ns / 3.6e12;
+        if (expected > AIDC_FAILCFG_MAX_FAILURES)
+            return aidc_jread_fail(r, "failures", false,
+                                   "the rates would draw about %.3g failures over the horizon (limit "
+                                   "%.0e); lower them or shorten the horizon",
+                                   expected, AIDC_FAILCFG_MAX_FAILURES);
+    }
     c->enabled = true;
     return 0;
 }

@@ -376,7 +376,7 @@ static cJSON *failures_json(const aidc_sim *s)
         cJSON_AddNumberToObject(e, "stopped_jobs", (double)s->fail_hits[c]);
         cJSON_AddNumberToObject(e, "component_hours_down", down_s[c] / 3600);
     }
-    double lost = 0, ckpt = 0, prod_gh = 0, all_gh = 0, ettr_sum = 0;
+    double lost = 0, ckpt = 0, prod_gh = 0, all_gh = 0, ettr_sum = 0, elapsed_gh = 0;
     size_t n = 0;
     for (size_t i = 0; i < s->n_jobs; i++) {
         if (s->jobs[i].first_start_ns < 0) continue;
@@ -388,6 +388,8 @@ static cJSON *failures_json(const aidc_sim *s)
         ckpt += fs.ckpt_ns * g;
         prod_gh += fs.productive_ns * g;
         all_gh += all * g;
+        int64_t until = s->jobs[i].state == AIDC_JOB_DONE ? s->jobs[i].end_ns : s->end_ns;
+        elapsed_gh += (double)(until - s->jobs[i].first_start_ns) * g;
         ettr_sum += all > 0 ? fs.productive_ns / all : 1;
         n++;
     }
@@ -397,6 +399,9 @@ static cJSON *failures_json(const aidc_sim *s)
     cJSON_AddNumberToObject(o, "productive_gpu_hours", prod_gh);
     cJSON_AddNumberToObject(o, "ettr_job_weighted", n ? ettr_sum / (double)n : 1);
     cJSON_AddNumberToObject(o, "ettr_gpu_hour_weighted", all_gh > 0 ? prod_gh / all_gh : 1);
+    /* Kokolis et al.'s wall-clock view: also counts waiting for GPUs after
+     * an interruption, and slowdowns (caps, network) */
+    cJSON_AddNumberToObject(o, "ettr_elapsed_gpu_hour_weighted", elapsed_gh > 0 ? prod_gh / elapsed_gh : 1);
     cJSON_AddNumberToObject(o, "repairs_open_at_end", (double)s->repairs_pending);
     return o;
 }

@@ -1150,7 +1150,8 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s) ||
         read_fabric(r, root, s) || read_power(r, root, s) || read_cooling(r, root, s) ||
         read_grid(r, root, s) || read_cost(r, root, s) ||
-        aidc_failcfg_read(r, root, &s->failures))
+        aidc_failcfg_read(r, root, s->cluster.nodes, s->cluster.gpus_per_node, s->horizon_ns,
+                          &s->failures))
         return -1;
     return 0;
 }

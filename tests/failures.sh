@@ -57,6 +57,11 @@ check "llama3: every calibrated class fired, switch (off by default) did not, so
   "all(c['count'] > 0 for k, c in s['failures']['classes'].items() if k != 'switch') and s['failures']['classes']['switch']['count'] == 0 and s['failures']['classes']['software']['component_hours_down'] == 0"
 check "llama3: few events (failures, repairs, restarts, samples; no per-iteration events)" "$work/llama" \
   "s['events'] < 6000"
+check "llama3: with 64 spare nodes restarts never wait (elapsed ETTR = ETTR on GPUs)" "$work/llama" \
+  "abs(s['failures']['ettr_elapsed_gpu_hour_weighted'] - s['failures']['ettr_gpu_hour_weighted']) < 1e-3"
+"$AIDCSIM" run scenarios/llama3-16k-failures.json -o "$work/nospare" --set cluster.nodes=2048 --quiet 2>/dev/null
+check "llama3 without spares: the job waits for 16,384 healthy GPUs at once (elapsed ETTR < 0.1)" "$work/nospare" \
+  "s['failures']['ettr_elapsed_gpu_hour_weighted'] < 0.1 and s['failures']['interruptions'] >= 1"
 if $PY -c "import sys; sys.exit(0 if float(sys.argv[1]) < 20 else 1)" "$secs"; then
   ok "llama3: 54 days of 16,896 GPUs in ${secs}s (< 20 s)"
 else

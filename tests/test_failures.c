@@ -387,11 +387,12 @@ static void test_bad_values(void)
         {"{\"checkpoint\": {\"storage_gb_per_s\": 0, \"state_gb_per_gpu\": 1}}",
          "failures.checkpoint.storage_gb_per_s"},
         {"[]", "failures"},
+        {"{\"gpu\": {\"rate_per_hour\": 1000}}", "would draw about"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char json[1024], path[TEST_TEMP_PATH_LEN], err[2048] = "";
         snprintf(json, sizeof json,
-                 "{\"cluster\": {\"system\": \"DGX-H100\", \"nodes\": 2},"
+                 "{\"horizon\": \"1000d\", \"cluster\": {\"system\": \"DGX-H100\", \"nodes\": 2},"
                  " \"workload\": {\"synthetic\": {\"jobs\": 3, \"arrival\": {\"rate_per_hour\": 1},"
                  " \"duration\": {\"dist\": \"exponential\", \"mean\": \"1h\"}}},"
                  " \"failures\": %s}",
