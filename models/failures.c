@@ -41,9 +41,8 @@ void aidc_failures_cfg_defaults(aidc_failures_cfg *c)
     /* physical-figures §7: restart is minutes to tens of minutes at 10k
      * scale; its worked example uses R = 10 min and delta = 60 s */
     c->restart_ns = 600 * INT64_C(1000000000);
-    c->ckpt_mode = AIDC_CKPT_DALY;
-    c->ckpt_interval_ns = 3600 * INT64_C(1000000000);
-    c->ckpt_write_ns = 60 * INT64_C(1000000000);
+    for (int k = 0; k < AIDC_FAIL_KINDS; k++)
+        c->ckpt[k] = (aidc_ckpt_cfg){AIDC_CKPT_DALY, 3600 * INT64_C(1000000000), 60 * INT64_C(1000000000), 0};
 }
 
 int64_t aidc_fail_components(const aidc_failures_cfg *c, aidc_fail_class cls, int64_t nodes,
@@ -154,26 +153,30 @@ aidc_ckpt_split_r aidc_ckpt_split(const aidc_ckpt_seg *g, double x, bool save_no
     return r;
 }
 
-double aidc_ckpt_write_s(const aidc_failures_cfg *c, int32_t gpus, double writers_others)
+double aidc_ckpt_write_s(const aidc_failures_cfg *c, int kind, int32_t gpus, double writers_others)
 {
-    if (c->ckpt_write_ns >= 0) return (double)c->ckpt_write_ns / 1e9;
+    assert(kind >= 0 && kind < AIDC_FAIL_KINDS);
+    const aidc_ckpt_cfg *k = &c->ckpt[kind];
+    if (k->write_ns >= 0) return (double)k->write_ns / 1e9;
     assert(c->storage_bytes_per_s > 0);
-    return c->state_bytes_per_gpu * gpus / c->storage_bytes_per_s * (1 + writers_others);
+    return k->state_bytes_per_gpu * gpus / c->storage_bytes_per_s * (1 + writers_others);
 }
 
-double aidc_ckpt_interval_s(const aidc_failures_cfg *c, double delta_s, double rate_per_hour)
+double aidc_ckpt_interval_s(const aidc_failures_cfg *c, int kind, double delta_s, double rate_per_hour)
 {
-    switch (c->ckpt_mode) {
+    assert(kind >= 0 && kind < AIDC_FAIL_KINDS);
+    const aidc_ckpt_cfg *k = &c->ckpt[kind];
+    switch (k->mode) {
     case AIDC_CKPT_NONE:
         return INFINITY;
     case AIDC_CKPT_FIXED:
-        return (double)c->ckpt_interval_ns / 1e9;
+        return (double)k->interval_ns / 1e9;
     case AIDC_CKPT_YOUNG:
     case AIDC_CKPT_DALY:
         if (!(rate_per_hour > 0)) return INFINITY;
         if (delta_s <= 0) return 1.0; /* free writes: checkpoint every second */
         double m = 3600.0 / rate_per_hour;
-        double tau = c->ckpt_mode == AIDC_CKPT_YOUNG ? aidc_ckpt_young(delta_s, m) : aidc_ckpt_daly(delta_s, m);
+        double tau = k->mode == AIDC_CKPT_YOUNG ? aidc_ckpt_young(delta_s, m) : aidc_ckpt_daly(delta_s, m);
         return tau > 0 ? tau : INFINITY;
     }
     assert(!"unknown checkpoint mode");

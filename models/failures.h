@@ -76,16 +76,24 @@ typedef struct aidc_fail_class_cfg {
     aidc_repair_dist repair;
 } aidc_fail_class_cfg;
 
+/* How jobs of one kind checkpoint. */
+typedef struct aidc_ckpt_cfg {
+    aidc_ckpt_mode mode;
+    int64_t interval_ns;        /* AIDC_CKPT_FIXED */
+    int64_t write_ns;           /* fixed delta; -1: from state and the storage bandwidth */
+    double state_bytes_per_gpu; /* derived delta */
+} aidc_ckpt_cfg;
+
+/* Job kinds (models/workload.h: training, fine-tuning, inference, batch). */
+#define AIDC_FAIL_KINDS 4
+
 typedef struct aidc_failures_cfg {
     bool enabled; /* a "failures" section was given */
     aidc_fail_class_cfg cls[AIDC_FAIL_CLASSES];
     int32_t nics_per_node;   /* 0: one per GPU (DGX H100: 8 ConnectX-7) */
     int64_t restart_ns;      /* detect, reschedule, init, load: paid on every restart */
-    aidc_ckpt_mode ckpt_mode;
-    int64_t ckpt_interval_ns;    /* AIDC_CKPT_FIXED */
-    int64_t ckpt_write_ns;       /* fixed delta; -1: from state and bandwidth */
-    double state_bytes_per_gpu;  /* derived delta */
-    double storage_bytes_per_s;  /* derived delta: shared by concurrent writers */
+    aidc_ckpt_cfg ckpt[AIDC_FAIL_KINDS]; /* per job kind */
+    double storage_bytes_per_s;          /* derived delta: shared by concurrent writers */
 } aidc_failures_cfg;
 
 /* The class's key in scenarios and outputs ("gpu", "node", "nic", "link",
@@ -141,13 +149,14 @@ typedef struct aidc_ckpt_split_r {
 } aidc_ckpt_split_r;
 aidc_ckpt_split_r aidc_ckpt_split(const aidc_ckpt_seg *g, double x, bool save_now);
 
-/* The write cost (s) of a job on gpus GPUs when writers_others other jobs
- * write at the same time on average: state x gpus / bandwidth x (1 +
- * writers_others); the fixed cost when the config has one. */
-double aidc_ckpt_write_s(const aidc_failures_cfg *c, int32_t gpus, double writers_others);
+/* The write cost (s) of a job of kind k on gpus GPUs when writers_others
+ * other jobs write at the same time on average: state x gpus / bandwidth x
+ * (1 + writers_others); the fixed cost when the kind has one. */
+double aidc_ckpt_write_s(const aidc_failures_cfg *c, int kind, int32_t gpus, double writers_others);
 
-/* The checkpoint interval (s) for a job with write cost delta_s seeing rate
- * failures per hour; INFINITY when the mode is none or the rate is 0. */
-double aidc_ckpt_interval_s(const aidc_failures_cfg *c, double delta_s, double rate_per_hour);
+/* The checkpoint interval (s) for a job of kind k with write cost delta_s
+ * seeing rate failures per hour; INFINITY when the mode is none or the rate
+ * is 0. */
+double aidc_ckpt_interval_s(const aidc_failures_cfg *c, int kind, double delta_s, double rate_per_hour);
 
 #endif

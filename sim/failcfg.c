@@ -79,55 +79,96 @@ static int read_class(const aidc_jread *r, const cJSON *f, aidc_fail_class cls, 
     return read_repair(r, o, path, &c->cls[cls].repair);
 }
 
-static int read_checkpoint(const aidc_jread *r, const cJSON *f, aidc_failures_cfg *c)
+/* One checkpoint object at path into k (inheriting what it leaves out);
+ * *bw receives "storage_gb_per_s" when allowed (the top level) and given. */
+static int read_ckpt_obj(const aidc_jread *r, const cJSON *o, const char *path, bool top,
+                         aidc_ckpt_cfg *k, double *bw)
 {
-    const cJSON *o;
-    if (aidc_jread_obj(r, f, "failures", "checkpoint", false, &o) < 0) return -1;
-    if (!o) return 0;
-    const char *path = "failures.checkpoint";
+    static const char *const top_keys[] = {"mode", "interval", "write", "state_gb_per_gpu",
+                                           "storage_gb_per_s", "kinds", NULL};
+    static const char *const kind_keys[] = {"mode", "interval", "write", "state_gb_per_gpu", NULL};
     char p[AIDC_PATH_MAX];
-    static const char *const keys[] = {"mode", "interval", "write", "state_gb_per_gpu",
-                                       "storage_gb_per_s", NULL};
     const char *mode = NULL;
     int64_t interval = -1, write = -1;
-    double state = -1, bw = -1;
-    if (aidc_jread_keys(r, o, path, keys) || aidc_jread_str(r, o, path, "mode", false, &mode) < 0 ||
+    double state = -1;
+    if (aidc_jread_keys(r, o, path, top ? top_keys : kind_keys) ||
+        aidc_jread_str(r, o, path, "mode", false, &mode) < 0 ||
         aidc_jread_duration(r, o, path, "interval", false, 1000000000, &interval) < 0 ||
         aidc_jread_duration(r, o, path, "write", false, 0, &write) < 0 ||
         aidc_jread_num(r, o, path, "state_gb_per_gpu", false, 0, 1e6, &state) < 0 ||
-        aidc_jread_num(r, o, path, "storage_gb_per_s", false, 1e-6, 1e9, &bw) < 0)
+        (top && aidc_jread_num(r, o, path, "storage_gb_per_s", false, 1e-6, 1e9, bw) < 0))
         return -1;
     if (mode) {
-        if (strcmp(mode, "none") == 0) c->ckpt_mode = AIDC_CKPT_NONE;
-        else if (strcmp(mode, "fixed") == 0) c->ckpt_mode = AIDC_CKPT_FIXED;
-        else if (strcmp(mode, "young") == 0) c->ckpt_mode = AIDC_CKPT_YOUNG;
-        else if (strcmp(mode, "daly") == 0) c->ckpt_mode = AIDC_CKPT_DALY;
+        if (strcmp(mode, "none") == 0) k->mode = AIDC_CKPT_NONE;
+        else if (strcmp(mode, "fixed") == 0) k->mode = AIDC_CKPT_FIXED;
+        else if (strcmp(mode, "young") == 0) k->mode = AIDC_CKPT_YOUNG;
+        else if (strcmp(mode, "daly") == 0) k->mode = AIDC_CKPT_DALY;
         else
             return aidc_jread_fail(r, aidc_jread_join(p, path, "mode"), false,
                                    "expected \"none\", \"fixed\", \"young\" or \"daly\", found \"%s\"",
                                    mode);
     }
-    if (c->ckpt_mode == AIDC_CKPT_FIXED && interval < 0)
+    if (k->mode != AIDC_CKPT_FIXED && interval >= 0)
+        return aidc_jread_fail(r, aidc_jread_join(p, path, "interval"), true,
+                               "\"interval\" applies to mode \"fixed\" only");
+    if (interval >= 0) k->interval_ns = interval;
+    if (k->mode == AIDC_CKPT_FIXED && k->interval_ns < 0)
         return aidc_jread_fail(r, aidc_jread_join(p, path, "mode"), false,
                                "\"fixed\" checkpointing needs \"interval\" (e.g. \"30m\")");
-    if (c->ckpt_mode != AIDC_CKPT_FIXED && interval >= 0)
-        return aidc_jread_fail(r, aidc_jread_join(p, path, "interval"), true,
-                               "\"interval\" applies to mode \"fixed\" only (the mode is \"%s\")",
-                               mode ? mode : "daly");
-    if (interval >= 0) c->ckpt_interval_ns = interval;
-    if (write >= 0 && (state >= 0 || bw >= 0))
+    if (write >= 0 && state >= 0)
         return aidc_jread_fail(r, aidc_jread_join(p, path, "write"), true,
-                               "give a fixed \"write\" time or \"state_gb_per_gpu\" with "
-                               "\"storage_gb_per_s\", not both");
-    if ((state >= 0) != (bw >= 0))
-        return aidc_jread_fail(r, aidc_jread_join(p, path, state >= 0 ? "state_gb_per_gpu" : "storage_gb_per_s"),
-                               true, "\"state_gb_per_gpu\" and \"storage_gb_per_s\" go together");
-    if (write >= 0) c->ckpt_write_ns = write;
-    if (state >= 0) {
-        c->ckpt_write_ns = -1;
-        c->state_bytes_per_gpu = state * 1e9;
-        c->storage_bytes_per_s = bw * 1e9;
+                               "give a fixed \"write\" time or \"state_gb_per_gpu\" (over "
+                               "\"storage_gb_per_s\"), not both");
+    if (write >= 0) {
+        k->write_ns = write;
+        k->state_bytes_per_gpu = 0;
     }
+    if (state >= 0) {
+        k->write_ns = -1;
+        k->state_bytes_per_gpu = state * 1e9;
+    }
+    return 0;
+}
+
+/* "checkpoint": the settings of every job, then "kinds" overriding them
+ * per job kind ("inference": {"mode": "none"}). */
+static int read_checkpoint(const aidc_jread *r, const cJSON *f, aidc_failures_cfg *c)
+{
+    const cJSON *o, *kinds;
+    if (aidc_jread_obj(r, f, "failures", "checkpoint", false, &o) < 0) return -1;
+    if (!o) return 0;
+    const char *path = "failures.checkpoint";
+    char p[AIDC_PATH_MAX], q[AIDC_PATH_MAX];
+    aidc_ckpt_cfg base = c->ckpt[0];
+    base.interval_ns = -1; /* only "fixed" needs one, and then it must be given */
+    double bw = -1;
+    if (read_ckpt_obj(r, o, path, true, &base, &bw) ||
+        aidc_jread_obj(r, o, path, "kinds", false, &kinds) < 0)
+        return -1;
+    for (int k = 0; k < AIDC_FAIL_KINDS; k++) c->ckpt[k] = base;
+    static const char *const kind_names[AIDC_FAIL_KINDS + 1] = {"training", "finetune", "inference",
+                                                                "batch", NULL};
+    if (kinds) {
+        aidc_jread_join(p, path, "kinds");
+        if (aidc_jread_keys(r, kinds, p, kind_names)) return -1;
+        for (int k = 0; k < AIDC_FAIL_KINDS; k++) {
+            const cJSON *ko;
+            if (aidc_jread_obj(r, kinds, p, kind_names[k], false, &ko) < 0) return -1;
+            if (ko && read_ckpt_obj(r, ko, aidc_jread_join(q, p, kind_names[k]), false, &c->ckpt[k], NULL))
+                return -1;
+        }
+    }
+    bool derived = false;
+    for (int k = 0; k < AIDC_FAIL_KINDS; k++) derived |= c->ckpt[k].write_ns < 0 && c->ckpt[k].mode != AIDC_CKPT_NONE;
+    if (derived && bw < 0)
+        return aidc_jread_fail(r, path, false,
+                               "\"state_gb_per_gpu\" needs \"storage_gb_per_s\", the storage write "
+                               "bandwidth the jobs share");
+    if (!derived && bw >= 0)
+        return aidc_jread_fail(r, aidc_jread_join(p, path, "storage_gb_per_s"), true,
+                               "\"storage_gb_per_s\" needs \"state_gb_per_gpu\" (no job derives its "
+                               "write cost from it)");
+    if (bw >= 0) c->storage_bytes_per_s = bw * 1e9;
     return 0;
 }
 

@@ -21,7 +21,8 @@ enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR
 static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1};
 #define HOUR_NS (3600 * (int64_t)1000000000)
 
-/* failures (the end of this file) */
+/* failures (the end of this file); checkpoint settings are per job kind */
+_Static_assert(AIDC_FAIL_KINDS == AIDC_KIND_COUNT, "one checkpoint setting per job kind");
 static void fail_drain(aidc_sim *s, const aidc_job_rt *j);
 static void fail_segment_begin(aidc_sim *s, uint32_t id);
 static void fail_segment_end(aidc_sim *s, uint32_t id, bool save_now);
@@ -1407,13 +1408,14 @@ static void fail_segment_begin(aidc_sim *s, uint32_t id)
     aidc_job_rt *j = &s->jobs[id];
     aidc_job_fail *jf = &s->jfail[id];
     double others = 0; /* expected other jobs writing at once */
-    if (fc->ckpt_write_ns < 0)
+    int kind = j->view.kind;
+    if (fc->ckpt[kind].write_ns < 0)
         for (size_t r = 0; r < s->n_running; r++) {
             const aidc_job_fail *o = &s->jfail[s->running[r]];
             if (s->running[r] != id && isfinite(o->seg.tau_ns) && o->seg.tau_ns + o->seg.delta_ns > 0)
                 others += o->seg.delta_ns / (o->seg.tau_ns + o->seg.delta_ns);
         }
-    double delta_s = aidc_ckpt_write_s(fc, j->view.gpus, others);
+    double delta_s = aidc_ckpt_write_s(fc, kind, j->view.gpus, others);
     int32_t leaves = 0; /* leaf groups the job spans */
     if (++s->leaf_epoch == 0) { /* the stamps wrapped: start them over */
         memset(s->leaf_stamp, 0, ((size_t)s->n_leaves + 1) * sizeof *s->leaf_stamp);
@@ -1428,7 +1430,7 @@ static void fail_segment_begin(aidc_sim *s, uint32_t id)
     }
     double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, leaves,
                                               s->sc->cluster.gpus_per_node);
-    double tau_s = aidc_ckpt_interval_s(fc, delta_s, rate);
+    double tau_s = aidc_ckpt_interval_s(fc, kind, delta_s, rate);
     jf->seg = (aidc_ckpt_seg){jf->head_next_ns, jf->prod_left_ns,
                               isfinite(tau_s) ? tau_s * 1e9 : INFINITY, delta_s * 1e9};
     jf->seg_restart_ns = jf->restart_next_ns;

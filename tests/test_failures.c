@@ -80,11 +80,12 @@ static void test_segment_split(void)
      * other job writing half the time */
     aidc_failures_cfg c;
     aidc_failures_cfg_defaults(&c);
-    c.ckpt_write_ns = -1;
-    c.state_bytes_per_gpu = 0.35e9;
+    c.ckpt[0].write_ns = -1;
+    c.ckpt[0].state_bytes_per_gpu = 0.35e9;
     c.storage_bytes_per_s = 2e12;
-    CU_ASSERT_DOUBLE_EQUAL(aidc_ckpt_write_s(&c, 16384, 0), 2.8672, 1e-9);
-    CU_ASSERT_DOUBLE_EQUAL(aidc_ckpt_write_s(&c, 16384, 0.5), 1.5 * 2.8672, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(aidc_ckpt_write_s(&c, 0, 16384, 0), 2.8672, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(aidc_ckpt_write_s(&c, 0, 16384, 0.5), 1.5 * 2.8672, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(aidc_ckpt_write_s(&c, 1, 16384, 0.5), 60, 1e-9); /* kinds apart */
 }
 
 static void test_repair_draws(void)
@@ -333,6 +334,50 @@ static void test_ettr_matches_young_daly(void)
     aidc_scenario_fini(&sc);
 }
 
+/* Per-kind settings: inference jobs write no checkpoints and lose their
+ * whole segment on a failure; training jobs checkpoint (fixed, 10 min). */
+static void test_checkpoint_kinds(void)
+{
+    char trace[TEST_TEMP_PATH_LEN];
+    CU_ASSERT_FATAL(test_temp_file("id,submit_s,gpus,duration_s,kind\n"
+                                   "t,0,8,360000,training\ni,0,8,360000,inference\n", trace) == 0);
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"seed\": 2, \"sample_interval\": \"1d\", \"cluster\": {\"system\": \"DGX-H100\", \"nodes\": 2},"
+             " \"workload\": {\"trace\": \"%s\"}, \"failures\": {"
+             " \"gpu\": {\"rate_per_hour\": 0}, \"node\": {\"rate_per_hour\": 0},"
+             " \"nic\": {\"rate_per_hour\": 0}, \"link\": {\"rate_per_hour\": 0},"
+             " \"software\": {\"mtbf\": \"200h\"}, \"restart\": \"1m\","
+             " \"checkpoint\": {\"mode\": \"fixed\", \"interval\": \"10m\", \"write\": \"10s\","
+             " \"kinds\": {\"inference\": {\"mode\": \"none\"}}}}}",
+             trace);
+    aidc_scenario sc;
+    aidc_sim sim;
+    int rc = test_sim_from_json(json, &sc, &sim);
+    unlink(trace);
+    CU_ASSERT_FATAL(rc == 0);
+    CU_ASSERT_EQUAL(sc.failures.ckpt[AIDC_KIND_INFERENCE].mode, AIDC_CKPT_NONE);
+    CU_ASSERT_EQUAL(sc.failures.ckpt[AIDC_KIND_TRAINING].mode, AIDC_CKPT_FIXED);
+    char err[512];
+    CU_ASSERT_EQUAL(aidc_sim_run_until(&sim, 60 * S, err, sizeof err), 0);
+    CU_ASSERT_DOUBLE_EQUAL(sim.jfail[0].seg.tau_ns, 600e9, 1);
+    CU_ASSERT(isinf(sim.jfail[1].seg.tau_ns));
+    CU_ASSERT_EQUAL(aidc_sim_run(&sim, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(sim.completed, 2);
+    aidc_job_fail_stats t, i;
+    aidc_sim_job_fail_stats(&sim, 0, &t);
+    aidc_sim_job_fail_stats(&sim, 1, &i);
+    CU_ASSERT(t.interruptions > 0 && i.interruptions > 0);
+    /* 100 h of training: 599 writes of 10 s (none after the last cycle) */
+    CU_ASSERT_DOUBLE_EQUAL(t.ckpt_ns, 599 * 10e9, 1e3);
+    CU_ASSERT_EQUAL(i.ckpt_ns, 0);
+    /* the training job loses at most one cycle plus the restart a time */
+    CU_ASSERT(t.lost_ns <= t.interruptions * (610e9 + 60e9) + 1);
+    CU_ASSERT(i.lost_ns > t.lost_ns);
+    aidc_sim_fini(&sim);
+    aidc_scenario_fini(&sc);
+}
+
 static void test_no_failures_section(void)
 {
     aidc_scenario sc;
@@ -383,7 +428,13 @@ static void test_bad_values(void)
         {"{\"checkpoint\": {\"interval\": \"1h\"}}", "failures.checkpoint.interval"},
         {"{\"checkpoint\": {\"write\": \"1m\", \"state_gb_per_gpu\": 1, \"storage_gb_per_s\": 10}}",
          "failures.checkpoint.write"},
-        {"{\"checkpoint\": {\"state_gb_per_gpu\": 1}}", "failures.checkpoint.state_gb_per_gpu"},
+        {"{\"checkpoint\": {\"state_gb_per_gpu\": 1}}", "failures.checkpoint: \"state_gb_per_gpu\" needs"},
+        {"{\"checkpoint\": {\"storage_gb_per_s\": 10}}", "failures.checkpoint.storage_gb_per_s"},
+        {"{\"checkpoint\": {\"kinds\": {\"serving\": {}}}}", "failures.checkpoint.kinds.serving"},
+        {"{\"checkpoint\": {\"kinds\": {\"inference\": {\"mode\": \"fixed\"}}}}",
+         "failures.checkpoint.kinds.inference.mode"},
+        {"{\"checkpoint\": {\"kinds\": {\"batch\": {\"storage_gb_per_s\": 1}}}}",
+         "failures.checkpoint.kinds.batch.storage_gb_per_s"},
         {"{\"checkpoint\": {\"storage_gb_per_s\": 0, \"state_gb_per_gpu\": 1}}",
          "failures.checkpoint.storage_gb_per_s"},
         {"[]", "failures"},
@@ -423,6 +474,7 @@ int test_failures_register(void)
         !CU_add_test(s, "easy-backfill: same", test_completion_backfill) ||
         !CU_add_test(s, "rail-optimized fabric, topology-aware: same", test_completion_fabric) ||
         !CU_add_test(s, "same seed, same run", test_determinism) ||
+        !CU_add_test(s, "checkpoint settings per job kind", test_checkpoint_kinds) ||
         !CU_add_test(s, "no failures section: nothing changes", test_no_failures_section) ||
         !CU_add_test(s, "bad values name their key path", test_bad_values))
         return -1;
