@@ -1604,7 +1604,10 @@ static void on_fail(aidc_sim *s, uint32_t cls)
         fail_gpus(s, cls, comp, &first, &n);
         hit = fail_stop(s, cls, first, n);
     }
-    if (hit) s->fail_hits[cls]++;
+    if (hit) {
+        s->fail_hits[cls]++;
+        relax_caps(s); /* load fell */
+    }
     if (cls != AIDC_FAIL_SOFTWARE) {
         double repair_s = aidc_repair_draw_s(&s->sc->failures.cls[cls].repair, rng);
         if (cls == AIDC_FAIL_SWITCH) fail_leaf(s, comp, false, 1);
