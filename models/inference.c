@@ -270,6 +270,10 @@ struct aidc_infer {
     /* stream */
     aidc_infer_req *base;
     size_t n_base;
+    struct pre { /* per base request, for the fluid sums */
+        double t, cost;       /* arrival since the first, scaled; replica-seconds */
+        uint8_t cp, cd;       /* token classes of prompt and decode tokens */
+    } *pre;
     double span_s; /* one replay of the trace (scaled) */
     size_t cur_i;
     uint64_t cur_rep;
@@ -369,6 +373,14 @@ aidc_infer *aidc_infer_create(const aidc_infer_cfg *cfg, const aidc_infer_req *r
         double gap = n > 1 ? (last - first) / (double)(n - 1) : 1;
         if (gap <= 0) gap = 1;
         m->span_s = (last - first + gap) / cfg->rate_scale;
+        m->pre = malloc(n * sizeof *m->pre);
+        if (!m->pre) goto oom;
+        for (size_t i = 0; i < n; i++) {
+            double p = reqs[i].prompt_tokens, d = reqs[i].output_tokens > 1 ? reqs[i].output_tokens - 1 : 0;
+            m->pre[i] = (struct pre){(reqs[i].arrival_s - first) / cfg->rate_scale,
+                                     p / cfg->prefill_tps + d / (double)cfg->decode_tps,
+                                     (uint8_t)cls_of(p), (uint8_t)cls_of(d)};
+        }
     }
     /* expected requests over the horizon, for the mode */
     double thin = m->diurnal_a > 0 ? 1 / (1 + m->diurnal_a) : 1;
@@ -443,6 +455,7 @@ void aidc_infer_destroy(aidc_infer *m)
     free(m->live);
     free(m->q);
     free(m->base);
+    free(m->pre);
     free(m->hist_want);
     free(m->rows);
     if (m->rng) gsl_rng_free(m->rng);
@@ -564,6 +577,10 @@ static void stream_fluid(aidc_infer *m, double t0, double t1)
         m->obs_cost += m->f_cost;
         return;
     }
+    /* the diurnal weight is the curve's mean over the interval (it moves by
+     * well under 1% in a control interval); sums unweighted, then scaled */
+    double w = m->diurnal_a > 0 ? diurnal_integral(m, t0, t1) / (t1 - t0) / (1 + m->diurnal_a) : 1;
+    double n = 0, sp = 0, sp2 = 0, sd = 0, sd2 = 0, so = 0, sc = 0, sc2 = 0;
     for (;;) {
         if (m->cur_i >= m->n_base) {
             if (!c->repeat || m->n_base == 0) {
@@ -573,26 +590,42 @@ static void stream_fluid(aidc_infer *m, double t0, double t1)
             m->cur_i = 0;
             m->cur_rep++;
         }
-        const aidc_infer_req *b = &m->base[m->cur_i];
-        double t = (b->arrival_s - m->base[0].arrival_s) / c->rate_scale + (double)m->cur_rep * m->span_s;
+        const struct pre *pr = &m->pre[m->cur_i];
+        double t = pr->t + (double)m->cur_rep * m->span_s;
         if (t >= t1 || t >= m->horizon_s) break;
-        m->cur_i++;
-        double w = m->diurnal_a > 0 ? diurnal_shape(m, t) / (1 + m->diurnal_a) : 1;
+        const aidc_infer_req *b = &m->base[m->cur_i++];
         double p = b->prompt_tokens, o = b->output_tokens, d = o > 1 ? o - 1 : 0;
-        m->f_n += w;
-        m->f_sp += w * p;
-        m->f_sp2 += w * p * p;
-        m->f_sd += w * d;
-        m->f_sd2 += w * d * d;
-        m->f_so += w * o;
-        double cc = cost_of(m, p, d);
-        m->f_cost += w * cc;
-        m->f_cost2 += w * cc * cc;
-        m->obs_cost2 += w * cc * cc;
-        classes_add(&m->f_cp, p, w);
-        classes_add(&m->f_cd, d, w);
-        note_arrival(m, p, o, w);
+        n++;
+        sp += p;
+        sp2 += p * p;
+        sd += d;
+        sd2 += d * d;
+        so += o;
+        sc += pr->cost;
+        sc2 += pr->cost * pr->cost;
+        m->f_cp.n[pr->cp]++;
+        m->f_cp.sum[pr->cp] += p;
+        m->f_cd.n[pr->cd]++;
+        m->f_cd.sum[pr->cd] += d;
     }
+    m->f_n = w * n;
+    m->f_sp = w * sp;
+    m->f_sp2 = w * sp2;
+    m->f_sd = w * sd;
+    m->f_sd2 = w * sd2;
+    m->f_so = w * so;
+    m->f_cost = w * sc;
+    m->f_cost2 = w * sc2;
+    for (int k = 0; k < NCLS; k++) {
+        m->f_cp.n[k] *= w;
+        m->f_cp.sum[k] *= w;
+        m->f_cd.n[k] *= w;
+        m->f_cd.sum[k] *= w;
+    }
+    m->win.arrived += m->f_n;
+    m->tot.arrived += m->f_n;
+    m->obs_cost += m->f_cost;
+    m->obs_cost2 += m->f_cost2;
 }
 
 /* ---- replicas ----------------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* output — output directory handling and writers; see output.h. */
 #define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE; implies _XOPEN_SOURCE 700 */
 #include "sim/output.h"
+#include "sim/services.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -517,7 +518,9 @@ int aidc_output_write(const aidc_sim *s, const char *dir, char *err, size_t errl
     }
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
     if (write_jobs_csv(s, path, err, errlen)) return -1;
+    if (aidc_services_write(s, dir, err, errlen)) return -1;
     cJSON *root = summary_json(s, &r);
+    if (root && s->services) cJSON_AddItemToObject(root, "services", aidc_services_summary(s));
     char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!text) {
@@ -569,4 +572,5 @@ void aidc_output_print_summary(const aidc_sim *s, FILE *f)
             r.slowdown.mean);
     fprintf(f, "  GPUs       %.1f%% utilized, %.0f GPU-hours delivered\n", 100 * r.utilization,
             r.gpu_hours_delivered);
+    aidc_services_print(s, f);
 }

@@ -11,12 +11,14 @@
 #include "sched/builtin.h"
 #include "sched/placement.h"
 #include "sim/rng.h"
+#include "sim/services.h"
 
 /* Event types, and their priorities at equal times: completions free GPUs
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
-enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE };
-static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2};
+enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE, EV_SERVICE };
+/* a service step takes its GPUs before the policy runs at that instant */
+static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1};
 #define HOUR_NS (3600 * (int64_t)1000000000)
 
 const char aidc_timeseries_header[] =
@@ -984,7 +986,7 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
     if (build_workload(s, sc, err, errlen) || build_cluster(s, sc, err, errlen) ||
         build_jobs(s, sc, err, errlen) || build_fabric(s, sc, err, errlen) ||
         build_power(s, err, errlen) ||
-        build_policy(s, sc, err, errlen)) {
+        build_policy(s, sc, err, errlen) || aidc_services_init(s, err, errlen)) {
         aidc_sim_fini(s);
         return -1;
     }
@@ -993,6 +995,7 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
 
 void aidc_sim_fini(aidc_sim *s)
 {
+    aidc_services_fini(s);
     if (s->policy && s->policy_state) s->policy->destroy(s->policy_state);
     for (size_t i = 0; s->jobs && i < s->n_jobs; i++) free(s->jobs[i].alloc);
     free(s->jobs);
@@ -1140,6 +1143,7 @@ static void start_run(aidc_sim *s)
         int64_t first = aidc_dr_next_change_ns(s->sc->grid.dr, s->sc->grid.n_dr, -1);
         if (first != INT64_MAX) aidc_eventq_push(&s->q, first, ev_priority[EV_DR], EV_DR, 0);
     }
+    aidc_services_start(s);
 }
 
 /* Without a horizon a run lasts until every job has finished. When jobs are pending, none is
@@ -1218,6 +1222,9 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             s->wakes_queued--;
             queue_schedule(s);
             break;
+        case EV_SERVICE:
+            aidc_services_step(s, (size_t)ev.arg);
+            break;
         default:
             assert(!"unknown event type");
         }
@@ -1227,7 +1234,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         }
         if (check_stall(s, err, errlen)) return -1;
         if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE && ev.type != EV_HOUR &&
-            ev.type != EV_DR && ev.type != EV_WAKE) {
+            ev.type != EV_DR && ev.type != EV_WAKE && ev.type != EV_SERVICE) {
             /* all work done: one last sample at this instant, then stop */
             if (s->timeseries) on_sample(s);
             s->finished = true;
@@ -1242,10 +1249,34 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
     }
     s->end_ns = s->now_ns;
     advance_integrals(s);
+    aidc_services_finish(s);
     return 1;
 }
 
 int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
 {
     return aidc_sim_run_until(s, INT64_MAX, err, errlen) < 0 ? -1 : 0;
+}
+
+/* ---- hooks for sim/services ----------------------------------------------- */
+
+void aidc_sim_touch(aidc_sim *s) { advance_integrals(s); }
+
+void aidc_sim_node_power(aidc_sim *s, int32_t node, double delta_w) { node_add_dc(s, node, delta_w); }
+
+void aidc_sim_power_refresh(aidc_sim *s) { power_refresh(s); }
+
+void aidc_sim_preempt_job(aidc_sim *s, uint32_t id)
+{
+    assert(s->jobs[id].state == AIDC_JOB_RUNNING);
+    preempt(s, id, s->now_ns);
+    s->service_preemptions++;
+    relax_caps(s);
+}
+
+void aidc_sim_wake_policy(aidc_sim *s) { queue_schedule(s); }
+
+void aidc_sim_push_service(aidc_sim *s, int64_t t_ns, size_t service)
+{
+    aidc_eventq_push(&s->q, t_ns, ev_priority[EV_SERVICE], EV_SERVICE, service);
 }

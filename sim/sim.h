@@ -126,6 +126,8 @@ typedef struct aidc_sim {
     uint64_t samples; /* samples taken so far */
     bool started, finished;
     uint64_t events;
+    struct aidc_services_rt *services; /* inference services (sim/services); NULL: none */
+    size_t service_preemptions;        /* training jobs preempted for service replicas */
 } aidc_sim;
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and
@@ -152,6 +154,18 @@ void aidc_sim_set_speed(aidc_sim *s, uint32_t job, double speed);
  * sample when samples are an hour or more apart (the file grows with
  * racks x rows, so it is coarser than timeseries.csv). */
 int64_t aidc_sim_racks_every(const aidc_scenario *sc);
+
+/* Hooks for sim/services (inference replicas holding GPUs outside the
+ * policy's jobs): bring the time integrals up to now before a change; add
+ * delta_w to a node's DC load (then refresh the site once); preempt a
+ * running job as the engine does (checkpoint, back to the queue); ask for a
+ * schedule pass now; queue the service's next step. */
+void aidc_sim_touch(aidc_sim *s);
+void aidc_sim_node_power(aidc_sim *s, int32_t node, double delta_w);
+void aidc_sim_power_refresh(aidc_sim *s);
+void aidc_sim_preempt_job(aidc_sim *s, uint32_t id);
+void aidc_sim_wake_policy(aidc_sim *s);
+void aidc_sim_push_service(aidc_sim *s, int64_t t_ns, size_t service);
 
 /* The header line of timeseries.csv. */
 extern const char aidc_timeseries_header[];
