@@ -459,7 +459,9 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(root, "curtailed_gpu_hours", s->curtailed_gpu_s / 3600);
     cJSON *pre = cJSON_AddObjectToObject(root, "preemption");
     cJSON_AddNumberToObject(pre, "by_policy", (double)s->policy_preemptions);
-    cJSON_AddNumberToObject(pre, "by_demand_response", (double)(s->preemptions - s->policy_preemptions));
+    cJSON_AddNumberToObject(pre, "by_demand_response",
+                            (double)(s->preemptions - s->policy_preemptions - s->service_preemptions));
+    if (s->services) cJSON_AddNumberToObject(pre, "by_services", (double)s->service_preemptions);
     cJSON_AddNumberToObject(pre, "checkpoint_gpu_hours", s->checkpoint_gpu_s / 3600);
     if (s->sc->cooling.enabled) {
         cJSON *cool = cJSON_AddObjectToObject(root, "cooling");
