@@ -1,6 +1,8 @@
 /* inference — an LLM inference service; see inference.h for the model. */
 #include "models/inference.h"
 
+#include "models/csvlines.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
@@ -1213,101 +1215,131 @@ void aidc_infer_run_alone(aidc_infer *m, double horizon_s, double row_s)
 
 /* ---- reading a request stream ------------------------------------------------- */
 
+typedef struct stream_reader {
+    aidc_csvlines lines;
+    const char *path;
+    char *err;
+    size_t errlen;
+    bool header;
+    char field[3][64];
+    int nfield;
+    aidc_infer_req *a;
+    size_t n, cap;
+    double prev;
+} stream_reader;
+
+static const char *const stream_cols[3] = {"arrival_s", "prompt_tokens", "output_tokens"};
+
+static void stream_fail(void *data, uint32_t line, const char *msg)
+{
+    stream_reader *r = data;
+    if (line) snprintf(r->err, r->errlen, "%s:%u: %s", r->path, (unsigned)line, msg);
+    else snprintf(r->err, r->errlen, "%s: %s", r->path, msg);
+    r->lines.failed = true;
+}
+
+static void stream_field(void *f, size_t len, void *data)
+{
+    stream_reader *r = data;
+    if (r->lines.failed) return;
+    if (r->nfield < 3) {
+        size_t k = len < sizeof r->field[0] - 1 ? len : sizeof r->field[0] - 1;
+        memcpy(r->field[r->nfield], f, k);
+        r->field[r->nfield][k] = '\0';
+        if (len != k) r->field[r->nfield][0] = '\x01'; /* too long: never a number */
+    }
+    r->nfield++;
+}
+
+static void stream_record(int c, void *data)
+{
+    (void)c;
+    stream_reader *r = data;
+    int nf = r->nfield;
+    r->nfield = 0;
+    if (r->lines.failed) return;
+    char msg[256];
+    if (!r->header) {
+        if (nf != 3 || strcmp(r->field[0], stream_cols[0]) || strcmp(r->field[1], stream_cols[1]) ||
+            strcmp(r->field[2], stream_cols[2])) {
+            stream_fail(r, r->lines.row_line,
+                        "expected the header \"arrival_s,prompt_tokens,output_tokens\" (a request "
+                        "stream, as `aidcsim trace convert --from azure-llm` writes)");
+            return;
+        }
+        r->header = true;
+        return;
+    }
+    if (nf != 3) {
+        snprintf(msg, sizeof msg, "expected 3 fields (arrival_s,prompt_tokens,output_tokens), found %d", nf);
+        stream_fail(r, r->lines.row_line, msg);
+        return;
+    }
+    char *e;
+    double t = strtod(r->field[0], &e);
+    if (e == r->field[0] || *e != '\0' || !isfinite(t) || t < 0) {
+        snprintf(msg, sizeof msg, "arrival_s: expected seconds >= 0, found \"%.40s\"", r->field[0]);
+        stream_fail(r, r->lines.row_line, msg);
+        return;
+    }
+    if (t < r->prev) {
+        snprintf(msg, sizeof msg, "arrival_s %.9g is before the previous row's %.9g (the stream must "
+                 "be sorted by arrival)", t, r->prev);
+        stream_fail(r, r->lines.row_line, msg);
+        return;
+    }
+    r->prev = t;
+    long v[2];
+    for (int k = 0; k < 2; k++) {
+        const char *f = r->field[k + 1];
+        errno = 0;
+        v[k] = strtol(f, &e, 10);
+        if (e == f || *e != '\0' || errno || v[k] < 0 || v[k] > 1000000000) {
+            snprintf(msg, sizeof msg, "%s: expected a token count 0..1e9, found \"%.40s\"",
+                     stream_cols[k + 1], f);
+            stream_fail(r, r->lines.row_line, msg);
+            return;
+        }
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 1024;
+        aidc_infer_req *b = realloc(r->a, cap * sizeof *b);
+        if (!b) {
+            stream_fail(r, 0, "out of memory");
+            return;
+        }
+        r->a = b;
+        r->cap = cap;
+    }
+    r->a[r->n++] = (aidc_infer_req){t, (int32_t)v[0], (int32_t)v[1]};
+}
+
 int aidc_infer_read_stream(const char *path, aidc_infer_req **out, size_t *n, char *err,
                            size_t errlen)
 {
     *out = NULL;
     *n = 0;
-    FILE *f = fopen(path, "r");
+    stream_reader r = {.lines = {.hash_comments = true, .check_utf8 = true},
+                       .path = path, .err = err, .errlen = errlen, .prev = -INFINITY};
+    FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char line[4096];
-    unsigned ln = 0;
-    bool header = false;
-    size_t cap = 0;
-    aidc_infer_req *a = NULL;
-    int rc = -1;
-    double prev = -INFINITY;
-    while (fgets(line, sizeof line, f)) {
-        ln++;
-        size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            snprintf(err, errlen, "%s:%u: line longer than %zu bytes", path, ln, sizeof line - 2);
-            goto out;
-        }
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-        if (line[0] == '#' || len == 0) continue;
-        if (!header) {
-            if (strcmp(line, "arrival_s,prompt_tokens,output_tokens") != 0) {
-                snprintf(err, errlen,
-                         "%s:%u: expected the header \"arrival_s,prompt_tokens,output_tokens\" (a "
-                         "request stream, as `aidcsim trace convert --from azure-llm` writes), "
-                         "found \"%.80s\"", path, ln, line);
-                goto out;
-            }
-            header = true;
-            continue;
-        }
-        char *p = line, *e;
-        errno = 0;
-        double t = strtod(p, &e);
-        if (e == p || *e != ',' || !isfinite(t) || t < 0) {
-            snprintf(err, errlen, "%s:%u:1: arrival_s: expected seconds >= 0, found \"%.40s\"",
-                     path, ln, p);
-            goto out;
-        }
-        if (t < prev) {
-            snprintf(err, errlen, "%s:%u:1: arrival_s %.9g is before the previous row's %.9g (the "
-                     "stream must be sorted by arrival)", path, ln, t, prev);
-            goto out;
-        }
-        prev = t;
-        long v[2];
-        for (int k = 0; k < 2; k++) {
-            char *s = e + 1;
-            errno = 0;
-            v[k] = strtol(s, &e, 10);
-            bool last = k == 1;
-            if (e == s || (last ? *e != '\0' : *e != ',') || errno || v[k] < 0 || v[k] > 1000000000) {
-                snprintf(err, errlen, "%s:%u:%ld: %s: expected a token count 0..1e9%s, found \"%.40s\"",
-                         path, ln, (long)(s - line) + 1, k ? "output_tokens" : "prompt_tokens",
-                         last ? " ending the row" : "", s);
-                goto out;
-            }
-        }
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            aidc_infer_req *b = realloc(a, cap * sizeof *b);
-            if (!b) {
-                snprintf(err, errlen, "%s: out of memory", path);
-                goto out;
-            }
-            a = b;
-        }
-        a[(*n)++] = (aidc_infer_req){t, (int32_t)v[0], (int32_t)v[1]};
-    }
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s: read error", path);
-        goto out;
-    }
-    if (!header) {
-        snprintf(err, errlen, "%s: empty: expected the header \"arrival_s,prompt_tokens,output_tokens\"", path);
-        goto out;
-    }
-    if (*n == 0) {
-        snprintf(err, errlen, "%s: no requests after the header", path);
-        goto out;
-    }
-    rc = 0;
-out:
+    int rc = aidc_csvlines_read(&r.lines, f, stream_field, stream_record, stream_fail, &r);
     fclose(f);
-    if (rc) {
-        free(a);
-        *n = 0;
-    } else {
-        *out = a;
+    if (rc == 0 && !r.header) {
+        stream_fail(&r, 0, "empty: expected the header \"arrival_s,prompt_tokens,output_tokens\"");
+        rc = -1;
+    } else if (rc == 0 && r.n == 0) {
+        stream_fail(&r, 0, "no requests after the header");
+        rc = -1;
     }
-    return rc;
+    if (rc) {
+        free(r.a);
+        return -1;
+    }
+    *out = r.a;
+    *n = r.n;
+    return 0;
 }

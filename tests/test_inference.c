@@ -211,11 +211,19 @@ static void test_read_stream(void)
     unlink(path);
     CU_ASSERT_FATAL(test_temp_file("arrival_s,prompt_tokens,output_tokens\n2,10,2\n1,7,-3\n", path) == 0);
     CU_ASSERT_EQUAL(aidc_infer_read_stream(path, &q, &n, err, sizeof err), -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":3:1: arrival_s"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":3: arrival_s 1 is before"));
     unlink(path);
     CU_ASSERT_FATAL(test_temp_file("arrival_s,prompt_tokens,output_tokens\n1,10,x\n", path) == 0);
     CU_ASSERT_EQUAL(aidc_infer_read_stream(path, &q, &n, err, sizeof err), -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2:6: output_tokens"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2: output_tokens: expected a token count"));
+    unlink(path);
+    CU_ASSERT_FATAL(test_temp_file("arrival_s,prompt_tokens,output_tokens\n1,10\n", path) == 0);
+    CU_ASSERT_EQUAL(aidc_infer_read_stream(path, &q, &n, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2: expected 3 fields"));
+    unlink(path);
+    CU_ASSERT_FATAL(test_temp_file("id,submit_s,gpus\n", path) == 0);
+    CU_ASSERT_EQUAL(aidc_infer_read_stream(path, &q, &n, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: expected the header"));
     unlink(path);
 }
 
