@@ -981,7 +981,8 @@ static void fluid_advance(aidc_infer *m, double end_s)
         classes_normalize(&m->last_cd);
     } /* else: the last interval's shape stays */
     double pbar = m->last_pbar, dbar = m->last_dbar, cbar = m->last_cost;
-    double mu = cbar > 0 ? n / cbar : 0; /* requests/s */
+    /* requests/s; requests of no work (no prompt, one output token) pass at once */
+    double mu = n > 0 ? (cbar > 0 ? n / cbar : INFINITY) : 0;
     double Q0 = m->backlog, total = Q0 + A;
     double served = mu * dt < total ? mu * dt : total;
     double Q1 = total - served;
@@ -990,12 +991,12 @@ static void fluid_advance(aidc_infer *m, double end_s)
     double qavg;
     if (Q1 > 0 || lam >= mu) qavg = (Q0 + Q1) / 2;
     else {
-        double tau = Q0 / (mu - lam);
+        double tau = isfinite(mu) ? Q0 / (mu - lam) : 0;
         qavg = tau < dt ? Q0 * tau / (2 * dt) : (Q0 + Q1) / 2;
     }
     m->backlog = Q1;
     m->backlog_cost = Q1 * cbar;
-    double Wb = mu > 0 ? qavg / mu : 0;
+    double Wb = mu > 0 && isfinite(mu) ? qavg / mu : 0;
     double ls = served / dt;
     double rho_p = 0, W = 0, pw = 0;
     if (served > 0 && n > 0) {

@@ -150,6 +150,11 @@ static int read_one(const aidc_jread *r, const cJSON *o, const char *path, aidc_
         if (lo > hi)
             return aidc_jread_fail(r, aidc_jread_join(p, q, "min"), false,
                                    "min (%lld) is above max (%lld)", (long long)lo, (long long)hi);
+        if (c->cooldown_ns / c->step_ns > 100000)
+            return aidc_jread_fail(r, aidc_jread_join(p, q, "cooldown"), false,
+                                   "more than 100,000 control intervals (%g s each); use a "
+                                   "shorter cool-down or a longer control_interval",
+                                   (double)c->step_ns / 1e9);
         c->min_replicas = (int32_t)lo;
         c->max_replicas = (int32_t)hi;
     } else {

@@ -87,6 +87,25 @@ static void test_tpot_exact_with_prefill_stall(void)
     aidc_infer_destroy(m);
 }
 
+/* Requests of no work (no prompt, one output token) pass at once in both
+ * resolutions: served, TTFT 0, nothing left over. */
+static void test_zero_work_requests(void)
+{
+    aidc_infer_req q[100];
+    for (int k = 0; k < 100; k++) q[k] = (aidc_infer_req){0.5 * k, 0, 1};
+    for (int f = 0; f < 2; f++) {
+        aidc_infer_cfg c = fixed_cfg(1000, 10, 4);
+        c.mode = f ? AIDC_INFER_FLUID : AIDC_INFER_DISCRETE;
+        aidc_infer *m = run(&c, q, 100, 60);
+        const aidc_infer_stats *t = aidc_infer_totals(m);
+        CU_ASSERT_DOUBLE_EQUAL(t->completed, 100, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(t->ttft_sum, 0, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(aidc_infer_unserved(m), 0, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(aidc_infer_attainment(m), 1, 1e-12);
+        aidc_infer_destroy(m);
+    }
+}
+
 /* Poisson arrivals (rate 0.7/s), exponential prompts (mean 1000 tokens at
  * 1000 tokens/s: 1 s), one slot, one output token: an M/M/1 queue, mean
  * time in system 1 / (mu - lambda) = 3.33 s. Discrete within 5% over
@@ -300,6 +319,7 @@ int test_inference_register(void)
     if (!s) return -1;
     if (!CU_add_test(s, "deterministic arrivals: exact TTFT", test_deterministic_ttft_exact) ||
         !CU_add_test(s, "TPOT exact, with a prefill stall", test_tpot_exact_with_prefill_stall) ||
+        !CU_add_test(s, "requests of no work pass at once", test_zero_work_requests) ||
         !CU_add_test(s, "M/M/1 mean against the analytic value", test_mm1_mean) ||
         !CU_add_test(s, "autoscaling reacts to a step within the delay", test_autoscale_step) ||
         !CU_add_test(s, "sizing from the catalog", test_sizing) ||
