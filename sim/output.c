@@ -522,7 +522,10 @@ int aidc_output_write(const aidc_sim *s, const char *dir, char *err, size_t errl
     if (write_jobs_csv(s, path, err, errlen)) return -1;
     if (aidc_services_write(s, dir, err, errlen)) return -1;
     cJSON *root = summary_json(s, &r);
-    if (root && s->services) cJSON_AddItemToObject(root, "services", aidc_services_summary(s));
+    if (root && s->services) {
+        cJSON_AddItemToObject(root, "services", aidc_services_summary(s));
+        cJSON_AddItemToObject(root, "services_total", aidc_services_total(s));
+    }
     char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!text) {

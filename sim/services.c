@@ -608,6 +608,33 @@ static void add_num(cJSON *o, const char *k, double x)
     else cJSON_AddNullToObject(o, k);
 }
 
+cJSON *aidc_services_total(const aidc_sim *s)
+{
+    const aidc_services_rt *rt = s->services;
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !rt) return o;
+    bool met = true;
+    double att_min = INFINITY, rh = 0, gh = 0, denied = 0;
+    size_t pre = 0;
+    for (size_t i = 0; i < rt->n; i++) {
+        const aidc_infer *m = rt->svc[i].m;
+        double att = aidc_infer_attainment(m);
+        met = met && isfinite(att) && att * 100 >= aidc_infer_config(m)->slo_percentile - 1e-9;
+        if (isfinite(att) && att < att_min) att_min = att;
+        rh += aidc_infer_totals(m)->replica_s / 3600;
+        gh += rt->svc[i].gpu_s / 3600;
+        denied += aidc_infer_denied_total(m);
+        pre += rt->svc[i].preempted;
+    }
+    cJSON_AddBoolToObject(o, "slo_met", met);
+    add_num(o, "attainment_min", att_min);
+    add_num(o, "replica_hours", rh);
+    add_num(o, "gpu_hours", gh);
+    add_num(o, "replicas_denied", denied);
+    cJSON_AddNumberToObject(o, "training_preemptions", (double)pre);
+    return o;
+}
+
 cJSON *aidc_services_summary(const aidc_sim *s)
 {
     const aidc_services_rt *rt = s->services;

@@ -51,6 +51,11 @@ int aidc_services_write(const struct aidc_sim *s, const char *dir, char *err, si
 /* The summary.json "services" array (owned by the caller). */
 cJSON *aidc_services_summary(const struct aidc_sim *s);
 
+/* The summary.json "services_total" object (owned by the caller): every
+ * service's SLO met, the lowest attainment, and sums; plain dotted paths
+ * for sweeps and plans ("services_total.slo_met"). */
+cJSON *aidc_services_total(const struct aidc_sim *s);
+
 /* One line per service for the run's short summary. */
 void aidc_services_print(const struct aidc_sim *s, FILE *f);
 

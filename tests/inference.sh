@@ -39,6 +39,8 @@ if [ -f "$S" ] && [ -f "$N" ] && [ -f "$A" ]; then
     "awk -F, 'NR>1 { if (\$5 > m) { m = \$5; f = \$1 } if (\$5 == m) l = \$1 } END { exit !(f >= 8*3600 && f < 12*3600 && l >= 12*3600 && l < 16*3600) }' $work/pre/services.csv"
   check "with preemption the SLO is met, nothing denied" \
     "[ \"\$(js $S 'd[\"services\"][0][\"slo\"][\"met\"] and d[\"services\"][0][\"replicas_denied\"] == 0')\" = True ]"
+  check "services_total: slo_met with preemption, not without; sums match the service" \
+    "[ \"\$(js $S 'd[\"services_total\"][\"slo_met\"] and d[\"services_total\"][\"gpu_hours\"] == d[\"services\"][0][\"gpu_hours\"]')\" = True ] && [ \"\$(js $N 'd[\"services_total\"][\"slo_met\"] or d[\"services_total\"][\"replicas_denied\"] != d[\"services\"][0][\"replicas_denied\"]')\" = False ]"
   check "without preemption replicas are denied and the SLO suffers (attainment lower by > 5 points, not met)" \
     "[ \"\$(js $N 'd[\"services\"][0][\"replicas_denied\"] > 0 and not d[\"services\"][0][\"slo\"][\"met\"] and d[\"preemption\"][\"by_services\"] == 0')\" = True ] && [ \"\$($PY -c 'import json,sys; a=json.load(open(sys.argv[1]))[\"services\"][0][\"slo\"][\"attainment\"]; b=json.load(open(sys.argv[2]))[\"services\"][0][\"slo\"][\"attainment\"]; print(a - b > 0.05)' $S $N)\" = True ]"
   check "training waits longer next to the service than alone" \
@@ -77,6 +79,11 @@ if [ -f "$work/ex/summary.json" ]; then
   check "example scenario: fluid resolution, millions of requests, SLO met, training preempted" \
     "[ \"\$(js $work/ex/summary.json '(lambda s: s[\"resolution\"] == \"fluid\" and s[\"requests\"][\"arrived\"] > 5e6 and s[\"slo\"][\"met\"] and s[\"training_preemptions\"] > 0)(d[\"services\"][0])')\" = True ]"
 fi
+
+# ---- the example sweep: services_total as sweep metrics ----------------------------------------
+"$AIDCSIM" sweep scenarios/sweeps/inference-preemption.json -o "$work/sweep" -q -j 2 >/dev/null 2>"$work/err"
+check "scenarios/sweeps/inference-preemption.json runs (2 points x 2 seeds, services_total metrics)" \
+  "[ $? -eq 0 ] && [ \"\$(wc -l <$work/sweep/results.csv)\" -eq 3 ] && [ \"\$(wc -l <$work/sweep/runs.csv)\" -eq 5 ] && awk -F, 'NR==2 && \$6 != 1 {exit 1}' $work/sweep/runs.csv"
 
 # ---- bad input: exit 2, the key path or file and line ------------------------------------------
 bad() { # name, expected message fragment, --set arguments...
