@@ -1,6 +1,7 @@
 /* output — output directory handling and writers; see output.h. */
 #define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE; implies _XOPEN_SOURCE 700 */
 #include "sim/output.h"
+#include "sim/services.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -522,7 +523,9 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(root, "curtailed_gpu_hours", s->curtailed_gpu_s / 3600);
     cJSON *pre = cJSON_AddObjectToObject(root, "preemption");
     cJSON_AddNumberToObject(pre, "by_policy", (double)s->policy_preemptions);
-    cJSON_AddNumberToObject(pre, "by_demand_response", (double)(s->preemptions - s->policy_preemptions));
+    cJSON_AddNumberToObject(pre, "by_demand_response",
+                            (double)(s->preemptions - s->policy_preemptions - s->service_preemptions));
+    if (s->services) cJSON_AddNumberToObject(pre, "by_services", (double)s->service_preemptions);
     cJSON_AddNumberToObject(pre, "checkpoint_gpu_hours", s->checkpoint_gpu_s / 3600);
     if (s->sc->cooling.enabled) {
         cJSON *cool = cJSON_AddObjectToObject(root, "cooling");
@@ -583,7 +586,12 @@ int aidc_output_write(const aidc_sim *s, const char *dir, char *err, size_t errl
     }
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
     if (write_jobs_csv(s, path, err, errlen)) return -1;
+    if (aidc_services_write(s, dir, err, errlen)) return -1;
     cJSON *root = summary_json(s, &r);
+    if (root && s->services) {
+        cJSON_AddItemToObject(root, "services", aidc_services_summary(s));
+        cJSON_AddItemToObject(root, "services_total", aidc_services_total(s));
+    }
     char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!text) {
@@ -650,4 +658,5 @@ void aidc_output_print_summary(const aidc_sim *s, FILE *f)
                 "(GPU-hour weighted)\n", (unsigned long long)total,
                 (unsigned long long)s->fail_interruptions, all > 0 ? prod / all : 1.0);
     }
+    aidc_services_print(s, f);
 }

@@ -12,13 +12,16 @@
 #include "sched/builtin.h"
 #include "sched/placement.h"
 #include "sim/rng.h"
+#include "sim/services.h"
 
 /* Event types, and their priorities at equal times: completions free GPUs
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
-enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE, EV_FAIL,
-       EV_REPAIR };
-static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1};
+enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE, EV_SERVICE,
+       EV_FAIL, EV_REPAIR };
+/* a service step takes its GPUs before the policy runs at that instant; so
+ * do failures and repairs */
+static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1};
 #define HOUR_NS (3600 * (int64_t)1000000000)
 
 /* failures (the end of this file); checkpoint settings are per job kind */
@@ -1006,7 +1009,8 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
     if (build_workload(s, sc, err, errlen) || build_cluster(s, sc, err, errlen) ||
         build_jobs(s, sc, err, errlen) || build_fabric(s, sc, err, errlen) ||
         build_power(s, err, errlen) ||
-        build_policy(s, sc, err, errlen) || build_failures(s, sc, err, errlen)) {
+        build_policy(s, sc, err, errlen) || aidc_services_init(s, err, errlen) ||
+        build_failures(s, sc, err, errlen)) {
         aidc_sim_fini(s);
         return -1;
     }
@@ -1015,6 +1019,7 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
 
 void aidc_sim_fini(aidc_sim *s)
 {
+    aidc_services_fini(s);
     if (s->policy && s->policy_state) s->policy->destroy(s->policy_state);
     for (size_t i = 0; s->jobs && i < s->n_jobs; i++) free(s->jobs[i].alloc);
     free(s->jobs);
@@ -1176,6 +1181,7 @@ static void start_run(aidc_sim *s)
         if (first != INT64_MAX) aidc_eventq_push(&s->q, first, ev_priority[EV_DR], EV_DR, 0);
     }
     for (uint32_t c = 0; s->has_failures && c < AIDC_FAIL_CLASSES; c++) fail_push_next(s, c);
+    aidc_services_start(s);
 }
 
 /* Without a horizon a run lasts until every job has finished. When jobs are pending, none is
@@ -1261,6 +1267,9 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         case EV_REPAIR:
             on_repair(s, (uint32_t)ev.arg);
             break;
+        case EV_SERVICE:
+            aidc_services_step(s, (size_t)ev.arg);
+            break;
         default:
             assert(!"unknown event type");
         }
@@ -1270,7 +1279,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         }
         if (check_stall(s, err, errlen)) return -1;
         if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE && ev.type != EV_HOUR &&
-            ev.type != EV_DR && ev.type != EV_WAKE) {
+            ev.type != EV_DR && ev.type != EV_WAKE && ev.type != EV_SERVICE) {
             /* all work done: one last sample at this instant, then stop */
             if (s->timeseries) on_sample(s);
             s->finished = true;
@@ -1285,6 +1294,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
     }
     s->end_ns = s->now_ns;
     advance_integrals(s);
+    aidc_services_finish(s);
     return 1;
 }
 
@@ -1388,9 +1398,15 @@ static bool gpu_down(const aidc_sim *s, int64_t g)
  * free counts. */
 static void fail_drain(aidc_sim *s, const aidc_job_rt *j)
 {
+    aidc_sim_fail_released(s, j->alloc, (size_t)j->n_alloc);
+}
+
+void aidc_sim_fail_released(aidc_sim *s, const aidc_sched_alloc *a, size_t n)
+{
+    if (!s->has_failures) return;
     aidc_cluster *c = &s->cluster;
-    for (int32_t k = 0; k < j->n_alloc; k++) {
-        int32_t node = j->alloc[k].node;
+    for (size_t k = 0; k < n; k++) {
+        int32_t node = a[k].node;
         int64_t first = c->first_gpu[node];
         for (int64_t g = first; g < first + c->nodes[node].gpus_total; g++)
             if (c->state[g] == AIDC_GPU_FREE && gpu_down(s, g)) {
@@ -1690,11 +1706,34 @@ size_t aidc_sim_fail_check(const aidc_sim *s)
             free_gpus += c->state[g] == AIDC_GPU_FREE;
             if (!s->has_failures) continue;
             if (c->state[g] == AIDC_GPU_FREE && gpu_down(s, g)) bad++;
-            if (c->state[g] != AIDC_GPU_BUSY) continue;
+            if (c->state[g] != AIDC_GPU_BUSY || c->owner[g] < 0) continue; /* < -1: a service replica */
             if (s->gpu_down_hard[g] > 0) bad++;
             if (s->gpu_down_link[g] > 0 && s->jobs[c->owner[g]].n_alloc > 1) bad++;
         }
         if (free_gpus != c->nodes[i].gpus_free) bad++;
     }
     return bad;
+}
+
+/* ---- hooks for sim/services ----------------------------------------------- */
+
+void aidc_sim_touch(aidc_sim *s) { advance_integrals(s); }
+
+void aidc_sim_node_power(aidc_sim *s, int32_t node, double delta_w) { node_add_dc(s, node, delta_w); }
+
+void aidc_sim_power_refresh(aidc_sim *s) { power_refresh(s); }
+
+void aidc_sim_preempt_job(aidc_sim *s, uint32_t id)
+{
+    assert(s->jobs[id].state == AIDC_JOB_RUNNING);
+    preempt(s, id, s->now_ns);
+    s->service_preemptions++;
+    relax_caps(s);
+}
+
+void aidc_sim_wake_policy(aidc_sim *s) { queue_schedule(s); }
+
+void aidc_sim_push_service(aidc_sim *s, int64_t t_ns, size_t service)
+{
+    aidc_eventq_push(&s->q, t_ns, ev_priority[EV_SERVICE], EV_SERVICE, service);
 }

@@ -175,6 +175,8 @@ typedef struct aidc_sim {
     double fail_down_s[AIDC_FAIL_CLASSES]; /* component-seconds down, finished repairs */
     uint64_t fail_hits[AIDC_FAIL_CLASSES]; /* failures that stopped at least one job */
     uint64_t fail_interruptions;           /* jobs stopped */
+    struct aidc_services_rt *services; /* inference services (sim/services); NULL: none */
+    size_t service_preemptions;        /* training jobs preempted for service replicas */
 } aidc_sim;
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and
@@ -207,11 +209,27 @@ int64_t aidc_sim_racks_every(const aidc_scenario *sc);
  * failures: no interruptions, losses or checkpoints. */
 void aidc_sim_job_fail_stats(const aidc_sim *s, uint32_t id, aidc_job_fail_stats *out);
 
+/* GPUs of allocation a (n nodes) just released outside the engine's jobs
+ * (service replicas) that a failed component still holds leave the free
+ * counts again. No-op without failures. */
+void aidc_sim_fail_released(aidc_sim *s, const aidc_sched_alloc *a, size_t n);
+
 /* Checks the failure bookkeeping: no GPU held down by a gpu/node/nic
  * component is busy, one held down by a link is busy only under a
  * single-node job, and each node's free count matches its free GPUs.
  * Returns the number of violations (0 when sound). */
 size_t aidc_sim_fail_check(const aidc_sim *s);
+/* Hooks for sim/services (inference replicas holding GPUs outside the
+ * policy's jobs): bring the time integrals up to now before a change; add
+ * delta_w to a node's DC load (then refresh the site once); preempt a
+ * running job as the engine does (checkpoint, back to the queue); ask for a
+ * schedule pass now; queue the service's next step. */
+void aidc_sim_touch(aidc_sim *s);
+void aidc_sim_node_power(aidc_sim *s, int32_t node, double delta_w);
+void aidc_sim_power_refresh(aidc_sim *s);
+void aidc_sim_preempt_job(aidc_sim *s, uint32_t id);
+void aidc_sim_wake_policy(aidc_sim *s);
+void aidc_sim_push_service(aidc_sim *s, int64_t t_ns, size_t service);
 
 /* The header line of timeseries.csv. */
 extern const char aidc_timeseries_header[];
