@@ -189,7 +189,7 @@ void aidc_cluster_take_share(aidc_cluster *c, const aidc_sched_share *sh)
     int64_t g = c->first_gpu[sh->node] + sh->gpu;
     if (c->gpu_free_milli[g] == 1000) {
         c->state[g] = AIDC_GPU_BUSY;
-        c->owner[g] = -2;
+        c->owner[g] = AIDC_GPU_SHARED;
         c->busy_gpus++;
     }
     aidc_place_share_apply(nd, &c->gpu_free_milli[c->first_gpu[sh->node]], sh->gpu, sh->milli, -1);

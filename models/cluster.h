@@ -6,7 +6,7 @@
  * which the node view's gpu_free_milli points into). A whole-GPU allocation takes the
  * lowest-numbered entirely free GPUs of a node (free 1000 -> 0); a share takes part of
  * one named GPU, never past 0 free. A GPU with any share is busy (it is powered as one
- * GPU: see sim.c) and owned by no single job (owner -2).
+ * GPU: see sim.c) and owned by no single job (owner AIDC_GPU_SHARED).
  * A cluster is one node shape (aidc_cluster_init) or several pools of shapes
  * (aidc_cluster_init_pools: node i's pool in pool[i]).
  * Units: memory in GiB; GPU shares in thousandths of a GPU. */
@@ -21,6 +21,9 @@
 
 typedef enum { AIDC_GPU_FREE = 0, AIDC_GPU_BUSY = 1, AIDC_GPU_FAILED = 2 } aidc_gpu_state;
 
+/* The owner of a GPU that shares hold (no single job owns it). */
+#define AIDC_GPU_SHARED INT32_MIN
+
 typedef struct aidc_cluster {
     aidc_sched_node *nodes;
     size_t n_nodes;
@@ -28,7 +31,8 @@ typedef struct aidc_cluster {
     int64_t total_gpus;
     int64_t busy_gpus;
     int64_t *first_gpu; /* per node: index of its first GPU */
-    int32_t *owner;     /* per GPU: job index holding it, -1 when free */
+    int32_t *owner;     /* per GPU: job index holding it, -1 when free, < -1 an inference replica (sim/services),
+                           AIDC_GPU_SHARED when shares hold it */
     uint8_t *state;     /* per GPU: aidc_gpu_state */
     int32_t *gpu_free_milli; /* per GPU: free thousandths (1000 idle, 0 taken) */
     int64_t busy_milli;      /* thousandths of GPUs allocated, over all GPUs */
