@@ -138,5 +138,16 @@ bad "gpu_milli above 1000 (run)" "$D/bad-milli.csv:2:" "$AIDCSIM" run "$D/bad-mi
 bad "pools with a fabric" 'cannot be combined with cluster.pools' \
   "$AIDCSIM" run "$D/pools-run.json" --set 'fabric={"type":"fat-tree","k":4}'
 
+bad "pools with failures" 'failures are modelled on one node shape' \
+  "$AIDCSIM" run "$D/pools-run.json" --set 'failures={}'
+bad "shares with failures" 'asks for a share of a GPU (gpu_milli 300): failures are not modelled' \
+  "$AIDCSIM" run "$D/tiny-place.json" --set 'failures={}'
+
+# the shipped openb scenario validates (pools file, catalog entries, trace)
+if "$AIDCSIM" validate scenarios/openb/place.json >"$work/v.out" 2>&1 \
+   && grep -q 'valid (7064 jobs, 6212 GPUs' "$work/v.out"; then
+  ok "scenarios/openb/place.json validates (7064 jobs, 6212 GPUs)"
+else notok "scenarios/openb/place.json ($(oneline "$work/v.out"))"; fi
+
 echo "sharing: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
