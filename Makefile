@@ -32,7 +32,14 @@ LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC) $(SCHED_SRC) 
 UNIT_SRC   := $(wildcard tests/test_*.c) tests/unit_main.c tests/support.c
 UNIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 
-.PHONY: all deps run test unit e2e bench asan valgrind fuzz clean install plugins docs golden
+# make test ends with these suites under AddressSanitizer + UndefinedBehaviorSanitizer (the
+# unit tests, the end-to-end and bad-input corpus, traces, sharing, failures, inference); the
+# queueing validation, report, browser, atomic, sweep, compare and plugin suites run
+# sanitized only in `make asan`, to keep make test to minutes.
+ASAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ASAN_SUITES := unit e2e traces sharing failures inference
+
+.PHONY: all deps run test sanitize unit e2e bench asan valgrind fuzz clean install plugins docs golden
 all: $(BUILD)/aidcsim
 
 deps:
@@ -46,6 +53,15 @@ test: deps
 	@bash tools/deps.sh python3-jsonschema chromium openmpi-bin libopenmpi-dev
 	@$(MAKE) --no-print-directory $(BUILD)/aidcsim $(BUILD)/unit_tests $(BUILD)/validate_queueing plugins
 	@BUILD=$(BUILD) bash tests/run_all.sh
+ifneq ($(BUILD),build-asan)
+	@$(MAKE) --no-print-directory sanitize
+endif
+
+sanitize:
+	@echo; echo "== sanitizer pass: $(ASAN_SUITES) built with ASan + UBSan (every suite: make asan)"
+	@$(MAKE) --no-print-directory -j$$(nproc) BUILD=build-asan OPT=-O1 SAN="$(ASAN_FLAGS)" \
+	    build-asan/aidcsim build-asan/unit_tests plugins
+	@BUILD=build-asan SUITES="$(ASAN_SUITES)" bash tests/run_all.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/aidcsim
@@ -65,7 +81,7 @@ golden: $(BUILD)/aidcsim
 	@BUILD=$(BUILD) AIDCSIM=$(BUILD)/aidcsim bash tests/report.sh --update
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 SAN="$(ASAN_FLAGS)" test
 
 # memcheck over a representative set (tests/valgrind.sh); not part of `make test` (about 2 min)
 valgrind: deps

@@ -1029,8 +1029,9 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
 {
     s->n_jobs = s->workload.n;
     s->jobs = calloc(s->n_jobs ? s->n_jobs : 1, sizeof *s->jobs);
-    s->running = calloc(s->cluster.total_gpus > 0 ? (size_t)s->cluster.total_gpus : 1,
-                        sizeof *s->running);
+    /* every job can run at once: with shares of one GPU, there can be more running jobs
+     * than GPUs */
+    s->running = calloc(s->n_jobs ? s->n_jobs : 1, sizeof *s->running);
     if (!s->jobs || !s->running) {
         snprintf(err, errlen, "out of memory for %zu jobs", s->n_jobs);
         return -1;
