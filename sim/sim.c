@@ -12,6 +12,17 @@
 #include "sched/placement.h"
 #include "sim/rng.h"
 
+/* Profile switch points (see sim/profile.h): no-ops without --profile. */
+static inline int prof_in(aidc_sim *s, int cat)
+{
+    return s->prof ? aidc_profile_enter(s->prof, cat) : 0;
+}
+
+static inline void prof_out(aidc_sim *s, int prev)
+{
+    if (s->prof) aidc_profile_leave(s->prof, prev);
+}
+
 /* Event types, and their priorities at equal times: completions free GPUs
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
@@ -140,6 +151,7 @@ static double lost_gpu_rate(const aidc_sim *s)
  * for the cooling plant at this hour's weather. */
 static void power_refresh(aidc_sim *s)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     if (s->sc->cooling.enabled) {
         aidc_cooling_state cs = aidc_cooling_eval(&s->sc->cooling.plant, s->it_w, s->dry_bulb_c,
                                                   s->wet_bulb_c);
@@ -150,6 +162,7 @@ static void power_refresh(aidc_sim *s)
     s->site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
     s->lost_rate = lost_gpu_rate(s);
 
+    prof_out(s, prof_prev_);
 }
 
 /* Changes node i's DC load by delta_w, keeping AC, rack and IT sums. */
@@ -168,10 +181,12 @@ static void node_add_dc(aidc_sim *s, int32_t i, double delta_w)
 /* What a job's GPUs add over idle on each of its nodes. */
 static void job_power(aidc_sim *s, const aidc_job_rt *j, int sign)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     const aidc_power_cfg *c = &s->sc->power.chain;
     double per_gpu = aidc_power_gpu_w(c, (aidc_job_kind)j->view.kind, j->cap_w) - c->gpu_idle_w;
     for (int32_t k = 0; k < j->n_alloc; k++)
         node_add_dc(s, j->alloc[k].node, sign * per_gpu * j->alloc[k].gpus);
+    prof_out(s, prof_prev_);
 }
 
 static int build_power(aidc_sim *s, char *err, size_t errlen)
@@ -233,11 +248,13 @@ static int build_power(aidc_sim *s, char *err, size_t errlen)
 /* Accumulates the time integrals up to now; call before any state change. */
 static void advance_integrals(aidc_sim *s)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     double dt = (double)(s->now_ns - s->last_change_ns);
     s->busy_gpu_ns += dt * (double)s->cluster.busy_gpus;
     s->queued_job_ns += dt * (double)s->n_pending;
     s->last_change_ns = s->now_ns;
     power_advance(s);
+    prof_out(s, prof_prev_);
 }
 
 static int64_t finish_time(const aidc_sim *s, const aidc_job_rt *j)
@@ -370,6 +387,7 @@ static bool has_budgets(const aidc_sim *s)
  * lifts the response's caps), moving their finish events. */
 static void apply_uniform_cap(aidc_sim *s, double f)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     const aidc_power_cfg *c = &s->sc->power.chain;
     double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
     for (size_t r = 0; r < s->n_running; r++) {
@@ -384,6 +402,7 @@ static void apply_uniform_cap(aidc_sim *s, double f)
         aidc_sim_set_speed(s, id, j->net_speed * j->cap_speed);
     }
     power_refresh(s);
+    prof_out(s, prof_prev_);
 }
 
 /* The highest cap fraction in [min_cap, 1] under which the budgets hold
@@ -547,7 +566,9 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
     j->user_cap_w = cap_w;
     j->cap_w = cap_w;
     if (has_budgets(s)) {
+        int prev = prof_in(s, AIDC_PROF_POWER);
         double f = highest_cap_fraction(s, j, alloc, n_alloc);
+        prof_out(s, prev);
         if (f < 0) {
             j->user_cap_w = j->cap_w = 0;
             s->power_refusals++;
@@ -599,9 +620,11 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
             }
         }
         double f = communicates(j) ? s->sc->fabric.comm_fraction : 0;
+        int prev = prof_in(s, AIDC_PROF_FABRIC);
         if (aidc_fabric_job_start(&s->fabric, (uint32_t)id, alloc, n_alloc, f,
                                   s->sc->fabric.gradient_bytes, on_fabric_speed, s))
             abort();
+        prof_out(s, prev);
     }
     return 0;
 }
@@ -677,7 +700,9 @@ static int host_preempt(void *ctx, uint64_t id)
     advance_integrals(s);
     preempt(s, (uint32_t)id, s->now_ns);
     s->policy_preemptions++;
+    int prev = prof_in(s, AIDC_PROF_POWER);
     relax_caps(s); /* load fell */
+    prof_out(s, prev);
     return 0;
 }
 
@@ -692,7 +717,11 @@ static void leave_gpus(aidc_sim *s, uint32_t id)
     aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
     job_power(s, j, -1);
     power_refresh(s);
-    if (s->has_fabric) aidc_fabric_job_end(&s->fabric, id, on_fabric_speed, s);
+    if (s->has_fabric) {
+        int prev = prof_in(s, AIDC_PROF_FABRIC);
+        aidc_fabric_job_end(&s->fabric, id, on_fabric_speed, s);
+        prof_out(s, prev);
+    }
     if (j->user_cap_w > 0) s->n_user_caps--;
     j->cap_w = j->user_cap_w = 0;
     j->cap_speed = j->net_speed = 1;
@@ -744,7 +773,11 @@ static void on_arrival(aidc_sim *s, uint64_t id)
     }
     s->pending[s->n_pending++] = (uint32_t)id;
     s->submitted++;
-    if (s->policy->job_submitted) s->policy->job_submitted(s->policy_state, &j->view);
+    if (s->policy->job_submitted) {
+        int prev = prof_in(s, AIDC_PROF_POLICY);
+        s->policy->job_submitted(s->policy_state, &j->view);
+        prof_out(s, prev);
+    }
     push_next_arrival(s, id + 1);
     queue_schedule(s);
 }
@@ -759,8 +792,14 @@ static void on_finish(aidc_sim *s, uint64_t id)
     j->end_ns = s->now_ns;
     s->completed++;
     j->view.progress = 1.0;
+    int prev = prof_in(s, AIDC_PROF_POWER);
     relax_caps(s); /* load fell */
-    if (s->policy->job_finished) s->policy->job_finished(s->policy_state, &j->view);
+    prof_out(s, prev);
+    if (s->policy->job_finished) {
+        prev = prof_in(s, AIDC_PROF_POLICY);
+        s->policy->job_finished(s->policy_state, &j->view);
+        prof_out(s, prev);
+    }
     queue_schedule(s);
 }
 
@@ -777,6 +816,7 @@ int64_t aidc_sim_racks_every(const aidc_scenario *sc)
 
 static void on_sample(aidc_sim *s)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_SAMPLING);
     if (s->timeseries) {
         int64_t queued_gpus = 0;
         for (size_t i = 0; i < s->n_pending; i++) queued_gpus += s->jobs[s->pending[i]].view.gpus;
@@ -801,6 +841,7 @@ static void on_sample(aidc_sim *s)
     int64_t next = s->now_ns + s->sc->sample_ns;
     bool before_end = s->sc->horizon_ns < 0 ? work_left(s) : next <= s->sc->horizon_ns;
     if (before_end) aidc_eventq_push(&s->q, next, ev_priority[EV_SAMPLE], EV_SAMPLE, 0);
+    prof_out(s, prof_prev_);
 }
 
 /* ---- setup -------------------------------------------------------------- */
@@ -1031,6 +1072,7 @@ void aidc_sim_set_speed(aidc_sim *s, uint32_t job, double speed)
  * heat, and released again when it can. */
 static void on_hour(aidc_sim *s)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     advance_integrals(s);
     if (s->has_weather) {
         s->dry_bulb_c = aidc_weather_dry_bulb_c(&s->weather, s->now_ns, s->sc->cooling.start_hour);
@@ -1049,6 +1091,7 @@ static void on_hour(aidc_sim *s)
     }
     bool more = s->sc->horizon_ns < 0 ? work_left(s) : s->now_ns + HOUR_NS <= s->sc->horizon_ns;
     if (more) aidc_eventq_push(&s->q, s->now_ns + HOUR_NS, ev_priority[EV_HOUR], EV_HOUR, 0);
+    prof_out(s, prof_prev_);
 }
 
 /* Takes a running job off its GPUs and back to the pending queue, keeping
@@ -1203,7 +1246,14 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             break;
         case EV_SCHEDULE:
             s->schedule_queued = false;
-            s->policy->schedule(s->policy_state);
+            if (s->prof) {
+                int prev = aidc_profile_enter(s->prof, AIDC_PROF_POLICY);
+                s->prof->schedule_calls++;
+                s->policy->schedule(s->policy_state);
+                aidc_profile_leave(s->prof, prev);
+            } else {
+                s->policy->schedule(s->policy_state);
+            }
             break;
         case EV_SAMPLE:
             on_sample(s);
@@ -1212,7 +1262,11 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             on_hour(s);
             break;
         case EV_DR:
-            on_dr(s);
+            {
+                int prev = prof_in(s, AIDC_PROF_POWER);
+                on_dr(s);
+                prof_out(s, prev);
+            }
             break;
         case EV_WAKE:
             s->wakes_queued--;

@@ -22,6 +22,7 @@
 #include "models/workload.h"
 #include "sched/aidc_policy.h"
 #include "sim/eventq.h"
+#include "sim/profile.h"
 #include "sim/scenario.h"
 
 typedef enum {
@@ -126,6 +127,7 @@ typedef struct aidc_sim {
     uint64_t samples; /* samples taken so far */
     bool started, finished;
     uint64_t events;
+    aidc_profile *prof; /* wall-clock counters (--profile); NULL: not profiled. Not owned */
 } aidc_sim;
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and
