@@ -28,6 +28,13 @@ static int32_t largest_node(const aidc_sched_node *nodes, size_t n, const aidc_s
     return best;
 }
 
+bool aidc_place_fits_one_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job)
+{
+    for (size_t i = 0; i < n; i++)
+        if (type_ok(&nodes[i], job) && nodes[i].gpus_total >= job->gpus) return true;
+    return false;
+}
+
 static bool place_in_one_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
                               aidc_sched_alloc *out, size_t max_out, size_t *n_out)
 {
@@ -70,7 +77,7 @@ bool aidc_place_whole(const aidc_sched_node *nodes, size_t n, const aidc_sched_j
                       aidc_sched_alloc *out, size_t max_out, size_t *n_out)
 {
     assert(job->gpus >= 1);
-    if (job->gpus <= largest_node(nodes, n, job))
+    if (aidc_place_fits_one_node(nodes, n, job))
         return place_in_one_node(nodes, n, job, out, max_out, n_out);
     return place_whole_nodes(nodes, n, job, out, max_out, n_out);
 }
@@ -139,7 +146,7 @@ static int32_t label(const aidc_sched_node *nd, int level)
 
 static bool whole_node_job(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job)
 {
-    return job->gpus > largest_node(nodes, n, job);
+    return !aidc_place_fits_one_node(nodes, n, job);
 }
 
 static bool idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job)

@@ -30,6 +30,11 @@ typedef enum aidc_place_strategy {
 int aidc_place_strategy_parse(const char *name);
 const char *aidc_place_strategy_name(aidc_place_strategy s);
 
+/* Whether the job fits one node's size (at most as many GPUs as the largest
+ * node of its type): such jobs go to one node, larger ones take whole nodes.
+ * Stops at the first node big enough. */
+bool aidc_place_fits_one_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job);
+
 /* aidc_place_whole with a strategy. */
 bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
                 aidc_place_strategy strategy, aidc_sched_alloc *out, size_t max_out,

@@ -60,6 +60,13 @@ typedef struct slot {
     double mem;
 } slot;
 
+/* A placement that failed in this pass (see place_now_cached). */
+typedef struct failed_shape {
+    int32_t gpus, gpu_type;
+    bool whole;
+} failed_shape;
+#define MAX_FAILED 32
+
 typedef struct queue {
     const aidc_sched_host *host;
     const char *name;
@@ -83,6 +90,8 @@ typedef struct queue {
     int64_t *seg_t;
     slot *seg;
     size_t n_seg, cap_seg;
+    failed_shape failed[MAX_FAILED]; /* this pass's failed placements */
+    size_t n_failed;
 } queue;
 
 /* ---- growing arrays --------------------------------------------------------- */
@@ -358,6 +367,9 @@ static bool place(const queue *q, const aidc_sched_node *nodes, const aidc_sched
 {
     return aidc_place(nodes, q->n_nodes, job, q->c.placement, out, q->n_nodes, n_out);
 }
+
+static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_alloc *out,
+                             size_t *n_out);
 
 /* The estimate of what is left: the user's estimate less the time run. */
 static int64_t remaining_estimate(const aidc_sched_job *j)
@@ -639,13 +651,20 @@ static void pass_greedy(queue *q, size_t m, int64_t now)
 {
     bool strict = q->c.backfill == BF_NONE;
     refusals ref = no_refusals();
+    q->n_failed = 0;
     size_t n_alloc;
     for (size_t k = 0; k < m; k++) {
         const cand *c = &q->cands[k];
         if (c->job.gpus >= ref.gpus[kind_of(&c->job)]) continue;
         int rc;
-        if (place(q, nodes_now(q), &c->job, q->alloc, &n_alloc)) rc = start(q, &c->job, q->alloc, n_alloc);
-        else rc = q->c.preempt ? make_room(q, c, now) : 2;
+        if (q->c.preempt) {
+            if (place(q, nodes_now(q), &c->job, q->alloc, &n_alloc)) rc = start(q, &c->job, q->alloc, n_alloc);
+            else rc = make_room(q, c, now);
+        } else {
+            /* nothing is preempted in this pass: failures stay failures */
+            if (place_now_cached(q, &c->job, q->alloc, &n_alloc)) rc = start(q, &c->job, q->alloc, n_alloc);
+            else rc = 2;
+        }
         if (rc < 0) return;
         if (rc == 0) continue;
         if (strict) return; /* the job blocks everything behind it */
@@ -674,21 +693,97 @@ static size_t sorted_ends(queue *q, int64_t now)
     return n_run;
 }
 
+/* Min-heap of endings by (end_ns, order), the order by_end sorts in. */
+static bool end_before(const ending *x, const ending *y)
+{
+    return x->end_ns < y->end_ns || (x->end_ns == y->end_ns && x->order < y->order);
+}
+
+static void end_sift_down(ending *e, size_t n, size_t i)
+{
+    ending top = e[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && end_before(&e[c + 1], &e[c])) c++;
+        if (!end_before(&e[c], &top)) break;
+        e[i] = e[c];
+        i = c;
+    }
+    e[i] = top;
+}
+
+static ending end_pop(ending *e, size_t *n)
+{
+    ending top = e[0];
+    e[0] = e[--*n];
+    if (*n > 1) end_sift_down(e, *n, 0);
+    return top;
+}
+
 /* Fills q->shadow with the cluster at the head's shadow time (the earliest
- * time it fits as running jobs end at their estimates) and returns it. */
+ * time it fits as running jobs end at their estimates) and returns it.
+ * The head usually fits after a few endings, so they come off a heap, in
+ * by_end's order, instead of sorting every running job each pass. */
 static int64_t reserve(queue *q, const aidc_sched_job *head, int64_t now)
 {
     const aidc_sched_host *h = q->host;
-    size_t n_run = sorted_ends(q, now), n_alloc;
+    size_t n_run = h->running_count(h->ctx), n_alloc;
+    q->ends = grow(q->ends, &q->cap_ends, n_run + 1, sizeof *q->ends);
+    for (size_t i = 0; i < n_run; i++)
+        q->ends[i] = (ending){now + remaining_estimate(h->running(h->ctx, i)), i};
+    for (size_t i = n_run / 2; i-- > 0;) end_sift_down(q->ends, n_run, i);
     memcpy(q->shadow, nodes_now(q), q->n_nodes * sizeof *q->shadow);
-    for (size_t k = 0; k < n_run; k++) {
-        const aidc_sched_job *r = h->running(h->ctx, q->ends[k].order);
+    size_t left = n_run;
+    while (left > 0) {
+        ending e = end_pop(q->ends, &left);
+        const aidc_sched_job *r = h->running(h->ctx, e.order);
         aidc_place_apply(q->shadow, r->alloc, (size_t)r->n_alloc, +1);
         /* jobs ending at the same instant all free their nodes first */
-        if (k + 1 < n_run && q->ends[k + 1].end_ns == q->ends[k].end_ns) continue;
-        if (place(q, q->shadow, head, q->probe, &n_alloc)) return q->ends[k].end_ns;
+        if (left > 0 && q->ends[0].end_ns == e.end_ns) continue;
+        if (place(q, q->shadow, head, q->probe, &n_alloc)) return e.end_ns;
     }
     return INT64_MAX;
+}
+
+/* ---- placements already known to fail in this pass ------------------------------ *
+ * Within a pass that only starts jobs, free resources only shrink, so a job
+ * that found no place rules out every later job of the same GPU type and
+ * placement class (one node, or whole nodes) asking at least as many GPUs.
+ * Only jobs without CPU and memory requests are ruled out this way: with
+ * them, whole-node placement is not monotone in the GPU count. */
+static bool shape_cacheable(const aidc_sched_job *j) { return j->cpus <= 0 && j->mem_gib <= 0; }
+
+static bool known_to_fail(const queue *q, const aidc_sched_job *j, bool whole)
+{
+    if (!shape_cacheable(j)) return false;
+    for (size_t i = 0; i < q->n_failed; i++)
+        if (q->failed[i].gpu_type == j->gpu_type && q->failed[i].whole == whole &&
+            q->failed[i].gpus <= j->gpus)
+            return true;
+    return false;
+}
+
+static void note_failure(queue *q, const aidc_sched_job *j, bool whole)
+{
+    if (!shape_cacheable(j) || q->n_failed == MAX_FAILED) return;
+    q->failed[q->n_failed++] = (failed_shape){j->gpus, j->gpu_type, whole};
+}
+
+/* place() on the cluster as it is now, for a pass that only starts jobs:
+ * skips jobs known to fail and remembers new failures. */
+static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_alloc *out,
+                             size_t *n_out)
+{
+    const aidc_sched_node *nodes = nodes_now(q);
+    bool whole = false;
+    if (shape_cacheable(job)) {
+        whole = !aidc_place_fits_one_node(nodes, q->n_nodes, job);
+        if (known_to_fail(q, job, whole)) return false;
+    }
+    if (place(q, nodes, job, out, n_out)) return true;
+    note_failure(q, job, whole);
+    return false;
 }
 
 static void pass_easy(queue *q, size_t m, int64_t now)
@@ -706,11 +801,12 @@ static void pass_easy(queue *q, size_t m, int64_t now)
     if (k + 1 >= m) return;
     const aidc_sched_job *head = &q->cands[k].job;
     int64_t shadow_ns = reserve(q, head, now);
+    q->n_failed = 0;
     refusals ref = no_refusals();
     for (size_t i = k + 1; i < m; i++) {
         const aidc_sched_job *job = &q->cands[i].job;
         if (job->gpus >= ref.gpus[kind_of(job)]) continue;
-        if (!place(q, nodes_now(q), job, q->alloc, &n_alloc)) continue;
+        if (!place_now_cached(q, job, q->alloc, &n_alloc)) continue;
         bool ends_in_time = remaining_estimate(job) <= shadow_ns - now;
         if (!ends_in_time) {
             /* it would still hold its nodes at the shadow time: the head
