@@ -160,6 +160,16 @@ static bool room_for(const aidc_sched_node *nd, const aidc_sched_job *job)
            nd->mem_free_gib >= job->mem_gib;
 }
 
+bool aidc_place_node_has_room(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return room_for(nd, job);
+}
+
+bool aidc_place_node_idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return idle_fit(nd, job);
+}
+
 /* Per group at `level`: idle-node GPUs (for whole-node jobs) or whether one
  * node has room, and free GPUs. Arrays sized max label + 1; caller frees. */
 typedef struct groups {

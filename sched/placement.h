@@ -35,6 +35,12 @@ const char *aidc_place_strategy_name(aidc_place_strategy s);
  * Stops at the first node big enough. */
 bool aidc_place_fits_one_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job);
 
+/* Whether one node has room for the whole job (its type, GPUs, CPUs and
+ * memory), and whether it is idle and of the job's type: the two tests every
+ * strategy's one-node and whole-node placements are built on. */
+bool aidc_place_node_has_room(const aidc_sched_node *nd, const aidc_sched_job *job);
+bool aidc_place_node_idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job);
+
 /* aidc_place_whole with a strategy. */
 bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
                 aidc_place_strategy strategy, aidc_sched_alloc *out, size_t max_out,

@@ -92,6 +92,8 @@ typedef struct queue {
     size_t n_seg, cap_seg;
     failed_shape failed[MAX_FAILED]; /* this pass's failed placements */
     size_t n_failed;
+    /* this pass's largest node per GPU type (slot 0: any type), -1 until asked */
+    int32_t largest[MAX_FAILED + 1];
 } queue;
 
 /* ---- growing arrays --------------------------------------------------------- */
@@ -370,6 +372,8 @@ static bool place(const queue *q, const aidc_sched_node *nodes, const aidc_sched
 
 static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_alloc *out,
                              size_t *n_out);
+static void forget_failures(queue *q);
+static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job);
 
 /* The estimate of what is left: the user's estimate less the time run. */
 static int64_t remaining_estimate(const aidc_sched_job *j)
@@ -651,7 +655,7 @@ static void pass_greedy(queue *q, size_t m, int64_t now)
 {
     bool strict = q->c.backfill == BF_NONE;
     refusals ref = no_refusals();
-    q->n_failed = 0;
+    forget_failures(q);
     size_t n_alloc;
     for (size_t k = 0; k < m; k++) {
         const cand *c = &q->cands[k];
@@ -734,14 +738,36 @@ static int64_t reserve(queue *q, const aidc_sched_job *head, int64_t now)
         q->ends[i] = (ending){now + remaining_estimate(h->running(h->ctx, i)), i};
     for (size_t i = n_run / 2; i-- > 0;) end_sift_down(q->ends, n_run, i);
     memcpy(q->shadow, nodes_now(q), q->n_nodes * sizeof *q->shadow);
+    /* After a failed try, the head can only fit once a node it could use
+     * changed: for a one-node head, a freed node with room; for a whole-node
+     * head, enough idle GPUs of its type in all. Tries wait for that. */
+    bool whole = head->gpus > largest_node_of(q, q->shadow, head);
+    bool tried = false, maybe = false;
+    int64_t idle_gpus = 0;
     size_t left = n_run;
     while (left > 0) {
         ending e = end_pop(q->ends, &left);
         const aidc_sched_job *r = h->running(h->ctx, e.order);
-        aidc_place_apply(q->shadow, r->alloc, (size_t)r->n_alloc, +1);
+        for (int32_t a = 0; a < r->n_alloc; a++) {
+            aidc_sched_node *nd = &q->shadow[r->alloc[a].node];
+            bool was_idle = tried && whole && aidc_place_node_idle_fit(nd, head);
+            aidc_place_apply(q->shadow, &r->alloc[a], 1, +1);
+            if (!tried) continue;
+            if (whole) {
+                if (!was_idle && aidc_place_node_idle_fit(nd, head)) idle_gpus += nd->gpus_total;
+            } else if (aidc_place_node_has_room(nd, head)) {
+                maybe = true;
+            }
+        }
         /* jobs ending at the same instant all free their nodes first */
         if (left > 0 && q->ends[0].end_ns == e.end_ns) continue;
+        if (tried && !(whole ? idle_gpus >= head->gpus : maybe)) continue;
         if (place(q, q->shadow, head, q->probe, &n_alloc)) return e.end_ns;
+        if (!tried && whole)
+            for (size_t i = 0; i < q->n_nodes; i++)
+                if (aidc_place_node_idle_fit(&q->shadow[i], head)) idle_gpus += q->shadow[i].gpus_total;
+        tried = true;
+        maybe = false;
     }
     return INT64_MAX;
 }
@@ -752,6 +778,13 @@ static int64_t reserve(queue *q, const aidc_sched_job *head, int64_t now)
  * placement class (one node, or whole nodes) asking at least as many GPUs.
  * Only jobs without CPU and memory requests are ruled out this way: with
  * them, whole-node placement is not monotone in the GPU count. */
+/* A new pass: nothing known yet. */
+static void forget_failures(queue *q)
+{
+    q->n_failed = 0;
+    for (size_t i = 0; i < sizeof q->largest / sizeof q->largest[0]; i++) q->largest[i] = -1;
+}
+
 static bool shape_cacheable(const aidc_sched_job *j) { return j->cpus <= 0 && j->mem_gib <= 0; }
 
 static bool known_to_fail(const queue *q, const aidc_sched_job *j, bool whole)
@@ -762,6 +795,22 @@ static bool known_to_fail(const queue *q, const aidc_sched_job *j, bool whole)
             q->failed[i].gpus <= j->gpus)
             return true;
     return false;
+}
+
+/* The most GPUs one node of the job's type has, found once per pass (node
+ * sizes do not change within a pass): a job asking more takes whole nodes. */
+static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job)
+{
+    int32_t t = job->gpu_type;
+    if (t < -1 || t >= MAX_FAILED) return aidc_place_fits_one_node(nodes, q->n_nodes, job) ? job->gpus : 0;
+    int32_t *slot = &q->largest[t + 1];
+    if (*slot < 0) {
+        int32_t best = 0;
+        for (size_t i = 0; i < q->n_nodes; i++)
+            if ((t < 0 || nodes[i].gpu_type == t) && nodes[i].gpus_total > best) best = nodes[i].gpus_total;
+        *slot = best;
+    }
+    return *slot;
 }
 
 static void note_failure(queue *q, const aidc_sched_job *j, bool whole)
@@ -778,7 +827,7 @@ static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_all
     const aidc_sched_node *nodes = nodes_now(q);
     bool whole = false;
     if (shape_cacheable(job)) {
-        whole = !aidc_place_fits_one_node(nodes, q->n_nodes, job);
+        whole = job->gpus > largest_node_of(q, nodes, job);
         if (known_to_fail(q, job, whole)) return false;
     }
     if (place(q, nodes, job, out, n_out)) return true;
@@ -800,8 +849,8 @@ static void pass_easy(queue *q, size_t m, int64_t now)
     }
     if (k + 1 >= m) return;
     const aidc_sched_job *head = &q->cands[k].job;
+    forget_failures(q);
     int64_t shadow_ns = reserve(q, head, now);
-    q->n_failed = 0;
     refusals ref = no_refusals();
     for (size_t i = k + 1; i < m; i++) {
         const aidc_sched_job *job = &q->cands[i].job;

@@ -339,6 +339,28 @@ static bool limits_hold(const aidc_sim *s, const double *rack, double it, double
     return site.facility_w <= site_limit_w(s) * (1 + tol);
 }
 
+/* aidc_power_node_ac_w through a small direct-mapped memo keyed by the DC
+ * load's bits: nodes at the same load (all idle ones; full ones of one kind
+ * under one cap) share one evaluation. Exact: same bits in, same result. */
+typedef struct ac_memo {
+    uint64_t key[256];
+    double ac[256];
+    uint8_t used[256];
+} ac_memo;
+
+static double node_ac_memo(ac_memo *m, const aidc_power_cfg *c, double dc)
+{
+    uint64_t bits;
+    memcpy(&bits, &dc, sizeof bits);
+    size_t h = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 56);
+    if (m->used[h] && m->key[h] == bits) return m->ac[h];
+    double ac = aidc_power_node_ac_w(c, dc);
+    m->used[h] = 1;
+    m->key[h] = bits;
+    m->ac[h] = ac;
+    return ac;
+}
+
 /* Node DC loads if every running job (and `extra` on `extra_alloc`, when
  * given) ran with a per-GPU cap of f x TDP (f >= 1: uncapped), into dc[];
  * returns whether every budget holds. */
@@ -363,8 +385,10 @@ static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
     }
     for (int32_t r = 0; r < s->cluster.n_racks; r++) rack[r] = 0;
     double it = 0;
+    ac_memo memo;
+    memset(memo.used, 0, sizeof memo.used);
     for (size_t i = 0; i < n; i++) {
-        double ac = aidc_power_node_ac_w(c, dc[i]);
+        double ac = node_ac_memo(&memo, c, dc[i]);
         rack[s->cluster.nodes[i].rack] += ac;
         it += ac;
     }
