@@ -178,14 +178,25 @@ static void node_add_dc(aidc_sim *s, int32_t i, double delta_w)
     s->dc_w += delta_w;
 }
 
-/* What a job's GPUs add over idle on each of its nodes. */
+/* What a job's GPUs add over idle on each of its nodes; `busy` false for a
+ * cap change, where the GPUs stay busy and the power classes stay. */
+static void job_power_as(aidc_sim *s, const aidc_job_rt *j, int sign, bool busy);
+
 static void job_power(aidc_sim *s, const aidc_job_rt *j, int sign)
+{
+    job_power_as(s, j, sign, true);
+}
+
+static void job_power_as(aidc_sim *s, const aidc_job_rt *j, int sign, bool busy)
 {
     int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     const aidc_power_cfg *c = &s->sc->power.chain;
     double per_gpu = aidc_power_gpu_w(c, (aidc_job_kind)j->view.kind, j->cap_w) - c->gpu_idle_w;
     for (int32_t k = 0; k < j->n_alloc; k++)
         node_add_dc(s, j->alloc[k].node, sign * per_gpu * j->alloc[k].gpus);
+    for (int32_t k = 0; busy && s->has_pclass && k < j->n_alloc; k++)
+        if (aidc_powerclass_add(&s->pclass, j->alloc[k].node, j->view.kind, sign * j->alloc[k].gpus))
+            s->has_pclass = false; /* out of memory: the exact sums still work */
     prof_out(s, prof_prev_);
 }
 
@@ -234,6 +245,11 @@ static int build_power(aidc_sim *s, char *err, size_t errlen)
         return -1;
     }
     s->uniform_cap = 1;
+    const char *chk = getenv("AIDC_CHECK_POWERCLASS");
+    s->check_pclass = chk && *chk && strcmp(chk, "0") != 0;
+    s->has_pclass = n > 0 && aidc_powerclass_init(&s->pclass, n, &s->cluster.nodes[0].gpus_total,
+                                         sizeof s->cluster.nodes[0], &s->cluster.nodes[0].rack,
+                                         s->cluster.n_racks) == 0;
     for (size_t i = 0; i < n; i++) {
         s->node_dc_w[i] = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
         s->node_ac_w[i] = aidc_power_node_ac_w(c, s->node_dc_w[i]);
@@ -361,10 +377,80 @@ static double node_ac_memo(ac_memo *m, const aidc_power_cfg *c, double dc)
     return ac;
 }
 
+/* a < b*(1+tol) decided with a relative margin: 1 holds, 0 broken, -1 too
+ * close to call from a sum that rounds differently from the exact one */
+#define PCLASS_MARGIN 1e-9
+static int within(double a, double b)
+{
+    if (!isfinite(b)) return b > 0 ? 1 : -1;
+    if (a <= b * (1 - PCLASS_MARGIN)) return 1;
+    if (a > b * (1 + PCLASS_MARGIN)) return 0;
+    return -1;
+}
+
+/* budgets_hold_at's answer from the power classes, in O(classes + extra
+ * allocation): 1 hold, 0 broken, -1 undecided (the exact node-by-node sum
+ * must decide: totals near a limit, a rack bound that does not clear the
+ * rack budget, row budgets, policy-set caps). */
+static int budgets_decide_fast(aidc_sim *s, double f, const aidc_job_rt *extra,
+                               const aidc_sched_alloc *extra_alloc, size_t n_extra)
+{
+    if (!s->has_pclass || s->n_user_caps > 0 || (extra && extra->user_cap_w > 0) ||
+        isfinite(s->sc->power.row_budget_w) || n_extra > 256)
+        return -1;
+    for (size_t a = 0; a < n_extra; a++)
+        for (size_t b = a + 1; b < n_extra; b++)
+            if (extra_alloc[a].node == extra_alloc[b].node) return -1;
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
+    double per[AIDC_KIND_COUNT], top = c->gpu_idle_w;
+    for (int k = 0; k < AIDC_KIND_COUNT; k++) {
+        per[k] = aidc_power_gpu_w(c, (aidc_job_kind)k, cap);
+        if (per[k] > top) top = per[k];
+    }
+    /* racks: the fullest rack with every GPU at the hungriest kind */
+    if (isfinite(s->sc->power.rack_budget_w)) {
+        double node = aidc_power_node_ac_w(c, c->node_base_w + s->pclass.max_node_gpus * top);
+        if (within(s->pclass.max_nodes_per_rack * node, s->sc->power.rack_budget_w) != 1) return -1;
+    }
+    int32_t skip[256];
+    for (size_t a = 0; a < n_extra; a++) skip[a] = extra_alloc[a].node;
+    double it = aidc_powerclass_it_w(&s->pclass, c, c->node_base_w, per, skip, n_extra);
+    for (size_t a = 0; a < n_extra; a++) {
+        const aidc_powerclass_key *key = &s->pclass.keys[s->pclass.node_class[skip[a]]];
+        double dc = aidc_powerclass_node_dc_w(key, c->node_base_w, c->gpu_idle_w, per);
+        dc += (per[extra->view.kind] - c->gpu_idle_w) * extra_alloc[a].gpus;
+        it += aidc_power_node_ac_w(c, dc);
+    }
+    int r = within(it, it_limit_w(s));
+    if (r != 1) return r;
+    aidc_power_site site = aidc_power_site_w(c, it, cooling_for(s, it));
+    return within(site.facility_w, site_limit_w(s));
+}
+
 /* Node DC loads if every running job (and `extra` on `extra_alloc`, when
  * given) ran with a per-GPU cap of f x TDP (f >= 1: uncapped), into dc[];
- * returns whether every budget holds. */
+ * returns whether every budget holds. Decided from the power classes when
+ * the answer is clear-cut (budgets_decide_fast), else node by node. */
+static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
+                               const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
+                               double *rack);
+
 static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
+                            const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
+                            double *rack)
+{
+    int fast = budgets_decide_fast(s, f, extra, extra_alloc, n_extra);
+    if (fast < 0) return budgets_hold_exact(s, f, extra, extra_alloc, n_extra, dc, rack);
+    if (s->check_pclass && budgets_hold_exact(s, f, extra, extra_alloc, n_extra, dc, rack) != (fast == 1)) {
+        fprintf(stderr, "aidcsim: bug: power classes decided %d at cap fraction %.17g, t=%.3f s\n",
+                fast, f, (double)s->now_ns / 1e9);
+        abort();
+    }
+    return fast == 1;
+}
+
+static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
                             const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
                             double *rack)
 {
@@ -419,9 +505,9 @@ static void apply_uniform_cap(aidc_sim *s, double f)
         aidc_job_rt *j = &s->jobs[id];
         double eff = tighter_cap(j->user_cap_w, cap);
         if (j->cap_w == eff) continue;
-        job_power(s, j, -1);
+        job_power_as(s, j, -1, false);
         j->cap_w = eff;
-        job_power(s, j, +1);
+        job_power_as(s, j, +1, false);
         j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)j->view.kind, eff);
         aidc_sim_set_speed(s, id, j->net_speed * j->cap_speed);
     }
@@ -1069,6 +1155,7 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->meter);
     free(s->swing_jobs);
     free(s->power_dc_scratch);
+    aidc_powerclass_fini(&s->pclass);
     free(s->power_rack_scratch);
     free(s->pending);
     free(s->running);

@@ -16,6 +16,7 @@
 #include "models/cluster.h"
 #include "models/fabric.h"
 #include "models/grid.h"
+#include "models/powerclass.h"
 #include "models/swing.h"
 #include "models/weather.h"
 #include "models/topology.h"
@@ -128,6 +129,11 @@ typedef struct aidc_sim {
     bool started, finished;
     uint64_t events;
     aidc_profile *prof; /* wall-clock counters (--profile); NULL: not profiled. Not owned */
+    /* nodes by what they run, for budget checks at trial caps (models/powerclass) */
+    aidc_powerclass pclass;
+    bool has_pclass;   /* false: every check sums node by node */
+    bool check_pclass; /* AIDC_CHECK_POWERCLASS set: compare with the exact sum every time */
+    double *pclass_scratch;
 } aidc_sim;
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and
