@@ -35,6 +35,7 @@ run traces env AIDCSIM="$BUILD/aidcsim" bash tests/traces.sh
 run report env AIDCSIM="$BUILD/aidcsim" bash tests/report.sh
 run browser env AIDCSIM="$BUILD/aidcsim" bash tests/browser.sh
 run atomic env AIDCSIM="$BUILD/aidcsim" bash tests/atomic.sh
+run perf env AIDCSIM="$BUILD/aidcsim" bash tests/perf.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"
 exit $status

@@ -21,6 +21,7 @@ int test_properties_register(void);
 int test_compare_register(void);
 int test_plots_register(void);
 int test_limits_register(void);
+int test_powerclass_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -42,6 +43,7 @@ static int (*const unit_suites[])(void) = {
     test_compare_register,
     test_plots_register,
     test_limits_register,
+    test_powerclass_register,
 };
 
 #endif

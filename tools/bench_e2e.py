@@ -21,6 +21,10 @@ import sys
 import tempfile
 
 
+CSV_HEADER = ("kind,name,gpus,jobs,pending,ns_per_event,wall_s,cpu_s,events,events_per_s,rss_mb,"
+              "engine_s,policy_s,models_s,setup_s,per_event_ratio\n")
+
+
 def run_once(binary, scenario, out_dir):
     cmd = ["/usr/bin/time", "-v", binary, "run", scenario, "-o", out_dir, "--quiet", "--profile"]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -89,7 +93,7 @@ def main():
               f"{r['events']:>9} {eps:>9.0f} {r['rss_mb']:>7.0f} {100*r['engine_s']/tot:>6.1f}% "
               f"{100*r['policy_s']/tot:>6.1f}% {100*r['models_s']/tot:>6.1f}% {r['utilization']:>5.3f}")
         sys.stdout.flush()
-        csv_rows.append(["e2e", name, r["gpus"], r["jobs"], f"{r['wall_s']:.3f}", f"{r['cpu_s']:.3f}",
+        csv_rows.append(["e2e", name, r["gpus"], r["jobs"], "", "", f"{r['wall_s']:.3f}", f"{r['cpu_s']:.3f}",
                          r["events"], f"{eps:.0f}", f"{r['rss_mb']:.1f}", f"{r['engine_s']:.3f}",
                          f"{r['policy_s']:.3f}", f"{r['models_s']:.3f}", f"{r['setup_s']:.3f}", ""])
     if series:
@@ -104,14 +108,13 @@ def main():
             nlogn = math.log(r["events"]) / math.log(b["events"])
             print(f"  {key:<4} events x{k:6.2f}  CPU s/event x{per_ev:6.2f}  "
                   f"(n log n: x{nlogn:.2f}, n^2: x{k:.2f})  {1e6 * r['cpu_s'] / r['events']:.2f} us/event")
-            csv_rows.append(["scaling", key, r["gpus"], r["jobs"], f"{r['wall_s']:.3f}", f"{r['cpu_s']:.3f}",
+            csv_rows.append(["scaling", key, r["gpus"], r["jobs"], "", "", f"{r['wall_s']:.3f}", f"{r['cpu_s']:.3f}",
                              r["events"], "", f"{r['rss_mb']:.1f}", "", "", "", "", f"{per_ev:.3f}"])
     if a.csv:
         new = not os.path.exists(a.csv)
         with open(a.csv, "a") as f:
             if new:
-                f.write("kind,name,gpus,jobs,wall_s,cpu_s,events,events_per_s,rss_mb,engine_s,policy_s,"
-                        "models_s,setup_s,per_event_ratio\n")
+                f.write(CSV_HEADER)
             for row in csv_rows:
                 f.write(",".join(str(x) for x in row) + "\n")
 
