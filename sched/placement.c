@@ -316,7 +316,18 @@ bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *jo
                 size_t *n_out)
 {
     if (strategy == AIDC_PLACE_BEST_FIT) return aidc_place_whole(nodes, n, job, out, max_out, n_out);
-    if (!whole_node_job(nodes, n, job)) {
+    return aidc_place_classed(nodes, n, job, strategy, whole_node_job(nodes, n, job), out, max_out,
+                              n_out);
+}
+
+bool aidc_place_classed(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                        aidc_place_strategy strategy, bool whole, aidc_sched_alloc *out,
+                        size_t max_out, size_t *n_out)
+{
+    if (strategy == AIDC_PLACE_BEST_FIT)
+        return whole ? place_whole_nodes(nodes, n, job, out, max_out, n_out)
+                     : place_in_one_node(nodes, n, job, out, max_out, n_out);
+    if (!whole) {
         if (strategy == AIDC_PLACE_TOPOLOGY_AWARE)
             return place_in_one_node(nodes, n, job, out, max_out, n_out);
         /* spread: the node with room in the leaf group with the most free GPUs */

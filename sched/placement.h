@@ -46,6 +46,12 @@ bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *jo
                 aidc_place_strategy strategy, aidc_sched_alloc *out, size_t max_out,
                 size_t *n_out);
 
+/* aidc_place for a caller that knows the job's class: whole is
+ * !aidc_place_fits_one_node(nodes, n, job), saving that scan per call. */
+bool aidc_place_classed(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                        aidc_place_strategy strategy, bool whole, aidc_sched_alloc *out,
+                        size_t max_out, size_t *n_out);
+
 /* Locality levels of the node labels. */
 enum { AIDC_LEVEL_NODE = 0, AIDC_LEVEL_DOMAIN = 1, AIDC_LEVEL_LEAF = 2, AIDC_LEVEL_POD = 3 };
 

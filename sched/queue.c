@@ -364,16 +364,21 @@ static const aidc_sched_node *nodes_now(queue *q)
     return q->view;
 }
 
-static bool place(const queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job,
+static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job);
+
+/* Every node array the policy places on (now, the shadow, the least-free
+ * view) has the host's node sizes, so the job's class comes from the
+ * pass's largest node. */
+static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job,
                   aidc_sched_alloc *out, size_t *n_out)
 {
-    return aidc_place(nodes, q->n_nodes, job, q->c.placement, out, q->n_nodes, n_out);
+    bool whole = job->gpus > largest_node_of(q, nodes, job);
+    return aidc_place_classed(nodes, q->n_nodes, job, q->c.placement, whole, out, q->n_nodes, n_out);
 }
 
 static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_alloc *out,
                              size_t *n_out);
 static void forget_failures(queue *q);
-static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job);
 
 /* The estimate of what is left: the user's estimate less the time run. */
 static int64_t remaining_estimate(const aidc_sched_job *j)
@@ -782,7 +787,6 @@ static int64_t reserve(queue *q, const aidc_sched_job *head, int64_t now)
 static void forget_failures(queue *q)
 {
     q->n_failed = 0;
-    for (size_t i = 0; i < sizeof q->largest / sizeof q->largest[0]; i++) q->largest[i] = -1;
 }
 
 static bool shape_cacheable(const aidc_sched_job *j) { return j->cpus <= 0 && j->mem_gib <= 0; }
@@ -1027,6 +1031,8 @@ static void queue_schedule(void *state)
     const aidc_sched_host *h = q->host;
     if (h->pending_count(h->ctx) == 0) return;
     int64_t now = h->now_ns(h->ctx);
+    /* node sizes are read afresh each pass */
+    for (size_t i = 0; i < sizeof q->largest / sizeof q->largest[0]; i++) q->largest[i] = -1;
     size_t m = snapshot(q, now, nodes_now(q));
     if (m == 0) return;
     switch (q->c.backfill) {

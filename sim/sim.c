@@ -999,6 +999,29 @@ static const char *job_source(const aidc_sim *s, const aidc_job_spec *js, char *
     return buf;
 }
 
+/* aidc_place_possible, remembered for the last few job shapes (GPUs, CPUs,
+ * memory, GPU type): synthetic workloads repeat a handful of shapes, and
+ * each answer is a scan of every node. */
+typedef struct fit_shape {
+    int32_t gpus, cpus, gpu_type;
+    double mem_gib;
+    bool possible;
+} fit_shape;
+#define FIT_MEMO 32
+
+static bool place_possible_memo(const aidc_sim *s, fit_shape *memo, size_t *n,
+                                const aidc_sched_job *job)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (memo[i].gpus == job->gpus && memo[i].cpus == job->cpus &&
+            memo[i].gpu_type == job->gpu_type && memo[i].mem_gib == job->mem_gib)
+            return memo[i].possible;
+    bool ok = aidc_place_possible(s->cluster.nodes, s->cluster.n_nodes, job);
+    memo[*n < FIT_MEMO ? (*n)++ : (size_t)(job->gpus % FIT_MEMO)] =
+        (fit_shape){job->gpus, job->cpus, job->gpu_type, job->mem_gib, ok};
+    return ok;
+}
+
 /* Fills the per-job runtime records; jobs that can never fit are an error,
  * or counted and skipped with "unfit": "skip". */
 static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
@@ -1011,6 +1034,8 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
         snprintf(err, errlen, "out of memory for %zu jobs", s->n_jobs);
         return -1;
     }
+    fit_shape fit_memo[FIT_MEMO];
+    size_t n_fit_memo = 0;
     for (size_t i = 0; i < s->n_jobs; i++) {
         const aidc_job_spec *js = &s->workload.jobs[i];
         aidc_job_rt *j = &s->jobs[i];
@@ -1035,7 +1060,7 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
         j->speed = 1.0;
         j->net_speed = 1.0;
         j->cap_speed = 1.0;
-        if (!aidc_place_possible(s->cluster.nodes, s->cluster.n_nodes, &j->view)) {
+        if (!place_possible_memo(s, fit_memo, &n_fit_memo, &j->view)) {
             char where[600];
             if (!sc->workload.skip_unfit) {
                 snprintf(err, errlen,
