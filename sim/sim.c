@@ -2,6 +2,7 @@
 #include "sim/sim.h"
 
 #include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,14 +378,22 @@ static double node_ac_memo(ac_memo *m, const aidc_power_cfg *c, double dc)
     return ac;
 }
 
-/* a < b*(1+tol) decided with a relative margin: 1 holds, 0 broken, -1 too
- * close to call from a sum that rounds differently from the exact one */
-#define PCLASS_MARGIN 1e-9
-static int within(double a, double b)
+/* a <= b decided with relative margin m: 1 holds, 0 broken, -1 too close
+ * to call from a sum that rounds differently from the exact one. The two
+ * sums of n positive terms differ by at most about n ulps relative, and the
+ * cooling and site functions scale that by a small factor: the margin is
+ * 64 (n + 16) ulps, at least 1e-13. */
+static double pclass_margin(const aidc_sim *s)
+{
+    double m = 64.0 * ((double)s->cluster.n_nodes + 16) * DBL_EPSILON;
+    return m > 1e-13 ? m : 1e-13;
+}
+
+static int within(double a, double b, double m)
 {
     if (!isfinite(b)) return b > 0 ? 1 : -1;
-    if (a <= b * (1 - PCLASS_MARGIN)) return 1;
-    if (a > b * (1 + PCLASS_MARGIN)) return 0;
+    if (a <= b * (1 - m)) return 1;
+    if (a > b * (1 + m)) return 0;
     return -1;
 }
 
@@ -402,6 +411,7 @@ static int budgets_decide_fast(aidc_sim *s, double f, const aidc_job_rt *extra,
         for (size_t b = a + 1; b < n_extra; b++)
             if (extra_alloc[a].node == extra_alloc[b].node) return -1;
     const aidc_power_cfg *c = &s->sc->power.chain;
+    double m = pclass_margin(s);
     double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
     double per[AIDC_KIND_COUNT], top = c->gpu_idle_w;
     for (int k = 0; k < AIDC_KIND_COUNT; k++) {
@@ -411,7 +421,7 @@ static int budgets_decide_fast(aidc_sim *s, double f, const aidc_job_rt *extra,
     /* racks: the fullest rack with every GPU at the hungriest kind */
     if (isfinite(s->sc->power.rack_budget_w)) {
         double node = aidc_power_node_ac_w(c, c->node_base_w + s->pclass.max_node_gpus * top);
-        if (within(s->pclass.max_nodes_per_rack * node, s->sc->power.rack_budget_w) != 1) return -1;
+        if (within(s->pclass.max_nodes_per_rack * node, s->sc->power.rack_budget_w, m) != 1) return -1;
     }
     int32_t skip[256];
     for (size_t a = 0; a < n_extra; a++) skip[a] = extra_alloc[a].node;
@@ -422,10 +432,10 @@ static int budgets_decide_fast(aidc_sim *s, double f, const aidc_job_rt *extra,
         dc += (per[extra->view.kind] - c->gpu_idle_w) * extra_alloc[a].gpus;
         it += aidc_power_node_ac_w(c, dc);
     }
-    int r = within(it, it_limit_w(s));
+    int r = within(it, it_limit_w(s), m);
     if (r != 1) return r;
     aidc_power_site site = aidc_power_site_w(c, it, cooling_for(s, it));
-    return within(site.facility_w, site_limit_w(s));
+    return within(site.facility_w, site_limit_w(s), m);
 }
 
 /* Node DC loads if every running job (and `extra` on `extra_alloc`, when
