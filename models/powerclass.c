@@ -135,3 +135,16 @@ double aidc_powerclass_it_w(const aidc_powerclass *p, const aidc_power_cfg *c, d
     }
     return it;
 }
+
+double aidc_power_ac_memo_get(aidc_power_ac_memo *m, const aidc_power_cfg *c, double dc_w)
+{
+    uint64_t bits;
+    memcpy(&bits, &dc_w, sizeof bits);
+    size_t h = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 55);
+    if (m->used[h] && m->key[h] == bits) return m->ac[h];
+    double ac = aidc_power_node_ac_w(c, dc_w);
+    m->used[h] = 1;
+    m->key[h] = bits;
+    m->ac[h] = ac;
+    return ac;
+}

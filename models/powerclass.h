@@ -58,4 +58,16 @@ double aidc_powerclass_node_dc_w(const aidc_powerclass_key *key, double base_w, 
 double aidc_powerclass_it_w(const aidc_powerclass *p, const aidc_power_cfg *c, double base_w,
                             const double *per_gpu_w, const int32_t *skip, size_t n_skip);
 
+/* aidc_power_node_ac_w through a direct-mapped memo keyed by the DC load's
+ * bits: nodes at the same load (all idle ones; full ones of one kind under
+ * one cap) share one evaluation. Exact: same bits in, same result. One memo
+ * serves one power configuration; zero it (memset) to start. */
+typedef struct aidc_power_ac_memo {
+    uint64_t key[512];
+    double ac[512];
+    uint8_t used[512];
+} aidc_power_ac_memo;
+
+double aidc_power_ac_memo_get(aidc_power_ac_memo *m, const aidc_power_cfg *c, double dc_w);
+
 #endif

@@ -167,12 +167,13 @@ static void power_refresh(aidc_sim *s)
 }
 
 /* Changes node i's DC load by delta_w, keeping AC, rack and IT sums. */
+static double node_ac(aidc_sim *s, double dc_w);
+
 static void node_add_dc(aidc_sim *s, int32_t i, double delta_w)
 {
-    const aidc_power_cfg *c = &s->sc->power.chain;
     double old_ac = s->node_ac_w[i];
     s->node_dc_w[i] += delta_w;
-    s->node_ac_w[i] = aidc_power_node_ac_w(c, s->node_dc_w[i]);
+    s->node_ac_w[i] = node_ac(s, s->node_dc_w[i]);
     double d_ac = s->node_ac_w[i] - old_ac;
     s->rack_it_w[s->cluster.nodes[i].rack] += d_ac;
     s->it_w += d_ac;
@@ -246,6 +247,7 @@ static int build_power(aidc_sim *s, char *err, size_t errlen)
         return -1;
     }
     s->uniform_cap = 1;
+    s->ac_memo = calloc(1, sizeof *s->ac_memo); /* NULL: evaluated every time */
     const char *chk = getenv("AIDC_CHECK_POWERCLASS");
     s->check_pclass = chk && *chk && strcmp(chk, "0") != 0;
     s->has_pclass = n > 0 && aidc_powerclass_init(&s->pclass, n, &s->cluster.nodes[0].gpus_total,
@@ -356,26 +358,11 @@ static bool limits_hold(const aidc_sim *s, const double *rack, double it, double
     return site.facility_w <= site_limit_w(s) * (1 + tol);
 }
 
-/* aidc_power_node_ac_w through a small direct-mapped memo keyed by the DC
- * load's bits: nodes at the same load (all idle ones; full ones of one kind
- * under one cap) share one evaluation. Exact: same bits in, same result. */
-typedef struct ac_memo {
-    uint64_t key[256];
-    double ac[256];
-    uint8_t used[256];
-} ac_memo;
-
-static double node_ac_memo(ac_memo *m, const aidc_power_cfg *c, double dc)
+/* A node's AC draw at DC load dc_w, through the run's exact memo. */
+static double node_ac(aidc_sim *s, double dc_w)
 {
-    uint64_t bits;
-    memcpy(&bits, &dc, sizeof bits);
-    size_t h = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 56);
-    if (m->used[h] && m->key[h] == bits) return m->ac[h];
-    double ac = aidc_power_node_ac_w(c, dc);
-    m->used[h] = 1;
-    m->key[h] = bits;
-    m->ac[h] = ac;
-    return ac;
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    return s->ac_memo ? aidc_power_ac_memo_get(s->ac_memo, c, dc_w) : aidc_power_node_ac_w(c, dc_w);
 }
 
 /* a <= b decided with relative margin m: 1 holds, 0 broken, -1 too close
@@ -481,10 +468,8 @@ static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
     }
     for (int32_t r = 0; r < s->cluster.n_racks; r++) rack[r] = 0;
     double it = 0;
-    ac_memo memo;
-    memset(memo.used, 0, sizeof memo.used);
     for (size_t i = 0; i < n; i++) {
-        double ac = node_ac_memo(&memo, c, dc[i]);
+        double ac = node_ac(s, dc[i]);
         rack[s->cluster.nodes[i].rack] += ac;
         it += ac;
     }
@@ -510,6 +495,9 @@ static void apply_uniform_cap(aidc_sim *s, double f)
     int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     const aidc_power_cfg *c = &s->sc->power.chain;
     double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
+    /* jobs without a cap of their own share one speed per kind */
+    double speed_at_cap[AIDC_KIND_COUNT];
+    bool known[AIDC_KIND_COUNT] = {false};
     for (size_t r = 0; r < s->n_running; r++) {
         uint32_t id = s->running[r];
         aidc_job_rt *j = &s->jobs[id];
@@ -518,7 +506,16 @@ static void apply_uniform_cap(aidc_sim *s, double f)
         job_power_as(s, j, -1, false);
         j->cap_w = eff;
         job_power_as(s, j, +1, false);
-        j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)j->view.kind, eff);
+        int k = j->view.kind;
+        if (eff != cap || k < 0 || k >= AIDC_KIND_COUNT) {
+            j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)k, eff);
+        } else {
+            if (!known[k]) {
+                speed_at_cap[k] = aidc_power_cap_speed(c, (aidc_job_kind)k, cap);
+                known[k] = true;
+            }
+            j->cap_speed = speed_at_cap[k];
+        }
         aidc_sim_set_speed(s, id, j->net_speed * j->cap_speed);
     }
     power_refresh(s);
@@ -1191,6 +1188,7 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->swing_jobs);
     free(s->power_dc_scratch);
     aidc_powerclass_fini(&s->pclass);
+    free(s->ac_memo);
     free(s->power_rack_scratch);
     free(s->pending);
     free(s->running);

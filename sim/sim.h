@@ -133,7 +133,7 @@ typedef struct aidc_sim {
     aidc_powerclass pclass;
     bool has_pclass;   /* false: every check sums node by node */
     bool check_pclass; /* AIDC_CHECK_POWERCLASS set: compare with the exact sum every time */
-    double *pclass_scratch;
+    aidc_power_ac_memo *ac_memo; /* node AC draw by DC load, exact memo; NULL: none */
 } aidc_sim;
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and
