@@ -20,7 +20,7 @@ typedef struct aidc_cluster {
     int64_t total_gpus;
     int64_t busy_gpus;
     int64_t *first_gpu; /* per node: index of its first GPU */
-    int32_t *owner;     /* per GPU: job index holding it, -1 when free */
+    int32_t *owner;     /* per GPU: job index holding it, -1 when free, < -1 an inference replica (sim/services) */
     uint8_t *state;     /* per GPU: aidc_gpu_state */
 } aidc_cluster;
 

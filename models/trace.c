@@ -1,17 +1,13 @@
 /* Native trace CSV reader; see trace.h for the format and the error contract.
  *
- * libcsv does the quoting; this file does lines. The file is fed to libcsv one physical
- * line at a time, which is what lets every message name a line: the line being fed is
- * known when a callback fires, and a record starts on the line fed while the parser was
- * between records. The same knowledge skips blank and comment lines, which libcsv has no
- * notion of, without touching a '#' or an empty line inside a quoted field. */
+ * libcsv does the quoting and models/csvlines the lines (so every message names one); this
+ * file maps the header to columns and turns each record into a job. */
 #include "models/trace.h"
-#include "models/utf8.h"
+#include "models/csvlines.h"
 
 #include "models/suggest.h"
 
 #include <assert.h>
-#include <csv.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -24,7 +20,6 @@
 #include <sys/stat.h>
 
 enum {
-    READ_CHUNK = 1 << 16, /* first buffer size; it doubles only for longer lines */
     ROW_MSG_MAX = 512,    /* a row's first field error, held until the row is complete */
     QUOTE_MAX = 48,       /* bytes of a bad value shown in a message before "..." */
 };
@@ -140,12 +135,7 @@ typedef struct reader {
     aidc_workload *w;
     char *err;
     size_t errlen;
-    bool failed; /* err is written; callbacks do nothing more */
-
-    uint32_t line;        /* physical line being fed to libcsv, 1-based */
-    uint32_t row_line;    /* line where the current record starts */
-    unsigned row_ends;    /* records that ended while feeding the current line */
-    bool at_record_start; /* libcsv is between records */
+    aidc_csvlines lines; /* lines.failed: err is written; callbacks do nothing more */
     bool have_header;
 
     size_t ncols;                     /* fields per record, from the header */
@@ -173,8 +163,8 @@ static void row_error(reader *r, const char *fmt, ...) __attribute__((format(pri
  * Only the first error is kept: it is the one the user can act on. */
 static void vfail(reader *r, uint32_t line, const char *fmt, va_list ap)
 {
-    if (r->failed) return;
-    r->failed = true;
+    if (r->lines.failed) return;
+    r->lines.failed = true;
     if (r->errlen == 0) return;
     int n = line ? snprintf(r->err, r->errlen, "%s:%" PRIu32 ": ", r->path, line)
                  : snprintf(r->err, r->errlen, "%s: ", r->path);
@@ -528,13 +518,13 @@ static void extra_column(reader *r, const char *s, size_t len, size_t pos)
                 first = i;
                 break;
             }
-        fail(r, r->row_line, "header: duplicate column \"%.*s\" (columns %zu and %zu)", (int)len, s,
+        fail(r, r->lines.row_line, "header: duplicate column \"%.*s\" (columns %zu and %zu)", (int)len, s,
              first + 1, pos + 1);
         return;
     }
     char *names = realloc(r->extra_names, r->extra_len + len + 1);
     if (!names) {
-        fail(r, r->row_line, "out of memory");
+        fail(r, r->lines.row_line, "out of memory");
         return;
     }
     memcpy(names + r->extra_len, s, len);
@@ -549,11 +539,11 @@ static void header_field(reader *r, const char *s, size_t len)
     size_t pos = r->nfield; /* 0-based; messages count columns from 1 */
     char q[QUOTE_BUF];
     if (len == 0) {
-        fail(r, r->row_line, "header: column %zu has no name", pos + 1);
+        fail(r, r->lines.row_line, "header: column %zu has no name", pos + 1);
         return;
     }
     if (pos >= MAX_HEADER_COLS) {
-        fail(r, r->row_line, "header: more than %d columns", MAX_HEADER_COLS);
+        fail(r, r->lines.row_line, "header: more than %d columns", MAX_HEADER_COLS);
         return;
     }
     if (len > strlen(EXTRA_PREFIX) && memcmp(s, EXTRA_PREFIX, strlen(EXTRA_PREFIX)) == 0) {
@@ -563,7 +553,7 @@ static void header_field(reader *r, const char *s, size_t len)
     for (int c = 0; c < N_COLS; c++) {
         if (strlen(col_names[c]) != len || memcmp(col_names[c], s, len) != 0) continue;
         if (r->header_pos[c]) {
-            fail(r, r->row_line, "header: duplicate column \"%s\" (columns %zu and %zu)",
+            fail(r, r->lines.row_line, "header: duplicate column \"%s\" (columns %zu and %zu)",
                  col_names[c], r->header_pos[c], pos + 1);
             return;
         }
@@ -576,9 +566,9 @@ static void header_field(reader *r, const char *s, size_t len)
     snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), s);
     const char *best = len < 63 ? aidc_suggest(name, col_names) : NULL;
     if (best)
-        fail(r, r->row_line, "header: unknown column %s; did you mean \"%s\"?", q, best);
+        fail(r, r->lines.row_line, "header: unknown column %s; did you mean \"%s\"?", q, best);
     else
-        fail(r, r->row_line,
+        fail(r, r->lines.row_line,
              "header: unknown column %s; the columns are id, submit_s, gpus, duration_s "
              "(required) and cpus, mem_gib, gpu_type, tenant, priority, kind, estimate_s, "
              "deadline_s, deferrable (optional); extra columns are named x_...",
@@ -596,7 +586,7 @@ static void header_end(reader *r)
         n_missing++;
     }
     if (n_missing) {
-        fail(r, r->row_line,
+        fail(r, r->lines.row_line,
              "header: missing required column%s %s (the first row must name "
              "the columns id, submit_s, gpus, duration_s)",
              n_missing > 1 ? "s" : "", missing);
@@ -609,12 +599,12 @@ static void header_end(reader *r)
 static void record_end(reader *r)
 {
     if (r->nfield != r->ncols) {
-        fail(r, r->row_line, "expected %zu fields (one per header column), found %zu", r->ncols,
+        fail(r, r->lines.row_line, "expected %zu fields (one per header column), found %zu", r->ncols,
              r->nfield);
         return;
     }
     if (r->row_bad) {
-        fail(r, r->row_line, "%s", r->row_msg);
+        fail(r, r->lines.row_line, "%s", r->row_msg);
         return;
     }
     aidc_job_spec *j = &r->job;
@@ -622,7 +612,7 @@ static void record_end(reader *r)
     if (!(r->present & 1u << COL_TENANT)) {
         j->tenant = name_lookup(r, &r->tenants, true, "default");
         if (j->tenant < 0) {
-            fail(r, r->row_line, "out of memory");
+            fail(r, r->lines.row_line, "out of memory");
             return;
         }
     }
@@ -630,20 +620,20 @@ static void record_end(reader *r)
     const char *id = aidc_workload_str(r->w, j->id_str);
     uint32_t h = r->id_hash;
     if (table_reserve(&r->ids) != 0) {
-        fail(r, r->row_line, "out of memory");
+        fail(r, r->lines.row_line, "out of memory");
         return;
     }
     slot *s = table_find(&r->ids, r->w->strings, id, h);
     if (s->off != SLOT_EMPTY) {
         char q[QUOTE_BUF];
-        fail(r, r->row_line, "column \"id\": duplicate id %s (first used on line %" PRIu32 ")",
+        fail(r, r->lines.row_line, "column \"id\": duplicate id %s (first used on line %" PRIu32 ")",
              quote(q, id, strlen(id)), s->val);
         return;
     }
-    *s = (slot){.hash = h, .off = j->id_str, .val = r->row_line};
+    *s = (slot){.hash = h, .off = j->id_str, .val = r->lines.row_line};
     r->ids.n++;
-    j->source_line = r->row_line;
-    if (aidc_workload_add(r->w, j) != 0) fail(r, r->row_line, "out of memory");
+    j->source_line = r->lines.row_line;
+    if (aidc_workload_add(r->w, j) != 0) fail(r, r->lines.row_line, "out of memory");
 }
 
 static void begin_record(reader *r)
@@ -664,7 +654,7 @@ static void begin_record(reader *r)
 static void on_field(void *s, size_t len, void *data)
 {
     reader *r = data;
-    if (r->failed) return;
+    if (r->lines.failed) return;
     if (!r->have_header) {
         header_field(r, s, len);
     } else if (r->nfield < r->ncols && r->col_at[r->nfield] != COL_EXTRA) {
@@ -678,8 +668,7 @@ static void on_record(int c, void *data)
 {
     (void)c;
     reader *r = data;
-    r->row_ends++;
-    if (!r->failed) {
+    if (!r->lines.failed) {
         if (r->have_header)
             record_end(r);
         else
@@ -688,105 +677,16 @@ static void on_record(int c, void *data)
     begin_record(r);
 }
 
-/* Feeds one physical line (with its '\n', except maybe the last line of the file). */
-static int feed_line(reader *r, struct csv_parser *p, const char *s, size_t n)
+static void lines_fail(void *data, uint32_t line, const char *msg)
 {
-    if (r->at_record_start) {
-        size_t i = 0;
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        bool blank = i == n || s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] == '\n'));
-        if (blank || s[i] == '#') return 0;
-        r->row_line = r->line;
-    }
-    /* Checked per line rather than per field: with CSV_APPEND_NULL a NUL byte would
-     * silently cut a field short, and one memchr per line is far cheaper than per field. */
-    const char *nul = memchr(s, '\0', n);
-    if (nul)
-        return fail(r, r->line, "a NUL byte at byte %zu of the line; is this a text file?",
-                    (size_t)(nul - s) + 1);
-    size_t bad = aidc_utf8_check(s, n);
-    if (bad < n)
-        return fail(r, r->line, "invalid UTF-8 (byte 0x%02X) at byte %zu of the line; save the file as UTF-8",
-                    (unsigned)(unsigned char)s[bad], bad + 1);
-    r->row_ends = 0;
-    size_t done = csv_parse(p, s, n, on_field, on_record, r);
-    if (r->failed) return -1;
-    if (done != n) {
-        int e = csv_error(p);
-        if (e == CSV_EPARSE)
-            return fail(r, r->line,
-                        "bad quoting at byte %zu of the line: a field holding '\"' must be "
-                        "quoted whole, with each '\"' inside it doubled, like \"a \"\"b\"\"\"",
-                        done + 1);
-        if (e == CSV_ENOMEM) return fail(r, r->line, "out of memory");
-        return fail(r, r->line, "%s", csv_strerror(e));
-    }
-    if (r->row_ends > 1)
-        return fail(r, r->line,
-                    "a carriage return ends a record in the middle of the line; "
-                    "use LF or CRLF line endings");
-    r->at_record_start = r->row_ends > 0;
-    return 0;
-}
-
-/* Reads the file in chunks and feeds it line by line. A line cut by the end of a chunk is
- * moved to the front of the buffer and completed by the next read. */
-static int read_lines(reader *r, FILE *f, struct csv_parser *p, uint64_t *total)
-{
-    size_t cap = READ_CHUNK, len = 0, pos = 0;
-    char *buf = malloc(cap);
-    if (!buf) return fail_file(r, "out of memory");
-    int rc = 0;
-    bool first = true;
-    for (;;) {
-        memmove(buf, buf + pos, len - pos);
-        len -= pos;
-        pos = 0;
-        if (len == cap) { /* one line fills the buffer */
-            char *b = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (!b) {
-                rc = fail(r, r->line, "out of memory (line longer than %zu bytes)", cap);
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        if (got == 0 && ferror(f)) {
-            rc = fail_file(r, "read error: %s", strerror(errno));
-            break;
-        }
-        *total += got;
-        len += got;
-        if (first) {
-            first = false; /* fread fills the buffer, so a BOM is whole in the first read */
-            if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) pos = 3;
-        }
-        char *nl;
-        while (rc == 0 && (nl = memchr(buf + pos, '\n', len - pos)) != NULL) {
-            size_t n = (size_t)(nl - (buf + pos)) + 1;
-            rc = feed_line(r, p, buf + pos, n);
-            pos += n;
-            if (rc == 0 && r->line == UINT32_MAX)
-                rc = fail(r, r->line, "too many lines (the limit is %" PRIu32 ")", UINT32_MAX);
-            r->line++;
-        }
-        if (rc != 0) break;
-        if (got == 0) { /* end of file: what is left is a last line without '\n' */
-            if (pos < len) rc = feed_line(r, p, buf + pos, len - pos);
-            break;
-        }
-    }
-    free(buf);
-    return rc;
+    fail(data, line, "%s", msg);
 }
 
 int aidc_trace_read(const char *path, aidc_workload *w, char *err, size_t errlen)
 {
     assert(path && w && (err || errlen == 0));
-    reader r = {
-        .path = path, .w = w, .err = err, .errlen = errlen, .line = 1, .at_record_start = true};
+    reader r = {.path = path, .w = w, .err = err, .errlen = errlen,
+                .lines = {.hash_comments = true, .check_utf8 = true}};
     begin_record(&r);
 
     FILE *f = fopen(path, "rb");
@@ -796,25 +696,11 @@ int aidc_trace_read(const char *path, aidc_workload *w, char *err, size_t errlen
         fclose(f);
         return fail_file(&r, "is a directory, not a trace file");
     }
-    struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        fclose(f);
-        return fail_file(&r, "out of memory");
-    }
-
-    uint64_t total = 0;
-    int rc = read_lines(&r, f, &p, &total);
-    if (rc == 0 && total == 0) rc = fail_file(&r, "file is empty (expected a header row)");
-    /* csv_fini submits a last record that has no newline, and finds an open quote. */
-    if (rc == 0 && csv_fini(&p, on_field, on_record, &r) != 0)
-        rc = fail(&r, r.row_line,
-                  "unterminated quoted field: a '\"' in the record that starts "
-                  "on this line is never closed");
-    if (rc == 0 && r.failed) rc = -1;
+    int rc = aidc_csvlines_read(&r.lines, f, on_field, on_record, lines_fail, &r);
+    if (rc == 0 && r.lines.bytes == 0) rc = fail_file(&r, "file is empty (expected a header row)");
     if (rc == 0 && !r.have_header)
         rc = fail_file(&r, "no header row: the file holds only blank lines and comments");
 
-    csv_free(&p);
     fclose(f);
     free(r.ids.slots);
     free(r.tenants.slots);

@@ -149,10 +149,15 @@ typedef struct slot {
     char msg[MSG_LEN];
 } slot;
 
-static void child_main(const aidc_batch_run *r, int fd, const slot *slots, int n_slots)
+/* A forked worker: runs one scenario and leaves by _exit. It first drops the parent's
+ * bookkeeping it holds copies of (other workers' pipes, the slot and poll arrays), so a
+ * memory checker following the fork sees no leak of the parent's. */
+static void child_main(const aidc_batch_run *r, int fd, slot *slots, int n_slots, struct pollfd *pfd)
 {
     for (int i = 0; i < n_slots; i++)
         if (slots[i].pid > 0) close(slots[i].fd);
+    free(slots);
+    free(pfd);
     char err[MSG_LEN] = "";
     aidc_run_request req = {.scenario = r->scenario, .overrides = r->overrides, .seed = r->seed, .out_dir = r->out_dir};
     int rc = aidc_run_scenario(&req, NULL, 0, err, sizeof err);
@@ -167,8 +172,8 @@ static void child_main(const aidc_batch_run *r, int fd, const slot *slots, int n
     _exit(rc);
 }
 
-static int start_local(aidc_pool *p, aidc_batch_run *runs, size_t i, slot *slots, progress *pg,
-                       bool quiet)
+static int start_local(aidc_pool *p, aidc_batch_run *runs, size_t i, slot *slots,
+                       struct pollfd *pfd, progress *pg, bool quiet)
 {
     int s = 0;
     while (slots[s].pid > 0) s++;
@@ -195,7 +200,7 @@ static int start_local(aidc_pool *p, aidc_batch_run *runs, size_t i, slot *slots
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(&runs[i], fds[1], slots, p->jobs);
+        child_main(&runs[i], fds[1], slots, p->jobs, pfd);
     }
     close(fds[1]);
     slots[s].pid = pid;
@@ -251,7 +256,7 @@ static size_t run_local(aidc_pool *p, aidc_batch_run *runs, size_t n, progress *
             size_t i = next++;
             if (runs[i].status >= 0) continue;
             p->ran++;
-            if (start_local(p, runs, i, slots, pg, quiet) == 0) active++;
+            if (start_local(p, runs, i, slots, pfd, pg, quiet) == 0) active++;
             else {
                 failed++;
                 pg->done++;

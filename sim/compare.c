@@ -18,6 +18,7 @@
 
 #include "models/suggest.h"
 #include "sim/jread.h"
+#include "sim/metrics.h"
 #include "sim/output.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
@@ -482,21 +483,6 @@ void aidc_cmp_write_table(const aidc_cmp_report *r, FILE *f)
 
 /* ---- CSV ------------------------------------------------------------------------ */
 
-/* RFC 4180: quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 void aidc_cmp_write_csv(const aidc_cmp_report *r, FILE *f)
 {
     fputs("scenario,metric,better,baseline,candidate,change,change_pct,rel_tol,abs_tol,allowed,"
@@ -510,7 +496,7 @@ void aidc_cmp_write_csv(const aidc_cmp_report *r, FILE *f)
             if (!isnan(c->change_pct)) fmt_exact(pct, sizeof pct, c->change_pct);
             if (m->rel >= 0) fmt_exact(rel, sizeof rel, m->rel);
             if (m->abs >= 0) fmt_exact(abs, sizeof abs, m->abs);
-            csv_field(f, r->scen[i].name);
+            aidc_csv_field(f, r->scen[i].name);
             fprintf(f, ",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", m->path, aidc_cmp_better_name(m->better),
                     fmt_exact(b, sizeof b, c->baseline), fmt_exact(cd, sizeof cd, c->candidate),
                     fmt_exact(ch, sizeof ch, c->change), pct, rel, abs,

@@ -77,6 +77,9 @@ int aidc_limits_estimate(const aidc_scenario *s, aidc_mem_estimate *e, char *err
     }
     e->node_bytes = e->nodes * (sizeof(aidc_sched_node) + NODE_EXTRA) + e->gpus * GPU_EXTRA;
     e->job_bytes = e->jobs * (sizeof(aidc_job_spec) + sizeof(aidc_job_rt) + sizeof(aidc_event) + JOB_EXTRA);
+    /* failures: per-job checkpoint state, per-GPU down counters */
+    if (s->failures.enabled)
+        e->job_bytes += e->jobs * sizeof(aidc_job_fail) + e->gpus * 2 * sizeof(uint32_t);
     if (s->fabric.enabled) {
         /* a NIC link per GPU (rails) or per node, plus as many again between switch tiers */
         e->fabric_bytes = 2 * (e->gpus + e->nodes) * LINK_BYTES;

@@ -1,6 +1,7 @@
 /* output — output directory handling and writers; see output.h. */
 #define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE; implies _XOPEN_SOURCE 700 */
 #include "sim/output.h"
+#include "sim/services.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -234,7 +235,8 @@ static int write_jobs_csv(const aidc_sim *s, const char *path, char *err, size_t
     }
     static const char *const state_names[] = {"future", "queued", "running", "done", "skipped"};
     fputs("id,submit_s,start_s,end_s,wait_s,jct_s,duration_s,gpus,nodes,tenant,kind,state,"
-          "leaves,comm_slowdown,preemptions\n", f);
+          "leaves,comm_slowdown,preemptions,interruptions,lost_gpu_hours,checkpoint_gpu_hours,"
+          "ettr\n", f);
     for (size_t i = 0; i < s->n_jobs; i++) {
         const aidc_job_rt *j = &s->jobs[i];
         const aidc_job_spec *js = &s->workload.jobs[i];
@@ -269,7 +271,16 @@ static int write_jobs_csv(const aidc_sim *s, const char *path, char *err, size_t
         fputc(',', f);
         if (j->state == AIDC_JOB_DONE && js->duration_ns > 0 && !j->view.preemptions)
             fprintf(f, "%.6f", (double)(j->end_ns - j->view.start_ns) / (double)js->duration_ns);
-        fprintf(f, ",%d\n", j->view.preemptions);
+        fprintf(f, ",%d", j->view.preemptions);
+        /* failures: GPU-hours lost and spent checkpointing; ETTR = productive
+         * over all work done on GPUs (empty before the job first starts) */
+        aidc_job_fail_stats fs;
+        aidc_sim_job_fail_stats(s, (uint32_t)i, &fs);
+        double all = fs.productive_ns + fs.lost_ns + fs.ckpt_ns;
+        fprintf(f, ",%d,%.6f,%.6f,", fs.interruptions, fs.lost_ns * js->gpus / 3.6e12,
+                fs.ckpt_ns * js->gpus / 3.6e12);
+        if (started) fprintf(f, "%.6f", all > 0 ? fs.productive_ns / all : 1.0);
+        fputc('\n', f);
     }
     bool bad = ferror(f) != 0;
     if (fclose(f) != 0 || bad) {
@@ -340,6 +351,60 @@ static cJSON *inputs_json(const aidc_sim *s)
     }
     if (s->has_fabric) cJSON_AddStringToObject(in, "fabric", aidc_topology_kind_name(s->topo.cfg.kind));
     return in;
+}
+
+/* The "failures" block: per class, failures and component-hours down
+ * (repairs still open count up to the end); over jobs, interruptions, lost
+ * and checkpoint GPU-hours, and ETTR (productive / all work on GPUs),
+ * job-weighted over jobs that started and GPU-hour-weighted. */
+static cJSON *failures_json(const aidc_sim *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    double down_s[AIDC_FAIL_CLASSES];
+    for (int c = 0; c < AIDC_FAIL_CLASSES; c++) down_s[c] = s->fail_down_s[c];
+    for (size_t k = 0; k < s->n_repair_slots; k++) {
+        const aidc_fail_repair *rp = &s->repairs[k];
+        if (rp->cls >= 0) down_s[rp->cls] += (double)(s->end_ns - rp->start_ns) / 1e9;
+    }
+    cJSON *cls = cJSON_AddObjectToObject(o, "classes");
+    for (int c = 0; c < AIDC_FAIL_CLASSES; c++) {
+        cJSON *e = cJSON_AddObjectToObject(cls, aidc_fail_class_name((aidc_fail_class)c));
+        cJSON_AddNumberToObject(e, "rate_per_hour", s->sc->failures.cls[c].rate_per_hour);
+        cJSON_AddNumberToObject(e, "components", (double)s->fail_components[c]);
+        cJSON_AddNumberToObject(e, "count", (double)s->fail_count[c]);
+        cJSON_AddNumberToObject(e, "expected", s->sc->failures.cls[c].rate_per_hour *
+                                                   (double)s->fail_components[c] * (double)s->end_ns / 3.6e12);
+        cJSON_AddNumberToObject(e, "stopped_jobs", (double)s->fail_hits[c]);
+        cJSON_AddNumberToObject(e, "component_hours_down", down_s[c] / 3600);
+    }
+    double lost = 0, ckpt = 0, prod_gh = 0, all_gh = 0, ettr_sum = 0, elapsed_gh = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        if (s->jobs[i].first_start_ns < 0) continue;
+        aidc_job_fail_stats fs;
+        aidc_sim_job_fail_stats(s, (uint32_t)i, &fs);
+        double g = s->workload.jobs[i].gpus / 3.6e12;
+        double all = fs.productive_ns + fs.lost_ns + fs.ckpt_ns;
+        lost += fs.lost_ns * g;
+        ckpt += fs.ckpt_ns * g;
+        prod_gh += fs.productive_ns * g;
+        all_gh += all * g;
+        int64_t until = s->jobs[i].state == AIDC_JOB_DONE ? s->jobs[i].end_ns : s->end_ns;
+        elapsed_gh += (double)(until - s->jobs[i].first_start_ns) * g;
+        ettr_sum += all > 0 ? fs.productive_ns / all : 1;
+        n++;
+    }
+    cJSON_AddNumberToObject(o, "interruptions", (double)s->fail_interruptions);
+    cJSON_AddNumberToObject(o, "lost_gpu_hours", lost);
+    cJSON_AddNumberToObject(o, "checkpoint_gpu_hours", ckpt);
+    cJSON_AddNumberToObject(o, "productive_gpu_hours", prod_gh);
+    cJSON_AddNumberToObject(o, "ettr_job_weighted", n ? ettr_sum / (double)n : 1);
+    cJSON_AddNumberToObject(o, "ettr_gpu_hour_weighted", all_gh > 0 ? prod_gh / all_gh : 1);
+    /* Kokolis et al.'s wall-clock view: also counts waiting for GPUs after
+     * an interruption, and slowdowns (caps, network) */
+    cJSON_AddNumberToObject(o, "ettr_elapsed_gpu_hour_weighted", elapsed_gh > 0 ? prod_gh / elapsed_gh : 1);
+    cJSON_AddNumberToObject(o, "repairs_open_at_end", (double)s->repairs_pending);
+    return o;
 }
 
 static cJSON *summary_json(const aidc_sim *s, const results *r)
@@ -458,7 +523,9 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(root, "curtailed_gpu_hours", s->curtailed_gpu_s / 3600);
     cJSON *pre = cJSON_AddObjectToObject(root, "preemption");
     cJSON_AddNumberToObject(pre, "by_policy", (double)s->policy_preemptions);
-    cJSON_AddNumberToObject(pre, "by_demand_response", (double)(s->preemptions - s->policy_preemptions));
+    cJSON_AddNumberToObject(pre, "by_demand_response",
+                            (double)(s->preemptions - s->policy_preemptions - s->service_preemptions));
+    if (s->services) cJSON_AddNumberToObject(pre, "by_services", (double)s->service_preemptions);
     cJSON_AddNumberToObject(pre, "checkpoint_gpu_hours", s->checkpoint_gpu_s / 3600);
     if (s->sc->cooling.enabled) {
         cJSON *cool = cJSON_AddObjectToObject(root, "cooling");
@@ -484,6 +551,8 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
         cJSON_AddNumberToObject(net, "finish_moves_per_change",
                                 changes ? (double)s->fabric.speed_changes / changes : 0);
     }
+
+    if (s->has_failures) cJSON_AddItemToObject(root, "failures", failures_json(s));
 
     cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
     char msg[256];
@@ -517,7 +586,12 @@ int aidc_output_write(const aidc_sim *s, const char *dir, char *err, size_t errl
     }
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
     if (write_jobs_csv(s, path, err, errlen)) return -1;
+    if (aidc_services_write(s, dir, err, errlen)) return -1;
     cJSON *root = summary_json(s, &r);
+    if (root && s->services) {
+        cJSON_AddItemToObject(root, "services", aidc_services_summary(s));
+        cJSON_AddItemToObject(root, "services_total", aidc_services_total(s));
+    }
     char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!text) {
@@ -569,4 +643,20 @@ void aidc_output_print_summary(const aidc_sim *s, FILE *f)
             r.slowdown.mean);
     fprintf(f, "  GPUs       %.1f%% utilized, %.0f GPU-hours delivered\n", 100 * r.utilization,
             r.gpu_hours_delivered);
+    if (s->has_failures) {
+        uint64_t total = 0;
+        for (int c = 0; c < AIDC_FAIL_CLASSES; c++) total += s->fail_count[c];
+        double prod = 0, all = 0;
+        for (size_t i = 0; i < s->n_jobs; i++) {
+            if (s->jobs[i].first_start_ns < 0) continue;
+            aidc_job_fail_stats fs;
+            aidc_sim_job_fail_stats(s, (uint32_t)i, &fs);
+            prod += fs.productive_ns * s->workload.jobs[i].gpus;
+            all += (fs.productive_ns + fs.lost_ns + fs.ckpt_ns) * s->workload.jobs[i].gpus;
+        }
+        fprintf(f, "  failures   %llu component failures, %llu job interruptions, ETTR %.3f "
+                "(GPU-hour weighted)\n", (unsigned long long)total,
+                (unsigned long long)s->fail_interruptions, all > 0 ? prod / all : 1.0);
+    }
+    aidc_services_print(s, f);
 }

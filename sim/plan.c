@@ -955,24 +955,8 @@ int aidc_cmd_plan(int argc, char **argv)
 {
     plan p;
     memset(&p, 0, sizeof p);
-    int rc = aidc_study_args(&p.st, "plan", argc, argv, aidc_plan_usage);
-    if (rc) {
-        aidc_study_fini(&p.st);
-        return rc;
-    }
-    int worker_exit;
-    char perr[512];
-    aidc_pool_opts po = {p.st.jobs, !p.st.quiet};
-    int prc = aidc_pool_open(&p.pool, &po, &worker_exit, perr, sizeof perr);
-    if (prc == 1) {
-        aidc_study_fini(&p.st);
-        return worker_exit;
-    }
-    if (prc < 0) {
-        fprintf(stderr, "aidcsim plan: %s\n", perr);
-        aidc_study_fini(&p.st);
-        return 2;
-    }
+    int rc = aidc_study_open(&p.st, "plan", argc, argv, aidc_plan_usage, &p.pool);
+    if (rc >= 0) return rc;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (read_plan(&p) || aidc_study_mkdirs(&p.st)) {

@@ -13,9 +13,11 @@
 #include "sched/builtin.h"
 #include "models/trace.h"
 #include "models/weather.h"
+#include "sim/failcfg.h"
 #include "sim/jread.h"
 #include "sim/jsonloc.h"
 #include "sim/limits.h"
+#include "sim/services.h"
 
 #define MAX_FILE_BYTES ((size_t)64 << 20)
 /* timeseries.csv rows a run may write: 10M rows is ~400 MB of CSV */
@@ -1111,7 +1113,7 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     static const char *const keys[] = {"name",   "description", "seed",    "horizon",
                                        "sample_interval", "cluster", "workload", "policy",
                                        "catalog", "fabric", "power", "cooling", "grid",
-                                       "cost", NULL};
+                                       "cost", "services", "failures", NULL};
     char found[96];
     if (!cJSON_IsObject(root))
         return aidc_jread_fail(r, "", false, "expected a JSON object, found %s",
@@ -1148,7 +1150,9 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
     if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s) ||
         read_fabric(r, root, s) || read_power(r, root, s) || read_cooling(r, root, s) ||
-        read_grid(r, root, s) || read_cost(r, root, s))
+        read_grid(r, root, s) || read_cost(r, root, s) || aidc_services_read(r, root, s) ||
+        aidc_failcfg_read(r, root, s->cluster.nodes, s->cluster.gpus_per_node, s->horizon_ns,
+                          &s->failures))
         return -1;
     return 0;
 }
@@ -1205,5 +1209,6 @@ void aidc_scenario_fini(aidc_scenario *s)
     free(s->cooling.weather_path);
     free(s->grid.carbon_path);
     free(s->grid.dr);
+    aidc_services_cfg_fini(s);
     memset(s, 0, sizeof *s);
 }

@@ -14,7 +14,9 @@
 
 #include "models/catalog.h"
 #include "models/cost.h"
+#include "models/failures.h"
 #include "models/grid.h"
+#include "models/inference.h"
 #include "models/swing.h"
 #include "models/cooling.h"
 #include "models/power.h"
@@ -96,6 +98,12 @@ typedef struct aidc_scenario {
         double gradient_bytes;
         bool tree; /* "allreduce": "tree" */
     } fabric;
+    aidc_failures_cfg failures; /* "failures" (sim/failcfg): defaults when absent, enabled false */
+    struct {
+        aidc_infer_cfg *cfg;  /* sized (GPUs per replica, throughput filled in) */
+        char **stream_path;   /* per service: the resolved request stream; NULL: generated */
+        size_t n;
+    } services; /* inference services (sim/services) */
 } aidc_scenario;
 
 /* Loads path, applying overrides ("key.path=value", NULL-terminated, may be

@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <float.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "sched/builtin.h"
 #include "sched/placement.h"
 #include "sim/rng.h"
+#include "sim/services.h"
 
 /* Profile switch points (see sim/profile.h): no-ops without --profile. */
 static inline int prof_in(aidc_sim *s, int cat)
@@ -27,9 +29,22 @@ static inline void prof_out(aidc_sim *s, int prev)
 /* Event types, and their priorities at equal times: completions free GPUs
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
-enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE };
-static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2};
+enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE, EV_SERVICE,
+       EV_FAIL, EV_REPAIR };
+/* a service step takes its GPUs before the policy runs at that instant; so
+ * do failures and repairs */
+static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1};
 #define HOUR_NS (3600 * (int64_t)1000000000)
+
+/* failures (the end of this file); checkpoint settings are per job kind */
+_Static_assert(AIDC_FAIL_KINDS == AIDC_KIND_COUNT, "one checkpoint setting per job kind");
+static void fail_drain(aidc_sim *s, const aidc_job_rt *j);
+static void fail_segment_begin(aidc_sim *s, uint32_t id);
+static void fail_segment_end(aidc_sim *s, uint32_t id, bool save_now);
+static void fail_push_next(aidc_sim *s, uint32_t cls);
+static void on_fail(aidc_sim *s, uint32_t cls);
+static void on_repair(aidc_sim *s, uint32_t slot);
+static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen);
 
 const char aidc_timeseries_header[] =
     "time_s,busy_gpus,gpu_utilization,running_jobs,queued_jobs,queued_gpus,it_mw,losses_mw,"
@@ -57,6 +72,13 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
     double total = (double)(s->workload.jobs[j->view.id].duration_ns);
     j->view.progress = total > 0 ? 1.0 - j->remaining_ns / total : 1.0;
     if (j->view.progress < 0) j->view.progress = 0; /* restore time still to pay */
+    if (s->has_failures && total > 0) {
+        /* failures: remaining_ns holds restart and checkpoint writes too */
+        const aidc_job_fail *jf = &s->jfail[j->view.id];
+        double wall = aidc_ckpt_wall_ns(&jf->seg);
+        aidc_ckpt_split_r sp = aidc_ckpt_split(&jf->seg, wall - j->remaining_ns, true);
+        j->view.progress = 1.0 - (jf->prod_left_ns - sp.saved_ns) / total;
+    }
     j->view.executed_ns = j->executed_before_ns + (s->now_ns - j->view.start_ns);
 }
 
@@ -722,6 +744,7 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
     j->speed = j->net_speed * j->cap_speed;
     j->running_slot = (uint32_t)s->n_running;
     s->running[s->n_running++] = (uint32_t)id;
+    if (s->has_failures) fail_segment_begin(s, (uint32_t)id);
     j->finish = aidc_eventq_push(&s->q, finish_time(s, j), ev_priority[EV_FINISH], EV_FINISH, id);
     if (s->has_fabric && j->n_alloc > 1) {
         if (s->topo.cfg.kind == AIDC_FABRIC_NVLINK) {
@@ -832,6 +855,7 @@ static void leave_gpus(aidc_sim *s, uint32_t id)
     aidc_job_rt *j = &s->jobs[id];
     update_progress(s, j);
     aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
+    if (s->has_failures) fail_drain(s, j);
     job_power(s, j, -1);
     power_refresh(s);
     if (s->has_fabric) {
@@ -905,6 +929,7 @@ static void on_finish(aidc_sim *s, uint64_t id)
     aidc_job_rt *j = &s->jobs[id];
     j->finish = 0;
     leave_gpus(s, (uint32_t)id);
+    if (s->has_failures) fail_segment_end(s, (uint32_t)id, true);
     j->state = AIDC_JOB_DONE;
     j->end_ns = s->now_ns;
     s->completed++;
@@ -1167,7 +1192,8 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
     if (build_workload(s, sc, err, errlen) || build_cluster(s, sc, err, errlen) ||
         build_jobs(s, sc, err, errlen) || build_fabric(s, sc, err, errlen) ||
         build_power(s, err, errlen) ||
-        build_policy(s, sc, err, errlen)) {
+        build_policy(s, sc, err, errlen) || aidc_services_init(s, err, errlen) ||
+        build_failures(s, sc, err, errlen)) {
         aidc_sim_fini(s);
         return -1;
     }
@@ -1176,6 +1202,7 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
 
 void aidc_sim_fini(aidc_sim *s)
 {
+    aidc_services_fini(s);
     if (s->policy && s->policy_state) s->policy->destroy(s->policy_state);
     for (size_t i = 0; s->jobs && i < s->n_jobs; i++) free(s->jobs[i].alloc);
     free(s->jobs);
@@ -1192,6 +1219,15 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->power_rack_scratch);
     free(s->pending);
     free(s->running);
+    for (int c = 0; c < AIDC_FAIL_CLASSES; c++)
+        if (s->fail_rng[c]) gsl_rng_free(s->fail_rng[c]);
+    free(s->jfail);
+    free(s->leaf_start);
+    free(s->leaf_nodes);
+    free(s->leaf_stamp);
+    free(s->gpu_down_hard);
+    free(s->gpu_down_link);
+    free(s->repairs);
     if (s->has_fabric) {
         aidc_fabric_fini(&s->fabric);
         aidc_topology_fini(&s->topo);
@@ -1250,6 +1286,10 @@ static void preempt(aidc_sim *s, uint32_t id, int64_t curtailed_until_ns)
     aidc_eventq_cancel(&s->q, j->finish);
     j->finish = 0;
     leave_gpus(s, id);
+    if (s->has_failures) {
+        fail_segment_end(s, id, true); /* the preemption writes a checkpoint */
+        s->jfail[id].head_next_ns += (double)overhead;
+    }
     j->executed_before_ns = j->view.executed_ns;
     j->remaining_ns += (double)overhead;
     s->checkpoint_gpu_s += (double)j->view.gpus * (double)overhead / 1e9;
@@ -1327,6 +1367,8 @@ static void start_run(aidc_sim *s)
         int64_t first = aidc_dr_next_change_ns(s->sc->grid.dr, s->sc->grid.n_dr, -1);
         if (first != INT64_MAX) aidc_eventq_push(&s->q, first, ev_priority[EV_DR], EV_DR, 0);
     }
+    for (uint32_t c = 0; s->has_failures && c < AIDC_FAIL_CLASSES; c++) fail_push_next(s, c);
+    aidc_services_start(s);
 }
 
 /* Without a horizon a run lasts until every job has finished. When jobs are pending, none is
@@ -1339,6 +1381,7 @@ static int check_stall(aidc_sim *s, char *err, size_t errlen)
     const aidc_scenario *sc = s->sc;
     if (sc->horizon_ns >= 0 || s->n_running > 0 || s->n_pending == 0 ||
         s->submitted + s->skipped < s->n_jobs || s->schedule_queued || s->wakes_queued > 0 ||
+        s->repairs_pending > 0 ||
         aidc_dr_next_change_ns(sc->grid.dr, sc->grid.n_dr, s->now_ns) != INT64_MAX) {
         s->idle_since_ns = -1;
         return 0;
@@ -1416,6 +1459,15 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             s->wakes_queued--;
             queue_schedule(s);
             break;
+        case EV_FAIL:
+            on_fail(s, (uint32_t)ev.arg);
+            break;
+        case EV_REPAIR:
+            on_repair(s, (uint32_t)ev.arg);
+            break;
+        case EV_SERVICE:
+            aidc_services_step(s, (size_t)ev.arg);
+            break;
         default:
             assert(!"unknown event type");
         }
@@ -1425,7 +1477,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         }
         if (check_stall(s, err, errlen)) return -1;
         if (s->sc->horizon_ns < 0 && !work_left(s) && ev.type != EV_SAMPLE && ev.type != EV_HOUR &&
-            ev.type != EV_DR && ev.type != EV_WAKE) {
+            ev.type != EV_DR && ev.type != EV_WAKE && ev.type != EV_SERVICE) {
             /* all work done: one last sample at this instant, then stop */
             if (s->timeseries) on_sample(s);
             s->finished = true;
@@ -1440,10 +1492,446 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
     }
     s->end_ns = s->now_ns;
     advance_integrals(s);
+    aidc_services_finish(s);
     return 1;
 }
 
 int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
 {
     return aidc_sim_run_until(s, INT64_MAX, err, errlen) < 0 ? -1 : 0;
+}
+
+/* ---- failures ------------------------------------------------------------
+ * One aggregated Poisson stream per component class (models/failures.h); the
+ * failing component is picked uniformly with the class's own named stream,
+ * which also draws its repair time. What a failure stops:
+ *   gpu      the job holding that GPU
+ *   node     every job on the node
+ *   nic      the jobs holding the GPUs the NIC serves (NIC k of n serves GPUs
+ *            [k g/n, (k+1) g/n) of the node's g: one per GPU on DGX H100)
+ *   link     the node's scale-out attachment: every multi-node job on the
+ *            node; single-node jobs there keep running (NVLink only)
+ *   software the job on that GPU, if any; nothing is taken down
+ *   switch   a leaf switch group (cluster node label "leaf": the rack, or the
+ *            fabric's leaf group): as link, for every node under it
+ * The GPUs a hardware component holds leave the scheduler's free counts
+ * until its repair (those still busy under a surviving single-node job leave
+ * as that job releases them). A stopped job returns to the queue at its
+ * arrival position and restarts from its last checkpoint after the restart
+ * cost, on whatever healthy GPUs the policy gives it. */
+
+static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    if (!sc->failures.enabled) return 0;
+    s->has_failures = true;
+    s->jfail = calloc(s->n_jobs ? s->n_jobs : 1, sizeof *s->jfail);
+    if (!s->jfail) {
+        snprintf(err, errlen, "out of memory for failure state");
+        return -1;
+    }
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        s->jfail[i].prod_left_ns = (double)s->workload.jobs[i].duration_ns;
+        s->jfail[i].seg = (aidc_ckpt_seg){0, s->jfail[i].prod_left_ns, INFINITY, 0};
+    }
+    s->repair_free = UINT32_MAX;
+    size_t n = (size_t)s->cluster.total_gpus;
+    s->gpu_down_hard = calloc(n, sizeof *s->gpu_down_hard);
+    s->gpu_down_link = calloc(n, sizeof *s->gpu_down_link);
+    if (!s->gpu_down_hard || !s->gpu_down_link) {
+        snprintf(err, errlen, "out of memory for failure state");
+        return -1;
+    }
+    /* leaf groups as lists of nodes, for the switch class */
+    int64_t leaves = 0;
+    for (size_t i = 0; i < s->cluster.n_nodes; i++)
+        if (s->cluster.nodes[i].leaf + (int64_t)1 > leaves) leaves = s->cluster.nodes[i].leaf + (int64_t)1;
+    s->n_leaves = leaves;
+    s->leaf_start = calloc((size_t)leaves + 1, sizeof *s->leaf_start);
+    s->leaf_nodes = malloc(s->cluster.n_nodes * sizeof *s->leaf_nodes);
+    s->leaf_stamp = calloc((size_t)leaves + 1, sizeof *s->leaf_stamp);
+    if (!s->leaf_start || !s->leaf_nodes || !s->leaf_stamp) {
+        snprintf(err, errlen, "out of memory for failure state");
+        return -1;
+    }
+    for (size_t i = 0; i < s->cluster.n_nodes; i++) s->leaf_start[s->cluster.nodes[i].leaf + 1]++;
+    for (int64_t l = 0; l < leaves; l++) s->leaf_start[l + 1] += s->leaf_start[l];
+    for (size_t i = 0; i < s->cluster.n_nodes; i++) {
+        int32_t l = s->cluster.nodes[i].leaf;
+        s->leaf_nodes[s->leaf_start[l] + s->leaf_stamp[l]++] = (int32_t)i;
+    }
+    memset(s->leaf_stamp, 0, ((size_t)leaves + 1) * sizeof *s->leaf_stamp);
+    for (int c = 0; c < AIDC_FAIL_CLASSES; c++) {
+        char name[64];
+        snprintf(name, sizeof name, "failures.%s", aidc_fail_class_name((aidc_fail_class)c));
+        s->fail_rng[c] = aidc_rng_stream(sc->seed, name);
+        if (!s->fail_rng[c]) {
+            snprintf(err, errlen, "out of memory for failure streams");
+            return -1;
+        }
+        s->fail_components[c] = aidc_fail_components(&sc->failures, (aidc_fail_class)c,
+                                                     (int64_t)s->cluster.n_nodes,
+                                                     sc->cluster.gpus_per_node, leaves);
+    }
+    return 0;
+}
+
+/* The next failure of class cls: exponential gap at rate x components. */
+static void fail_push_next(aidc_sim *s, uint32_t cls)
+{
+    double rate = s->sc->failures.cls[cls].rate_per_hour * (double)s->fail_components[cls];
+    if (!(rate > 0)) return;
+    double gap_ns = gsl_ran_exponential(s->fail_rng[cls], 3600e9 / rate);
+    if (!(gap_ns < (double)(INT64_MAX - s->now_ns))) return;
+    int64_t t = s->now_ns + (int64_t)llround(gap_ns);
+    if (s->sc->horizon_ns >= 0 ? t > s->sc->horizon_ns : !work_left(s)) return;
+    aidc_eventq_push(&s->q, t, ev_priority[EV_FAIL], EV_FAIL, cls);
+}
+
+static bool gpu_down(const aidc_sim *s, int64_t g)
+{
+    return s->gpu_down_hard[g] > 0 || s->gpu_down_link[g] > 0;
+}
+
+/* GPUs a job just released that a component still holds down leave the
+ * free counts. */
+static void fail_drain(aidc_sim *s, const aidc_job_rt *j)
+{
+    aidc_sim_fail_released(s, j->alloc, (size_t)j->n_alloc);
+}
+
+void aidc_sim_fail_released(aidc_sim *s, const aidc_sched_alloc *a, size_t n)
+{
+    if (!s->has_failures) return;
+    aidc_cluster *c = &s->cluster;
+    for (size_t k = 0; k < n; k++) {
+        int32_t node = a[k].node;
+        int64_t first = c->first_gpu[node];
+        for (int64_t g = first; g < first + c->nodes[node].gpus_total; g++)
+            if (c->state[g] == AIDC_GPU_FREE && gpu_down(s, g)) {
+                c->state[g] = AIDC_GPU_FAILED;
+                c->nodes[node].gpus_free--;
+            }
+    }
+}
+
+/* Lays out the run segment a job starts now: head (restart, preemption
+ * overhead), then checkpoint cycles sized for the failure rate it sees. */
+static void fail_segment_begin(aidc_sim *s, uint32_t id)
+{
+    const aidc_failures_cfg *fc = &s->sc->failures;
+    aidc_job_rt *j = &s->jobs[id];
+    aidc_job_fail *jf = &s->jfail[id];
+    double others = 0; /* expected other jobs writing at once */
+    int kind = j->view.kind;
+    if (fc->ckpt[kind].write_ns < 0)
+        for (size_t r = 0; r < s->n_running; r++) {
+            const aidc_job_fail *o = &s->jfail[s->running[r]];
+            if (s->running[r] != id && isfinite(o->seg.tau_ns) && o->seg.tau_ns + o->seg.delta_ns > 0)
+                others += o->seg.delta_ns / (o->seg.tau_ns + o->seg.delta_ns);
+        }
+    double delta_s = aidc_ckpt_write_s(fc, kind, j->view.gpus, others);
+    int32_t leaves = 0; /* leaf groups the job spans */
+    if (++s->leaf_epoch == 0) { /* the stamps wrapped: start them over */
+        memset(s->leaf_stamp, 0, ((size_t)s->n_leaves + 1) * sizeof *s->leaf_stamp);
+        s->leaf_epoch = 1;
+    }
+    for (int32_t k = 0; k < j->n_alloc; k++) {
+        int32_t l = s->cluster.nodes[j->alloc[k].node].leaf;
+        if (s->leaf_stamp[l] != s->leaf_epoch) {
+            s->leaf_stamp[l] = s->leaf_epoch;
+            leaves++;
+        }
+    }
+    double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, leaves,
+                                              s->sc->cluster.gpus_per_node);
+    double tau_s = aidc_ckpt_interval_s(fc, kind, delta_s, rate);
+    jf->seg = (aidc_ckpt_seg){jf->head_next_ns, jf->prod_left_ns,
+                              isfinite(tau_s) ? tau_s * 1e9 : INFINITY, delta_s * 1e9};
+    jf->seg_restart_ns = jf->restart_next_ns;
+    jf->head_next_ns = jf->restart_next_ns = 0;
+    j->remaining_ns = aidc_ckpt_wall_ns(&jf->seg);
+}
+
+/* Splits a segment's wall work done so far; its restart share is lost. */
+static aidc_ckpt_split_r fail_split(const aidc_job_fail *j, double x, bool save_now, double *lost,
+                                    double *ckpt)
+{
+    aidc_ckpt_split_r sp = aidc_ckpt_split(&j->seg, x, save_now);
+    double restart = sp.head_ns < j->seg_restart_ns ? sp.head_ns : j->seg_restart_ns;
+    *lost = sp.lost_ns + restart;
+    *ckpt = sp.ckpt_ns + (sp.head_ns - restart);
+    return sp;
+}
+
+/* Books the segment a job just left (its remaining_ns up to date): kept
+ * work leaves prod_left_ns; losses and checkpoint time add up. */
+static void fail_segment_end(aidc_sim *s, uint32_t id, bool save_now)
+{
+    aidc_job_fail *j = &s->jfail[id];
+    double wall = aidc_ckpt_wall_ns(&j->seg);
+    double x = wall - s->jobs[id].remaining_ns;
+    if (x > wall) x = wall;
+    double lost, ckpt;
+    aidc_ckpt_split_r sp = fail_split(j, x, save_now, &lost, &ckpt);
+    j->prod_left_ns -= sp.saved_ns;
+    if (j->prod_left_ns < 0.5) j->prod_left_ns = 0; /* rounding of the finish time */
+    j->lost_ns += lost;
+    j->ckpt_ns += ckpt;
+    j->seg = (aidc_ckpt_seg){0, j->prod_left_ns, INFINITY, 0};
+    j->seg_restart_ns = 0;
+    j->head_next_ns = j->restart_next_ns = 0;
+}
+
+/* A failure stops running job id: back to the queue at its arrival
+ * position, to restart from its last checkpoint after the restart cost. */
+static void fail_interrupt(aidc_sim *s, uint32_t id)
+{
+    aidc_job_rt *j = &s->jobs[id];
+    aidc_eventq_cancel(&s->q, j->finish);
+    j->finish = 0;
+    leave_gpus(s, id);
+    fail_segment_end(s, id, false);
+    aidc_job_fail *jf = &s->jfail[id];
+    jf->head_next_ns = jf->restart_next_ns = (double)s->sc->failures.restart_ns;
+    j->remaining_ns = jf->prod_left_ns + jf->head_next_ns;
+    j->executed_before_ns = j->view.executed_ns;
+    jf->interruptions++;
+    j->view.queued_since_ns = s->now_ns;
+    j->view.start_ns = 0;
+    j->view.progress = 0;
+    free(j->alloc);
+    j->alloc = NULL;
+    j->view.alloc = NULL;
+    j->n_alloc = j->view.n_alloc = 0;
+    j->state = AIDC_JOB_PENDING;
+    if (s->n_pending == s->cap_pending) {
+        s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
+        uint32_t *p = realloc(s->pending, s->cap_pending * sizeof *p);
+        if (!p) abort();
+        s->pending = p;
+    }
+    size_t k = s->n_pending;
+    while (k > 0 && s->jobs[s->pending[k - 1]].view.submit_ns > j->view.submit_ns) k--;
+    memmove(&s->pending[k + 1], &s->pending[k], (s->n_pending - k) * sizeof *s->pending);
+    s->pending[k] = id;
+    s->n_pending++;
+    s->fail_interruptions++;
+}
+
+/* The GPUs component comp of class cls holds: [*first, *first + *n). */
+static void fail_gpus(const aidc_sim *s, uint32_t cls, int64_t comp, int64_t *first, int32_t *n)
+{
+    int32_t g = s->sc->cluster.gpus_per_node;
+    switch (cls) {
+    case AIDC_FAIL_GPU:
+    case AIDC_FAIL_SOFTWARE:
+        *first = comp;
+        *n = 1;
+        return;
+    case AIDC_FAIL_NODE:
+    case AIDC_FAIL_LINK:
+        *first = comp * g;
+        *n = g;
+        return;
+    case AIDC_FAIL_NIC: {
+        int64_t per = s->fail_components[cls] / (int64_t)s->cluster.n_nodes;
+        int64_t node = comp / per, k = comp % per;
+        int64_t lo = k * g / per, hi = (k + 1) * g / per;
+        if (hi <= lo) hi = lo + 1;
+        *first = node * g + lo;
+        *n = (int32_t)(hi - lo);
+        return;
+    }
+    case AIDC_FAIL_SWITCH: /* whole nodes, listed by leaf: see fail_leaf */
+        break;
+    }
+    assert(!"unknown failure class");
+}
+
+/* Stops the jobs on GPUs [first, first + n) that a failure of class cls
+ * breaks (link, switch: multi-node jobs only). Returns whether it stopped any. */
+static bool fail_stop(aidc_sim *s, uint32_t cls, int64_t first, int32_t n)
+{
+    bool hit = false;
+    for (int64_t g = first; g < first + n; g++) {
+        int32_t owner = s->cluster.owner[g];
+        if (owner < 0 || s->cluster.state[g] != AIDC_GPU_BUSY) continue;
+        if ((cls == AIDC_FAIL_LINK || cls == AIDC_FAIL_SWITCH) && s->jobs[owner].n_alloc <= 1) continue;
+        fail_interrupt(s, (uint32_t)owner); /* releases all its GPUs at once */
+        hit = true;
+    }
+    return hit;
+}
+
+/* Holds GPUs [first, first + n) down for class cls (delta 1) or lets them
+ * go (delta -1); free ones leave or rejoin the node's free count. */
+static void fail_hold(aidc_sim *s, uint32_t cls, int64_t first, int32_t n, int delta)
+{
+    uint32_t *down = cls == AIDC_FAIL_LINK || cls == AIDC_FAIL_SWITCH ? s->gpu_down_link : s->gpu_down_hard;
+    int32_t per = s->sc->cluster.gpus_per_node;
+    for (int64_t g = first; g < first + n; g++) {
+        if (delta > 0) {
+            assert(down[g] < UINT32_MAX);
+            down[g]++;
+            if (s->cluster.state[g] == AIDC_GPU_FREE) {
+                s->cluster.state[g] = AIDC_GPU_FAILED;
+                s->cluster.nodes[g / per].gpus_free--;
+            }
+        } else {
+            assert(down[g] > 0);
+            down[g]--;
+            if (s->cluster.state[g] == AIDC_GPU_FAILED && !gpu_down(s, g)) {
+                s->cluster.state[g] = AIDC_GPU_FREE;
+                s->cluster.nodes[g / per].gpus_free++;
+            }
+        }
+    }
+}
+
+/* A switch component: fail_stop (stop) or fail_hold (delta) over every node
+ * of leaf group leaf. */
+static bool fail_leaf(aidc_sim *s, int64_t leaf, bool stop, int delta)
+{
+    int32_t per = s->sc->cluster.gpus_per_node;
+    bool hit = false;
+    for (int64_t k = s->leaf_start[leaf]; k < s->leaf_start[leaf + 1]; k++) {
+        int64_t first = s->cluster.first_gpu[s->leaf_nodes[k]];
+        if (stop) hit |= fail_stop(s, AIDC_FAIL_SWITCH, first, per);
+        else fail_hold(s, AIDC_FAIL_SWITCH, first, per, delta);
+    }
+    return hit;
+}
+
+static void on_fail(aidc_sim *s, uint32_t cls)
+{
+    advance_integrals(s);
+    gsl_rng *rng = s->fail_rng[cls];
+    int64_t comp = (int64_t)(gsl_rng_uniform(rng) * (double)s->fail_components[cls]);
+    if (comp >= s->fail_components[cls]) comp = s->fail_components[cls] - 1;
+    int64_t first = comp;
+    int32_t n = 0;
+    s->fail_count[cls]++;
+    bool hit;
+    if (cls == AIDC_FAIL_SWITCH) {
+        hit = fail_leaf(s, comp, true, 0);
+    } else {
+        fail_gpus(s, cls, comp, &first, &n);
+        hit = fail_stop(s, cls, first, n);
+    }
+    if (hit) {
+        s->fail_hits[cls]++;
+        relax_caps(s); /* load fell */
+    }
+    if (cls != AIDC_FAIL_SOFTWARE) {
+        double repair_s = aidc_repair_draw_s(&s->sc->failures.cls[cls].repair, rng);
+        if (cls == AIDC_FAIL_SWITCH) fail_leaf(s, comp, false, 1);
+        else fail_hold(s, cls, first, n, 1);
+        uint32_t slot = s->repair_free;
+        if (slot != UINT32_MAX) {
+            s->repair_free = s->repairs[slot].next_free;
+        } else {
+            if (s->n_repair_slots == s->cap_repair_slots) {
+                size_t cap = s->cap_repair_slots ? 2 * s->cap_repair_slots : 64;
+                aidc_fail_repair *a = realloc(s->repairs, cap * sizeof *a);
+                if (!a) abort();
+                s->repairs = a;
+                s->cap_repair_slots = cap;
+            }
+            slot = (uint32_t)s->n_repair_slots++;
+        }
+        s->repairs[slot] = (aidc_fail_repair){s->now_ns, first, n, (int32_t)cls, UINT32_MAX};
+        s->repairs_pending++;
+        double t = (double)s->now_ns + repair_s * 1e9;
+        int64_t at = t < (double)INT64_MAX / 2 ? (int64_t)llround(t) : INT64_MAX / 2;
+        aidc_eventq_push(&s->q, at, ev_priority[EV_REPAIR], EV_REPAIR, slot);
+    }
+    queue_schedule(s);
+    fail_push_next(s, cls);
+}
+
+static void on_repair(aidc_sim *s, uint32_t slot)
+{
+    advance_integrals(s);
+    aidc_fail_repair *r = &s->repairs[slot];
+    assert(r->cls >= 0);
+    if (r->cls == AIDC_FAIL_SWITCH) fail_leaf(s, r->first_gpu, false, -1);
+    else fail_hold(s, (uint32_t)r->cls, r->first_gpu, r->n_gpus, -1);
+    s->fail_down_s[r->cls] += (double)(s->now_ns - r->start_ns) / 1e9;
+    r->cls = -1;
+    r->next_free = s->repair_free;
+    s->repair_free = slot;
+    s->repairs_pending--;
+    queue_schedule(s);
+}
+
+void aidc_sim_job_fail_stats(const aidc_sim *s, uint32_t id, aidc_job_fail_stats *out)
+{
+    const aidc_job_rt *j = &s->jobs[id];
+    double duration = (double)s->workload.jobs[id].duration_ns;
+    *out = (aidc_job_fail_stats){0, 0, 0, 0};
+    if (!s->has_failures) {
+        if (j->state == AIDC_JOB_DONE) out->productive_ns = duration;
+        else if (j->state == AIDC_JOB_RUNNING)
+            out->productive_ns = duration - (j->remaining_ns - (double)(s->now_ns - j->last_ns) * j->speed);
+        else out->productive_ns = duration - j->remaining_ns;
+        if (out->productive_ns < 0) out->productive_ns = 0;
+        return;
+    }
+    const aidc_job_fail *jf = &s->jfail[id];
+    out->interruptions = jf->interruptions;
+    out->productive_ns = duration - jf->prod_left_ns;
+    out->lost_ns = jf->lost_ns;
+    out->ckpt_ns = jf->ckpt_ns;
+    if (j->state == AIDC_JOB_RUNNING) {
+        double wall = aidc_ckpt_wall_ns(&jf->seg);
+        double x = wall - (j->remaining_ns - (double)(s->now_ns - j->last_ns) * j->speed);
+        if (x > wall) x = wall;
+        double lost, ckpt;
+        aidc_ckpt_split_r sp = fail_split(jf, x, true, &lost, &ckpt);
+        out->productive_ns += sp.saved_ns;
+        out->lost_ns += lost;
+        out->ckpt_ns += ckpt;
+    }
+}
+
+size_t aidc_sim_fail_check(const aidc_sim *s)
+{
+    const aidc_cluster *c = &s->cluster;
+    size_t bad = 0;
+    for (size_t i = 0; i < c->n_nodes; i++) {
+        int32_t free_gpus = 0;
+        for (int64_t g = c->first_gpu[i]; g < c->first_gpu[i] + c->nodes[i].gpus_total; g++) {
+            free_gpus += c->state[g] == AIDC_GPU_FREE;
+            if (!s->has_failures) continue;
+            if (c->state[g] == AIDC_GPU_FREE && gpu_down(s, g)) bad++;
+            if (c->state[g] != AIDC_GPU_BUSY || c->owner[g] < 0) continue; /* < -1: a service replica */
+            if (s->gpu_down_hard[g] > 0) bad++;
+            if (s->gpu_down_link[g] > 0 && s->jobs[c->owner[g]].n_alloc > 1) bad++;
+        }
+        if (free_gpus != c->nodes[i].gpus_free) bad++;
+    }
+    return bad;
+}
+
+/* ---- hooks for sim/services ----------------------------------------------- */
+
+void aidc_sim_touch(aidc_sim *s) { advance_integrals(s); }
+
+void aidc_sim_node_power(aidc_sim *s, int32_t node, double delta_w) { node_add_dc(s, node, delta_w); }
+
+void aidc_sim_power_refresh(aidc_sim *s) { power_refresh(s); }
+
+void aidc_sim_preempt_job(aidc_sim *s, uint32_t id)
+{
+    assert(s->jobs[id].state == AIDC_JOB_RUNNING);
+    preempt(s, id, s->now_ns);
+    s->service_preemptions++;
+    relax_caps(s);
+}
+
+void aidc_sim_wake_policy(aidc_sim *s) { queue_schedule(s); }
+
+void aidc_sim_push_service(aidc_sim *s, int64_t t_ns, size_t service)
+{
+    aidc_eventq_push(&s->q, t_ns, ev_priority[EV_SERVICE], EV_SERVICE, service);
 }

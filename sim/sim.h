@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "models/cluster.h"
+#include "models/failures.h"
 #include "models/fabric.h"
 #include "models/grid.h"
 #include "models/powerclass.h"
@@ -52,6 +53,34 @@ typedef struct aidc_job_rt {
     int32_t n_alloc;
     uint32_t running_slot; /* index in the running list */
 } aidc_job_rt;
+
+/* A job's failure and checkpoint state (models/failures.h), in an array
+ * beside the jobs that exists only when the scenario has "failures". */
+typedef struct aidc_job_fail {
+    double prod_left_ns;    /* productive work left at full speed */
+    aidc_ckpt_seg seg;      /* the run segment on GPUs now */
+    double seg_restart_ns;  /* of seg.head_ns, the restart cost (the rest: preemption overhead) */
+    double head_next_ns;    /* overhead the next segment starts with */
+    double restart_next_ns; /* of that, the restart cost */
+    double lost_ns;         /* wall work lost: recomputed work and restarts */
+    double ckpt_ns;         /* wall work writing checkpoints (and preemption overhead) */
+    int32_t interruptions;  /* stopped by a failure */
+} aidc_job_fail;
+
+/* A component down for repair (failures). */
+typedef struct aidc_fail_repair {
+    int64_t start_ns;
+    int64_t first_gpu; /* the GPUs it holds: [first_gpu, first_gpu + n_gpus); switch: the leaf */
+    int32_t n_gpus;
+    int32_t cls;       /* aidc_fail_class; -1: free slot */
+    uint32_t next_free;
+} aidc_fail_repair;
+
+/* A job's failure figures (see aidc_sim_job_fail_stats). */
+typedef struct aidc_job_fail_stats {
+    int32_t interruptions;
+    double productive_ns, lost_ns, ckpt_ns; /* wall work at full speed */
+} aidc_job_fail_stats;
 
 typedef struct aidc_sim {
     const aidc_scenario *sc;
@@ -134,6 +163,28 @@ typedef struct aidc_sim {
     bool has_pclass;   /* false: every check sums node by node */
     bool check_pclass; /* AIDC_CHECK_POWERCLASS set: compare with the exact sum every time */
     aidc_power_ac_memo *ac_memo; /* node AC draw by DC load, exact memo; NULL: none */
+    /* failures: one aggregated Poisson stream per class (models/failures.h) */
+    bool has_failures;
+    aidc_job_fail *jfail;    /* per job; NULL without failures */
+    gsl_rng *fail_rng[AIDC_FAIL_CLASSES];
+    int64_t fail_components[AIDC_FAIL_CLASSES];
+    uint32_t *gpu_down_hard; /* per GPU: gpu/node/nic components down that hold it */
+    uint32_t *gpu_down_link; /* per GPU: link and switch components down that hold it */
+    int64_t n_leaves;        /* leaf switch groups (switch class): nodes by leaf, CSR */
+    int64_t *leaf_start;     /* n_leaves + 1 offsets into leaf_nodes */
+    int32_t *leaf_nodes;
+    uint32_t *leaf_stamp;    /* scratch: counting the leaves a job spans */
+    uint32_t leaf_epoch;
+    aidc_fail_repair *repairs; /* slots, free ones chained from repair_free */
+    size_t n_repair_slots, cap_repair_slots;
+    uint32_t repair_free;    /* first free slot, UINT32_MAX: none */
+    size_t repairs_pending;
+    uint64_t fail_count[AIDC_FAIL_CLASSES];
+    double fail_down_s[AIDC_FAIL_CLASSES]; /* component-seconds down, finished repairs */
+    uint64_t fail_hits[AIDC_FAIL_CLASSES]; /* failures that stopped at least one job */
+    uint64_t fail_interruptions;           /* jobs stopped */
+    struct aidc_services_rt *services; /* inference services (sim/services); NULL: none */
+    size_t service_preemptions;        /* training jobs preempted for service replicas */
 } aidc_sim;
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and
@@ -160,6 +211,33 @@ void aidc_sim_set_speed(aidc_sim *s, uint32_t job, double speed);
  * sample when samples are an hour or more apart (the file grows with
  * racks x rows, so it is coarser than timeseries.csv). */
 int64_t aidc_sim_racks_every(const aidc_scenario *sc);
+
+/* Interruptions, productive, lost and checkpoint work of job id so far (a
+ * running job's segment in progress counts as if checkpointed now). Without
+ * failures: no interruptions, losses or checkpoints. */
+void aidc_sim_job_fail_stats(const aidc_sim *s, uint32_t id, aidc_job_fail_stats *out);
+
+/* GPUs of allocation a (n nodes) just released outside the engine's jobs
+ * (service replicas) that a failed component still holds leave the free
+ * counts again. No-op without failures. */
+void aidc_sim_fail_released(aidc_sim *s, const aidc_sched_alloc *a, size_t n);
+
+/* Checks the failure bookkeeping: no GPU held down by a gpu/node/nic
+ * component is busy, one held down by a link is busy only under a
+ * single-node job, and each node's free count matches its free GPUs.
+ * Returns the number of violations (0 when sound). */
+size_t aidc_sim_fail_check(const aidc_sim *s);
+/* Hooks for sim/services (inference replicas holding GPUs outside the
+ * policy's jobs): bring the time integrals up to now before a change; add
+ * delta_w to a node's DC load (then refresh the site once); preempt a
+ * running job as the engine does (checkpoint, back to the queue); ask for a
+ * schedule pass now; queue the service's next step. */
+void aidc_sim_touch(aidc_sim *s);
+void aidc_sim_node_power(aidc_sim *s, int32_t node, double delta_w);
+void aidc_sim_power_refresh(aidc_sim *s);
+void aidc_sim_preempt_job(aidc_sim *s, uint32_t id);
+void aidc_sim_wake_policy(aidc_sim *s);
+void aidc_sim_push_service(aidc_sim *s, int64_t t_ns, size_t service);
 
 /* The header line of timeseries.csv. */
 extern const char aidc_timeseries_header[];

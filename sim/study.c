@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/batch.h"
 #include "sim/scenario.h"
 
 #define MAX_AXIS_VALUES 100000
@@ -457,4 +458,22 @@ void aidc_study_fini(aidc_study *st)
     free(st->runs_dir);
     free(st->cli_set);
     memset(st, 0, sizeof *st);
+}
+
+int aidc_study_open(aidc_study *st, const char *kind, int argc, char **argv, const char *usage,
+                    struct aidc_pool **pool)
+{
+    int rc = aidc_study_args(st, kind, argc, argv, usage);
+    if (rc) {
+        aidc_study_fini(st);
+        return rc;
+    }
+    int worker_exit;
+    char perr[512];
+    aidc_pool_opts po = {st->jobs, !st->quiet};
+    int prc = aidc_pool_open(pool, &po, &worker_exit, perr, sizeof perr);
+    if (prc == 0) return -1;
+    if (prc < 0) fprintf(stderr, "aidcsim %s: %s\n", kind, perr);
+    aidc_study_fini(st);
+    return prc == 1 ? worker_exit : 2;
 }

@@ -20,6 +20,8 @@
 
 #include "sim/jread.h"
 
+struct aidc_pool;
+
 #define AIDC_STUDY_ERR 8192
 
 /* One varied key and the values it takes, in order. */
@@ -62,6 +64,14 @@ typedef struct aidc_study {
  * [-q]`. Prints usage and exits 0 for --help. Returns 0, or 2 after printing
  * a message. */
 int aidc_study_args(aidc_study *st, const char *kind, int argc, char **argv, const char *usage);
+
+/* The prologue of every study command: aidc_study_args, then the worker pool
+ * (-j N processes, or the MPI ranks). Returns -1 when the command goes on with
+ * *pool open; otherwise the exit status to return at once (bad arguments, a
+ * pool that cannot start, or an MPI worker rank whose serving is over), with
+ * st already finalised. */
+int aidc_study_open(aidc_study *st, const char *kind, int argc, char **argv, const char *usage,
+                    struct aidc_pool **pool);
 
 /* Reads the file and the keys every study has ("name", "scenario", "seeds",
  * "set", "confidence"), checks the base scenario loads with the fixed

@@ -601,25 +601,9 @@ int aidc_cmd_sweep(int argc, char **argv)
 {
     sweep s;
     memset(&s, 0, sizeof s);
-    int rc = aidc_study_args(&s.st, "sweep", argc, argv, aidc_sweep_usage);
-    if (rc) {
-        aidc_study_fini(&s.st);
-        return rc;
-    }
     aidc_pool *pool = NULL;
-    int worker_exit;
-    char perr[512];
-    aidc_pool_opts po = {s.st.jobs, !s.st.quiet};
-    int prc = aidc_pool_open(&pool, &po, &worker_exit, perr, sizeof perr);
-    if (prc == 1) {
-        aidc_study_fini(&s.st);
-        return worker_exit;
-    }
-    if (prc < 0) {
-        fprintf(stderr, "aidcsim sweep: %s\n", perr);
-        aidc_study_fini(&s.st);
-        return 2;
-    }
+    int rc = aidc_study_open(&s.st, "sweep", argc, argv, aidc_sweep_usage, &pool);
+    if (rc >= 0) return rc;
     struct timespec ts0, ts1;
     clock_gettime(CLOCK_MONOTONIC, &ts0);
     if (read_sweep(&s) || make_runs(&s) || aidc_study_mkdirs(&s.st)) {

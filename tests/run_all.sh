@@ -36,6 +36,8 @@ run report env AIDCSIM="$BUILD/aidcsim" bash tests/report.sh
 run browser env AIDCSIM="$BUILD/aidcsim" bash tests/browser.sh
 run atomic env AIDCSIM="$BUILD/aidcsim" bash tests/atomic.sh
 run perf env AIDCSIM="$BUILD/aidcsim" bash tests/perf.sh
+run failures env AIDCSIM="$BUILD/aidcsim" bash tests/failures.sh
+run inference env AIDCSIM="$BUILD/aidcsim" bash tests/inference.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"
 exit $status

@@ -182,6 +182,7 @@ B=$FIX/bad
 bad_cases=(
   "helios $B/helios_truncated.csv $B/helios_truncated.csv:3:"
   "helios $B/helios_wrong_header.csv $B/helios_wrong_header.csv:1:"
+  "helios $B/helios_invalid_utf8.csv $B/helios_invalid_utf8.csv:3: invalid UTF-8"
   "swf $B/swf_non_numeric.swf $B/swf_non_numeric.swf:4:"
   "swf $B/swf_17_fields.swf $B/swf_17_fields.swf:2:"
   "openb $B/openb_non_numeric.csv $B/openb_non_numeric.csv:3:"

@@ -22,6 +22,8 @@ int test_compare_register(void);
 int test_plots_register(void);
 int test_limits_register(void);
 int test_powerclass_register(void);
+int test_failures_register(void);
+int test_inference_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -44,6 +46,8 @@ static int (*const unit_suites[])(void) = {
     test_plots_register,
     test_limits_register,
     test_powerclass_register,
+    test_failures_register,
+    test_inference_register,
 };
 
 #endif

@@ -1,10 +1,9 @@
-/* CSV tables of foreign traces; see table.h. The line bookkeeping follows models/trace.c: the
- * file is fed to libcsv one physical line at a time, so the line being fed is known when a
- * record ends, and a record starts on the line fed while the parser was between records. */
+/* CSV tables of foreign traces; see table.h. Lines (and so the line of every message) come
+ * from models/csvlines, as for the native trace reader. */
 #include "tools/traces/table.h"
+#include "models/csvlines.h"
 
 #include <assert.h>
-#include <csv.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { READ_CHUNK = 1 << 16, MAX_FIELDS = 4096 };
+enum { MAX_FIELDS = 4096 };
 #define NOT_MAPPED SIZE_MAX
 
 typedef struct table {
@@ -24,11 +23,7 @@ typedef struct table {
     bool count_records;
     aidc_tr_row_fn fn;
     void *ctx;
-    bool failed;
-
-    uint32_t line, row_line;
-    unsigned row_ends;
-    bool at_record_start, hash_comments;
+    aidc_csvlines lines; /* lines.failed: the error is reported; callbacks do nothing more */
     bool have_header; /* the column map is set (from a header, or by position) */
 
     size_t hdr_n; /* fields per record */
@@ -44,8 +39,8 @@ static int tfail(table *t, uint32_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int tfail(table *t, uint32_t line, const char *fmt, ...)
 {
-    if (t->failed) return -1;
-    t->failed = true;
+    if (t->lines.failed) return -1;
+    t->lines.failed = true;
     char msg[768];
     va_list ap;
     va_start(ap, fmt);
@@ -57,16 +52,16 @@ static int tfail(table *t, uint32_t line, const char *fmt, ...)
 static void on_field(void *s, size_t len, void *data)
 {
     table *t = data;
-    if (t->failed) return;
+    if (t->lines.failed) return;
     if (t->nfield >= MAX_FIELDS) {
-        tfail(t, t->row_line, "more than %d fields in a record", MAX_FIELDS);
+        tfail(t, t->lines.row_line, "more than %d fields in a record", MAX_FIELDS);
         return;
     }
     if (t->nfield == t->off_cap) {
         size_t n = t->off_cap ? t->off_cap * 2 : 32;
         size_t *o = realloc(t->off, n * sizeof *o);
         if (!o) {
-            tfail(t, t->row_line, "out of memory");
+            tfail(t, t->lines.row_line, "out of memory");
             return;
         }
         t->off = o;
@@ -78,7 +73,7 @@ static void on_field(void *s, size_t len, void *data)
             n *= 2;
         char *b = realloc(t->buf, n);
         if (!b) {
-            tfail(t, t->row_line, "out of memory");
+            tfail(t, t->lines.row_line, "out of memory");
             return;
         }
         t->buf = b;
@@ -109,7 +104,7 @@ static int by_position(table *t)
 {
     t->hdr_n = t->ncols;
     t->map = malloc(t->ncols * sizeof *t->map);
-    if (!t->map) return tfail(t, t->row_line, "out of memory");
+    if (!t->map) return tfail(t, t->lines.row_line, "out of memory");
     for (size_t i = 0; i < t->ncols; i++)
         t->map[i] = i;
     t->have_header = true;
@@ -123,7 +118,7 @@ static int header(table *t)
     size_t *pos = calloc(t->ncols, sizeof *pos); /* spec column -> header position + 1 */
     if (!t->map || !pos) {
         free(pos);
-        return tfail(t, t->row_line, "out of memory");
+        return tfail(t, t->lines.row_line, "out of memory");
     }
     char q[160];
     aidc_tr_report *rep = &t->c->rep;
@@ -135,7 +130,7 @@ static int header(table *t)
             if (pos[i]) {
                 size_t first = pos[i];
                 free(pos);
-                return tfail(t, t->row_line, "header: duplicate column %s (columns %zu and %zu)",
+                return tfail(t, t->lines.row_line, "header: duplicate column %s (columns %zu and %zu)",
                              aidc_tr_quote(name, q, sizeof q), first, k + 1);
             }
             pos[i] = k + 1;
@@ -158,7 +153,7 @@ static int header(table *t)
     if (missing[0]) {
         char all[512];
         column_list(t, all, sizeof all);
-        return tfail(t, t->row_line,
+        return tfail(t, t->lines.row_line,
                      "header: missing column %s (a %s table's header names the columns %s)",
                      missing, t->c->format, all);
     }
@@ -170,11 +165,11 @@ static int data_record(table *t)
 {
     if (t->nfield != t->hdr_n) {
         if (t->mode == AIDC_TR_HEADER)
-            return tfail(t, t->row_line, "expected %zu fields (one per header column), found %zu",
+            return tfail(t, t->lines.row_line, "expected %zu fields (one per header column), found %zu",
                          t->hdr_n, t->nfield);
         char all[512];
         column_list(t, all, sizeof all);
-        return tfail(t, t->row_line, "expected %zu fields (%s), found %zu", t->hdr_n, all,
+        return tfail(t, t->lines.row_line, "expected %zu fields (%s), found %zu", t->hdr_n, all,
                      t->nfield);
     }
     for (size_t i = 0; i < t->ncols; i++)
@@ -182,9 +177,9 @@ static int data_record(table *t)
     for (size_t k = 0; k < t->nfield; k++)
         if (t->map[k] != NOT_MAPPED) t->f[t->map[k]] = field(t, k);
     if (t->count_records) t->c->rep.records++;
-    aidc_tr_row row = {t->path, t->row_line, t->cols, t->f};
+    aidc_tr_row row = {t->path, t->lines.row_line, t->cols, t->f};
     if (t->fn(t->c, t->ctx, &row) != 0) {
-        t->failed = true;
+        t->lines.failed = true;
         return -1;
     }
     return 0;
@@ -194,8 +189,7 @@ static void on_record(int ch, void *data)
 {
     (void)ch;
     table *t = data;
-    t->row_ends++;
-    if (!t->failed) {
+    if (!t->lines.failed) {
         if (!t->have_header) {
             bool is_header =
                 t->mode == AIDC_TR_HEADER || (t->mode == AIDC_TR_HEADER_MAYBE && t->nfield > 0 &&
@@ -212,87 +206,9 @@ static void on_record(int ch, void *data)
     t->buf_len = 0;
 }
 
-static int feed_line(table *t, struct csv_parser *p, const char *s, size_t n)
+static void lines_fail(void *data, uint32_t line, const char *msg)
 {
-    if (t->at_record_start) {
-        size_t i = 0;
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        bool blank = i == n || s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] == '\n'));
-        if (blank || (t->hash_comments && s[i] == '#')) return 0;
-        t->row_line = t->line;
-    }
-    const char *nul = memchr(s, '\0', n);
-    if (nul)
-        return tfail(t, t->line, "a NUL byte at byte %zu of the line; is this a text file?",
-                     (size_t)(nul - s) + 1);
-    t->row_ends = 0;
-    size_t done = csv_parse(p, s, n, on_field, on_record, t);
-    if (t->failed) return -1;
-    if (done != n) {
-        int e = csv_error(p);
-        if (e == CSV_EPARSE)
-            return tfail(t, t->line,
-                         "bad quoting at byte %zu of the line: a field holding '\"' must be "
-                         "quoted whole, with each '\"' inside it doubled",
-                         done + 1);
-        return tfail(t, t->line, "%s", csv_strerror(e));
-    }
-    if (t->row_ends > 1)
-        return tfail(t, t->line,
-                     "a carriage return ends a record in the middle of the line; use LF or "
-                     "CRLF line endings");
-    t->at_record_start = t->row_ends > 0;
-    return 0;
-}
-
-static int read_lines(table *t, FILE *f, struct csv_parser *p, uint64_t *total)
-{
-    size_t cap = READ_CHUNK, len = 0, pos = 0;
-    char *buf = malloc(cap);
-    if (!buf) return tfail(t, 0, "out of memory");
-    int rc = 0;
-    bool first = true;
-    for (;;) {
-        memmove(buf, buf + pos, len - pos);
-        len -= pos;
-        pos = 0;
-        if (len == cap) {
-            char *b = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (!b) {
-                rc = tfail(t, t->line, "out of memory (line longer than %zu bytes)", cap);
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        if (got == 0 && ferror(f)) {
-            rc = tfail(t, 0, "read error: %s", strerror(errno));
-            break;
-        }
-        *total += got;
-        len += got;
-        if (first) {
-            first = false;
-            if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) pos = 3;
-        }
-        char *nl;
-        while (rc == 0 && (nl = memchr(buf + pos, '\n', len - pos)) != NULL) {
-            size_t n = (size_t)(nl - (buf + pos)) + 1;
-            rc = feed_line(t, p, buf + pos, n);
-            pos += n;
-            if (rc == 0 && t->line == UINT32_MAX) rc = tfail(t, t->line, "too many lines");
-            t->line++;
-        }
-        if (rc != 0) break;
-        if (got == 0) {
-            if (pos < len) rc = feed_line(t, p, buf + pos, len - pos);
-            break;
-        }
-    }
-    free(buf);
-    return rc;
+    tfail(data, line, "%s", msg);
 }
 
 int aidc_tr_table_read(aidc_tr_conv *c, const char *path, const aidc_tr_col *cols, size_t ncols,
@@ -308,9 +224,7 @@ int aidc_tr_table_read(aidc_tr_conv *c, const char *path, const aidc_tr_col *col
                .count_records = count_records,
                .fn = fn,
                .ctx = ctx,
-               .line = 1,
-               .at_record_start = true,
-               .hash_comments = hash_comments};
+               .lines = {.hash_comments = hash_comments, .check_utf8 = true}};
     t.f = calloc(ncols, sizeof *t.f);
     if (!t.f) return aidc_tr_failf_at(c, path, 0, "out of memory");
     FILE *f = aidc_tr_open(c, path);
@@ -318,25 +232,11 @@ int aidc_tr_table_read(aidc_tr_conv *c, const char *path, const aidc_tr_col *col
         free(t.f);
         return -1;
     }
-    struct csv_parser p;
-    int rc = -1;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        fclose(f);
-        free(t.f);
-        return aidc_tr_failf_at(c, path, 0, "out of memory");
-    }
-    uint64_t total = 0;
-    rc = read_lines(&t, f, &p, &total);
-    if (rc == 0 && total == 0) rc = tfail(&t, 0, "file is empty");
-    if (rc == 0 && csv_fini(&p, on_field, on_record, &t) != 0)
-        rc = tfail(&t, t.row_line,
-                   "unterminated quoted field: a '\"' in the record that starts on this line "
-                   "is never closed");
-    if (rc == 0 && t.failed) rc = -1;
+    int rc = aidc_csvlines_read(&t.lines, f, on_field, on_record, lines_fail, &t);
+    if (rc == 0 && t.lines.bytes == 0) rc = tfail(&t, 0, "file is empty");
     if (rc == 0 && !t.have_header && mode == AIDC_TR_HEADER)
         rc = tfail(&t, 0, "no header row: the file holds only blank lines%s",
                    hash_comments ? " and comments" : "");
-    csv_free(&p);
     fclose(f);
     free(t.map);
     free(t.buf);
