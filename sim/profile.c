@@ -28,19 +28,21 @@ void aidc_profile_split(const aidc_profile *p, double *engine_s, double *policy_
     *engine_s = (double)p->ns[AIDC_PROF_ENGINE] / 1e9;
     *policy_s = (double)p->ns[AIDC_PROF_POLICY] / 1e9;
     *models_s = (double)(p->ns[AIDC_PROF_POWER] + p->ns[AIDC_PROF_FABRIC] +
-                         p->ns[AIDC_PROF_SAMPLING] + p->output_ns) / 1e9;
+                         p->ns[AIDC_PROF_SAMPLING] + p->ns[AIDC_PROF_FAILURES] + p->output_ns) /
+                1e9;
 }
 
 void aidc_profile_print(const aidc_profile *p, FILE *f, const char *name, uint64_t events)
 {
     static const char *const label[AIDC_PROF_N] = {
-        "engine", "policy", "power", "fabric", "sampling"};
+        "engine", "policy", "power", "fabric", "sampling", "failures"};
     static const char *const what[AIDC_PROF_N] = {
         "event queue, dispatch, job bookkeeping",
         "schedule and notification calls, host services they use",
         "power chain, budgets and caps, cooling, grid metering",
         "fabric speeds on starts and ends",
-        "timeseries.csv and racks.csv rows"};
+        "timeseries.csv and racks.csv rows",
+        "failures, repairs, inference services"};
     double run_s = (double)p->run_ns / 1e9;
     double total = 0;
     for (int c = 0; c < AIDC_PROF_N; c++) total += (double)p->ns[c];
@@ -65,10 +67,11 @@ void aidc_profile_print(const aidc_profile *p, FILE *f, const char *name, uint64
     double e, pol, m;
     aidc_profile_split(p, &e, &pol, &m);
     fprintf(f, "profile: setup_s=%.4f run_s=%.4f output_s=%.4f engine_s=%.4f policy_s=%.4f "
-               "models_s=%.4f power_s=%.4f fabric_s=%.4f sampling_s=%.4f events=%llu "
-               "schedule_calls=%llu\n",
+               "models_s=%.4f power_s=%.4f fabric_s=%.4f sampling_s=%.4f failures_s=%.4f "
+               "events=%llu schedule_calls=%llu\n",
             (double)p->setup_ns / 1e9, run_s, (double)p->output_ns / 1e9, e, pol, m,
             (double)p->ns[AIDC_PROF_POWER] / 1e9, (double)p->ns[AIDC_PROF_FABRIC] / 1e9,
-            (double)p->ns[AIDC_PROF_SAMPLING] / 1e9, (unsigned long long)events,
+            (double)p->ns[AIDC_PROF_SAMPLING] / 1e9, (double)p->ns[AIDC_PROF_FAILURES] / 1e9,
+            (unsigned long long)events,
             (unsigned long long)p->schedule_calls);
 }

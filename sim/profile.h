@@ -3,8 +3,8 @@
  * itself (event queue, dispatch, job bookkeeping), the policy (schedule and
  * notification calls, with the host services they use), power (power chain,
  * budgets and caps, cooling against the weather, grid metering), the fabric
- * (speed recomputation on starts and ends), and sampling (timeseries and
- * racks rows). Setup and the output files are timed as phases around the run.
+ * (speed recomputation on starts and ends), sampling (timeseries and
+ * racks rows), and failures (failures, repairs, inference services' steps). Setup and the output files are timed as phases around the run.
  *
  * Time is exclusive: a category's clock runs only while it is the innermost
  * one entered, so a policy call that starts a job charges the start's power
@@ -26,6 +26,7 @@ typedef enum {
     AIDC_PROF_POWER,
     AIDC_PROF_FABRIC,
     AIDC_PROF_SAMPLING,
+    AIDC_PROF_FAILURES, /* failures, repairs and inference services' steps */
     AIDC_PROF_N
 } aidc_prof_cat;
 
@@ -78,7 +79,8 @@ static inline void aidc_profile_leave(aidc_profile *p, int prev)
 }
 
 /* The engine / policy / models split of the run and output time, in
- * seconds; models = power + fabric + sampling + writing the outputs. */
+ * seconds; models = power + fabric + sampling + failures + writing the
+ * outputs. */
 void aidc_profile_split(const aidc_profile *p, double *engine_s, double *policy_s,
                         double *models_s);
 

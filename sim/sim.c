@@ -1459,15 +1459,24 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             s->wakes_queued--;
             queue_schedule(s);
             break;
-        case EV_FAIL:
+        case EV_FAIL: {
+            int prev = prof_in(s, AIDC_PROF_FAILURES);
             on_fail(s, (uint32_t)ev.arg);
+            prof_out(s, prev);
             break;
-        case EV_REPAIR:
+        }
+        case EV_REPAIR: {
+            int prev = prof_in(s, AIDC_PROF_FAILURES);
             on_repair(s, (uint32_t)ev.arg);
+            prof_out(s, prev);
             break;
-        case EV_SERVICE:
+        }
+        case EV_SERVICE: {
+            int prev = prof_in(s, AIDC_PROF_FAILURES);
             aidc_services_step(s, (size_t)ev.arg);
+            prof_out(s, prev);
             break;
+        }
         default:
             assert(!"unknown event type");
         }

@@ -66,7 +66,7 @@ if not m:
     print("no profile: line"); sys.exit(1)
 kv = dict(x.split("=") for x in m.group(1).split())
 need = ["setup_s", "run_s", "output_s", "engine_s", "policy_s", "models_s", "power_s", "fabric_s",
-        "sampling_s", "events", "schedule_calls"]
+        "sampling_s", "failures_s", "events", "schedule_calls"]
 miss = [k for k in need if k not in kv]
 if miss:
     print("missing", miss); sys.exit(1)
@@ -78,10 +78,10 @@ if int(kv["events"]) != events:
 if int(kv["schedule_calls"]) <= 0 or int(kv["schedule_calls"]) > events:
     print("schedule calls", kv["schedule_calls"]); sys.exit(1)
 # the split is exclusive: its parts add up to the timed run and outputs
-parts = sum(float(kv[k]) for k in ["engine_s", "policy_s", "power_s", "fabric_s", "sampling_s"])
+parts = sum(float(kv[k]) for k in ["engine_s", "policy_s", "power_s", "fabric_s", "sampling_s", "failures_s"])
 if abs(parts - float(kv["run_s"])) > 0.05 * float(kv["run_s"]) + 0.01:
     print("parts", parts, "run", kv["run_s"]); sys.exit(1)
-for label in ["engine", "policy", "power", "fabric", "sampling", "outputs", "setup"]:
+for label in ["engine", "policy", "power", "fabric", "sampling", "failures", "outputs", "setup"]:
     if not re.search(r"(?m)^\s+%s\s" % label, text):
         print("no row", label); sys.exit(1)
 PY
