@@ -72,8 +72,11 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
     double total = (double)(s->workload.jobs[j->view.id].duration_ns);
     j->view.progress = total > 0 ? 1.0 - j->remaining_ns / total : 1.0;
     if (j->view.progress < 0) j->view.progress = 0; /* restore time still to pay */
-    if (s->has_failures && total > 0) {
-        /* failures: remaining_ns holds restart and checkpoint writes too */
+    if (s->has_failures && total > 0 && s->sc->policy.plugin_path) {
+        /* failures: remaining_ns holds restart and checkpoint writes too.
+         * Only a plugin can read view.progress (no built-in policy and no
+         * output does, and each call computes it afresh), so built-in runs
+         * skip the checkpoint arithmetic on every running job every pass. */
         const aidc_job_fail *jf = &s->jfail[j->view.id];
         double wall = aidc_ckpt_wall_ns(&jf->seg);
         aidc_ckpt_split_r sp = aidc_ckpt_split(&jf->seg, wall - j->remaining_ns, true);

@@ -5,7 +5,8 @@
 # engine/policy/models split from --profile); then the x1/x4/x16 scaling
 # series. The same rows go to BENCH_CSV (default build/bench.csv).
 # BENCH_SCENARIOS narrows the end-to-end list (paths, space separated);
-# BENCH_SERIES=0 skips the scaling series (its x16 run is benchmark (b)).
+# BENCH_SERIES=0 skips the scaling series (its x16 run is benchmark (b), about
+# 5 CPU minutes); BENCH_SERIES="x1=A.json,x4=B.json" runs a shorter one.
 # Wall-clock figures from a shared machine: nothing here is a pass/fail test.
 set -eu
 BUILD=${BUILD:-build}
@@ -30,7 +31,11 @@ PY
 echo
 scenarios=${BENCH_SCENARIOS:-"scenarios/bench/philly.json scenarios/bench/fabric-32k.json"}
 series="x1=scenarios/bench/scale-x1.json,x4=scenarios/bench/scale-x4.json,x16=scenarios/bench/campus-100k.json"
-[ "${BENCH_SERIES:-1}" = 0 ] && series=""
+case "${BENCH_SERIES:-1}" in
+  0) series="" ;;
+  1) ;;
+  *) series=$BENCH_SERIES ;;
+esac
 # shellcheck disable=SC2086
 python3 tools/bench_e2e.py --bin "$BUILD/aidcsim" --reps "$REPS" --csv "$CSV" --series "$series" $scenarios
 echo "rows written to $CSV"
