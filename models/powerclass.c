@@ -18,10 +18,12 @@ static int grow_table(aidc_powerclass *p)
     size_t n = p->n_slots ? p->n_slots * 2 : 64;
     int32_t *s = malloc(n * sizeof *s);
     if (!s) return -1;
-    for (size_t i = 0; i < n; i++) s[i] = -1;
+    for (size_t i = 0; i < n; i++)
+        s[i] = -1;
     for (size_t c = 0; c < p->n_classes; c++) {
         size_t h = (size_t)key_hash(&p->keys[c]) & (n - 1);
-        while (s[h] >= 0) h = (h + 1) & (n - 1);
+        while (s[h] >= 0)
+            h = (h + 1) & (n - 1);
         s[h] = (int32_t)c;
     }
     free(p->slots);

@@ -25,12 +25,12 @@ typedef struct aidc_powerclass_key {
 
 typedef struct aidc_powerclass {
     size_t n_nodes;
-    int32_t *busy;       /* n_nodes x AIDC_KIND_COUNT busy GPUs per kind */
-    int32_t *node_class; /* class of each node */
+    int32_t *busy;             /* n_nodes x AIDC_KIND_COUNT busy GPUs per kind */
+    int32_t *node_class;       /* class of each node */
     aidc_powerclass_key *keys; /* per class */
     int64_t *count;            /* nodes per class */
     size_t n_classes, cap_classes;
-    int32_t *slots;            /* open-addressing table of class ids, -1 empty */
+    int32_t *slots; /* open-addressing table of class ids, -1 empty */
     size_t n_slots;
     int32_t max_nodes_per_rack; /* nodes of the fullest rack */
     int32_t max_node_gpus;      /* GPUs of the largest node */

@@ -22,8 +22,7 @@ void aidc_profile_stop(aidc_profile *p)
     p->last_ns = t;
 }
 
-void aidc_profile_split(const aidc_profile *p, double *engine_s, double *policy_s,
-                        double *models_s)
+void aidc_profile_split(const aidc_profile *p, double *engine_s, double *policy_s, double *models_s)
 {
     *engine_s = (double)p->ns[AIDC_PROF_ENGINE] / 1e9;
     *policy_s = (double)p->ns[AIDC_PROF_POLICY] / 1e9;
@@ -34,8 +33,8 @@ void aidc_profile_split(const aidc_profile *p, double *engine_s, double *policy_
 
 void aidc_profile_print(const aidc_profile *p, FILE *f, const char *name, uint64_t events)
 {
-    static const char *const label[AIDC_PROF_N] = {
-        "engine", "policy", "power", "fabric", "sampling", "failures"};
+    static const char *const label[AIDC_PROF_N] = {"engine", "policy",   "power",
+                                                   "fabric", "sampling", "failures"};
     static const char *const what[AIDC_PROF_N] = {
         "event queue, dispatch, job bookkeeping",
         "schedule and notification calls, host services they use",
@@ -45,7 +44,8 @@ void aidc_profile_print(const aidc_profile *p, FILE *f, const char *name, uint64
         "failures, repairs, inference services"};
     double run_s = (double)p->run_ns / 1e9;
     double total = 0;
-    for (int c = 0; c < AIDC_PROF_N; c++) total += (double)p->ns[c];
+    for (int c = 0; c < AIDC_PROF_N; c++)
+        total += (double)p->ns[c];
     total += (double)p->output_ns;
     if (total <= 0) total = 1;
     fprintf(f, "profile of %s (wall clock, clock_gettime counters):\n", name);
@@ -66,12 +66,12 @@ void aidc_profile_print(const aidc_profile *p, FILE *f, const char *name, uint64
             (double)p->output_ns / 1e9, 100.0 * (double)p->output_ns / total);
     double e, pol, m;
     aidc_profile_split(p, &e, &pol, &m);
-    fprintf(f, "profile: setup_s=%.4f run_s=%.4f output_s=%.4f engine_s=%.4f policy_s=%.4f "
-               "models_s=%.4f power_s=%.4f fabric_s=%.4f sampling_s=%.4f failures_s=%.4f "
-               "events=%llu schedule_calls=%llu\n",
+    fprintf(f,
+            "profile: setup_s=%.4f run_s=%.4f output_s=%.4f engine_s=%.4f policy_s=%.4f "
+            "models_s=%.4f power_s=%.4f fabric_s=%.4f sampling_s=%.4f failures_s=%.4f "
+            "events=%llu schedule_calls=%llu\n",
             (double)p->setup_ns / 1e9, run_s, (double)p->output_ns / 1e9, e, pol, m,
             (double)p->ns[AIDC_PROF_POWER] / 1e9, (double)p->ns[AIDC_PROF_FABRIC] / 1e9,
             (double)p->ns[AIDC_PROF_SAMPLING] / 1e9, (double)p->ns[AIDC_PROF_FAILURES] / 1e9,
-            (unsigned long long)events,
-            (unsigned long long)p->schedule_calls);
+            (unsigned long long)events, (unsigned long long)p->schedule_calls);
 }

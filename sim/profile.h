@@ -4,7 +4,8 @@
  * notification calls, with the host services they use), power (power chain,
  * budgets and caps, cooling against the weather, grid metering), the fabric
  * (speed recomputation on starts and ends), sampling (timeseries and
- * racks rows), and failures (failures, repairs, inference services' steps). Setup and the output files are timed as phases around the run.
+ * racks rows), and failures (failures, repairs, inference services' steps). Setup and the output
+ * files are timed as phases around the run.
  *
  * Time is exclusive: a category's clock runs only while it is the innermost
  * one entered, so a policy call that starts a job charges the start's power
@@ -31,11 +32,11 @@ typedef enum {
 } aidc_prof_cat;
 
 typedef struct aidc_profile {
-    int cur;                        /* the innermost category entered */
-    int64_t last_ns;                /* when cur's clock last started */
-    int64_t ns[AIDC_PROF_N];        /* exclusive time per category */
-    uint64_t entries[AIDC_PROF_N];  /* how often each was entered */
-    uint64_t schedule_calls;        /* policy schedule() calls */
+    int cur;                             /* the innermost category entered */
+    int64_t last_ns;                     /* when cur's clock last started */
+    int64_t ns[AIDC_PROF_N];             /* exclusive time per category */
+    uint64_t entries[AIDC_PROF_N];       /* how often each was entered */
+    uint64_t schedule_calls;             /* policy schedule() calls */
     int64_t setup_ns, run_ns, output_ns; /* phases, set by the runner */
 } aidc_profile;
 

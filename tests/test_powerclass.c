@@ -18,7 +18,8 @@ static double it_by_node(const aidc_powerclass *p, const aidc_power_cfg *c, cons
     for (size_t i = 0; i < p->n_nodes; i++) {
         const int32_t *b = &p->busy[i * AIDC_KIND_COUNT];
         double dc = c->node_base_w + p->keys[p->node_class[i]].gpus_total * c->gpu_idle_w;
-        for (int k = 0; k < AIDC_KIND_COUNT; k++) dc += b[k] * (per[k] - c->gpu_idle_w);
+        for (int k = 0; k < AIDC_KIND_COUNT; k++)
+            dc += b[k] * (per[k] - c->gpu_idle_w);
         it += aidc_power_node_ac_w(c, dc);
     }
     return it;
@@ -27,9 +28,11 @@ static double it_by_node(const aidc_powerclass *p, const aidc_power_cfg *c, cons
 static void test_classes_follow_starts_and_ends(void)
 {
     node nodes[10];
-    for (int i = 0; i < 10; i++) nodes[i] = (node){i < 8 ? 8 : 4, i / 4};
+    for (int i = 0; i < 10; i++)
+        nodes[i] = (node){i < 8 ? 8 : 4, i / 4};
     aidc_powerclass p;
-    CU_ASSERT_FATAL(aidc_powerclass_init(&p, 10, &nodes[0].gpus, sizeof nodes[0], &nodes[0].rack, 3) == 0);
+    CU_ASSERT_FATAL(
+        aidc_powerclass_init(&p, 10, &nodes[0].gpus, sizeof nodes[0], &nodes[0].rack, 3) == 0);
     CU_ASSERT_EQUAL(p.n_classes, 2); /* idle 8-GPU and idle 4-GPU nodes */
     CU_ASSERT_EQUAL(p.count[p.node_class[0]], 8);
     CU_ASSERT_EQUAL(p.count[p.node_class[9]], 2);
@@ -53,7 +56,8 @@ static void test_classes_follow_starts_and_ends(void)
     CU_ASSERT_EQUAL(p.node_class[0], p.node_class[1]);
     CU_ASSERT_EQUAL(p.count[p.node_class[0]], 8);
     int64_t total = 0;
-    for (size_t k = 0; k < p.n_classes; k++) total += p.count[k];
+    for (size_t k = 0; k < p.n_classes; k++)
+        total += p.count[k];
     CU_ASSERT_EQUAL(total, 10);
     aidc_powerclass_fini(&p);
 }
@@ -63,9 +67,11 @@ static void test_it_sum_matches_node_by_node(void)
     enum { N = 2000 };
     node *nodes = malloc(N * sizeof *nodes);
     CU_ASSERT_FATAL(nodes != NULL);
-    for (int i = 0; i < N; i++) nodes[i] = (node){8, i / 4};
+    for (int i = 0; i < N; i++)
+        nodes[i] = (node){8, i / 4};
     aidc_powerclass p;
-    CU_ASSERT_FATAL(aidc_powerclass_init(&p, N, &nodes[0].gpus, sizeof nodes[0], &nodes[0].rack, N / 4) == 0);
+    CU_ASSERT_FATAL(
+        aidc_powerclass_init(&p, N, &nodes[0].gpus, sizeof nodes[0], &nodes[0].rack, N / 4) == 0);
     aidc_power_cfg c;
     aidc_power_defaults(&c, 700, 85, 2800, 10200);
     /* a deterministic mix of kinds and sizes */
@@ -79,7 +85,8 @@ static void test_it_sum_matches_node_by_node(void)
             used += g;
         }
     }
-    CU_ASSERT(p.n_classes <= 495); /* at most the C(12,4) busy mixes of an 8-GPU node, not one per node */
+    CU_ASSERT(p.n_classes <=
+              495); /* at most the C(12,4) busy mixes of an 8-GPU node, not one per node */
     for (double f = 0.5; f <= 1.0; f += 0.125) {
         double per[AIDC_KIND_COUNT];
         for (int k = 0; k < AIDC_KIND_COUNT; k++)
@@ -90,8 +97,12 @@ static void test_it_sum_matches_node_by_node(void)
         /* leaving two nodes out removes exactly their draw */
         int32_t skip[2] = {7, 1500};
         double left = aidc_powerclass_it_w(&p, &c, c.node_base_w, per, skip, 2);
-        double d7 = aidc_power_node_ac_w(&c, aidc_powerclass_node_dc_w(&p.keys[p.node_class[7]], c.node_base_w, c.gpu_idle_w, per));
-        double d1500 = aidc_power_node_ac_w(&c, aidc_powerclass_node_dc_w(&p.keys[p.node_class[1500]], c.node_base_w, c.gpu_idle_w, per));
+        double d7 =
+            aidc_power_node_ac_w(&c, aidc_powerclass_node_dc_w(&p.keys[p.node_class[7]],
+                                                               c.node_base_w, c.gpu_idle_w, per));
+        double d1500 =
+            aidc_power_node_ac_w(&c, aidc_powerclass_node_dc_w(&p.keys[p.node_class[1500]],
+                                                               c.node_base_w, c.gpu_idle_w, per));
         CU_ASSERT(fabs(left + d7 + d1500 - exact) <= 1e-12 * exact);
         CU_ASSERT(d7 > 3000 && d7 < 10200);
     }
