@@ -137,7 +137,7 @@ $(BUILD)/libaidcsim-sched.a: $(SCHED_OBJ)
 
 # Test plugins: built against this tree's header, and one against the frozen
 # ABI 1.0 header (an older minor version must still load and run).
-TEST_PLUGINS := good_fifo old_minor wrong_major missing_symbol
+TEST_PLUGINS := good_fifo old_minor wrong_major missing_symbol minor_1_1
 plugins: $(patsubst %,$(BUILD)/plugins/%.so,$(TEST_PLUGINS)) $(BUILD)/plugins/smallest_first.so
 
 # the out-of-tree example, built in tree for the property suite
@@ -148,6 +148,11 @@ $(BUILD)/plugins/smallest_first.so: sched/example-plugin/smallest_first.c sched/
 $(BUILD)/plugins/old_minor.so: tests/plugins/old_minor.c tests/plugins/abi-1.0/aidc_policy.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -Itests/plugins/abi-1.0 -o $@ $<
+
+# and one against the frozen ABI 1.1 header (GPU sharing came in 1.2)
+$(BUILD)/plugins/minor_1_1.so: tests/plugins/minor_1_1.c tests/plugins/abi-1.1/aidc_policy.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -Itests/plugins/abi-1.1 -o $@ $<
 
 $(BUILD)/plugins/%.so: tests/plugins/%.c sched/aidc_policy.h $(BUILD)/libaidcsim-sched.a
 	@mkdir -p $(dir $@)

@@ -1,7 +1,15 @@
 /* cluster — GPUs in nodes (with CPU cores and memory), nodes in racks, and
  * who holds each GPU. The node array is the policy ABI's node view itself, so
  * policies read the live state with no copying.
- * Units: memory in GiB. */
+ *
+ * GPU sharing: each GPU also has its free capacity in thousandths (gpu_free_milli,
+ * which the node view's gpu_free_milli points into). A whole-GPU allocation takes the
+ * lowest-numbered entirely free GPUs of a node (free 1000 -> 0); a share takes part of
+ * one named GPU, never past 0 free. A GPU with any share is busy (it is powered as one
+ * GPU: see sim.c) and owned by no single job (owner AIDC_GPU_SHARED).
+ * A cluster is one node shape (aidc_cluster_init) or several pools of shapes
+ * (aidc_cluster_init_pools: node i's pool in pool[i]).
+ * Units: memory in GiB; GPU shares in thousandths of a GPU. */
 #ifndef AIDC_MODELS_CLUSTER_H
 #define AIDC_MODELS_CLUSTER_H
 
@@ -13,6 +21,9 @@
 
 typedef enum { AIDC_GPU_FREE = 0, AIDC_GPU_BUSY = 1, AIDC_GPU_FAILED = 2 } aidc_gpu_state;
 
+/* The owner of a GPU that shares hold (no single job owns it). */
+#define AIDC_GPU_SHARED INT32_MIN
+
 typedef struct aidc_cluster {
     aidc_sched_node *nodes;
     size_t n_nodes;
@@ -20,8 +31,12 @@ typedef struct aidc_cluster {
     int64_t total_gpus;
     int64_t busy_gpus;
     int64_t *first_gpu; /* per node: index of its first GPU */
-    int32_t *owner;     /* per GPU: job index holding it, -1 when free, < -1 an inference replica (sim/services) */
+    int32_t *owner;     /* per GPU: job index holding it, -1 when free, < -1 an inference replica (sim/services),
+                           AIDC_GPU_SHARED when shares hold it */
     uint8_t *state;     /* per GPU: aidc_gpu_state */
+    int32_t *gpu_free_milli; /* per GPU: free thousandths (1000 idle, 0 taken) */
+    int64_t busy_milli;      /* thousandths of GPUs allocated, over all GPUs */
+    int32_t *pool;           /* per node: its pool (0 for a one-shape cluster) */
 } aidc_cluster;
 
 typedef struct aidc_node_shape {
@@ -39,6 +54,20 @@ typedef struct aidc_node_shape {
 int aidc_cluster_init(aidc_cluster *c, size_t n_nodes, aidc_node_shape shape,
                       int32_t nodes_per_rack);
 void aidc_cluster_fini(aidc_cluster *c);
+
+/* Builds n_pools pools of counts[p] nodes of shapes[p], each pool starting a new
+ * rack of nodes_per_rack[p] nodes; node order is pool order. Returns 0, or -1 when
+ * out of memory. Pair with aidc_cluster_fini. */
+int aidc_cluster_init_pools(aidc_cluster *c, const aidc_node_shape *shapes, const int64_t *counts,
+                            const int32_t *nodes_per_rack, size_t n_pools);
+
+/* Whether a share names an existing node and GPU with that much free capacity and
+ * the node has the CPUs and memory. */
+bool aidc_cluster_can_share(const aidc_cluster *c, const aidc_sched_share *sh);
+
+/* Takes a share for job (asserts it can) / gives it back. */
+void aidc_cluster_take_share(aidc_cluster *c, const aidc_sched_share *sh);
+void aidc_cluster_release_share(aidc_cluster *c, const aidc_sched_share *sh);
 
 /* Whether an allocation names existing nodes and free resources. */
 bool aidc_cluster_can_take(const aidc_cluster *c, const aidc_sched_alloc *a, size_t n);

@@ -43,6 +43,8 @@ enum col {
     COL_ESTIMATE,
     COL_DEADLINE,
     COL_DEFERRABLE,
+    COL_GPU_MILLI, /* gpu_milli, or the converters' x_gpu_milli */
+    COL_GPU_SPEC,  /* x_gpu_spec: '|'-separated GPU types, any of which will do */
     N_COLS,
     COL_EXTRA = N_COLS,           /* an "x_" column: carried for tools, ignored here */
     N_REQUIRED = COL_DURATION + 1 /* the first N_REQUIRED columns are required */
@@ -66,6 +68,8 @@ static const char *const col_names[N_COLS + 1] = {
     [COL_ESTIMATE] = "estimate_s",
     [COL_DEADLINE] = "deadline_s",
     [COL_DEFERRABLE] = "deferrable",
+    [COL_GPU_MILLI] = "gpu_milli",
+    [COL_GPU_SPEC] = "x_gpu_spec",
 };
 
 /* ---- string tables ----------------------------------------------------------------------
@@ -142,6 +146,7 @@ typedef struct reader {
     enum col col_at[MAX_HEADER_COLS]; /* header position -> column (COL_EXTRA for x_) */
     size_t header_pos[N_COLS];        /* column -> header position + 1; 0 when absent */
     char *extra_names;                /* the header's x_ names, NUL-separated */
+    bool milli_alias;                 /* the share column is the converters' x_gpu_milli */
     size_t extra_len;
 
     size_t nfield;     /* fields seen so far in the current record */
@@ -425,6 +430,38 @@ static void kind_error(reader *r, const char *s, size_t len)
               quote(q, s, len));
 }
 
+/* x_gpu_spec: "V100M16|V100M32" -> a mask of GPU-type indices (at most 64 types). */
+static void gpu_spec_field(reader *r, const char *s, size_t len)
+{
+    char q[QUOTE_BUF];
+    uint64_t mask = 0;
+    for (const char *p = s; p <= s + len;) {
+        const char *bar = memchr(p, '|', (size_t)(s + len - p));
+        size_t n = bar ? (size_t)(bar - p) : (size_t)(s + len - p);
+        char name[128];
+        if (n == 0 || n >= sizeof name) {
+            row_error(r, "column \"x_gpu_spec\": expected GPU type names separated by '|', found %s",
+                      quote(q, s, len));
+            return;
+        }
+        memcpy(name, p, n);
+        name[n] = '\0';
+        int32_t t = name_lookup(r, &r->gpu_types, false, name);
+        if (t < 0) {
+            row_error(r, "out of memory");
+            return;
+        }
+        if (t >= 64) {
+            row_error(r, "column \"x_gpu_spec\": more than 64 GPU types in one trace (%s)",
+                      quote(q, s, len));
+            return;
+        }
+        mask |= UINT64_C(1) << t;
+        p += n + 1;
+    }
+    r->job.gpu_type_mask = mask;
+}
+
 /* One field of a data record. s is NUL-terminated (CSV_APPEND_NULL). */
 static void data_field(reader *r, enum col c, const char *s, size_t len)
 {
@@ -499,6 +536,17 @@ static void data_field(reader *r, enum col c, const char *s, size_t len)
         j->gpu_type = name_lookup(r, &r->gpu_types, false, s);
         if (j->gpu_type < 0) row_error(r, "out of memory");
         break;
+    case COL_GPU_MILLI:
+        if (r->milli_alias)
+            integer_field(r, "x_gpu_milli", s, len, 0, INT32_MAX, &j->gpu_milli);
+        else
+            integer_field(r, name, s, len, 1, 1000, &j->gpu_milli);
+        break;
+    case COL_GPU_SPEC:
+        /* a constraint only next to a gpu_type column: without one (a trace converted
+         * with --any-gpu-type) the spec is kept for information */
+        if (r->header_pos[COL_GPU_TYPE]) gpu_spec_field(r, s, len);
+        break;
     case N_COLS:
         assert(!"not a column");
         break;
@@ -546,7 +594,17 @@ static void header_field(reader *r, const char *s, size_t len)
         fail(r, r->lines.row_line, "header: more than %d columns", MAX_HEADER_COLS);
         return;
     }
-    if (len > strlen(EXTRA_PREFIX) && memcmp(s, EXTRA_PREFIX, strlen(EXTRA_PREFIX)) == 0) {
+    /* the two extra columns the simulator reads: the converters' names for the GPU
+     * share and the GPU-type alternatives */
+    bool milli_alias = len == 11 && memcmp(s, "x_gpu_milli", 11) == 0;
+    if (milli_alias) {
+        s = "gpu_milli";
+        len = 9;
+        r->milli_alias = true;
+    }
+    bool known_extra = milli_alias || (len == 10 && memcmp(s, "x_gpu_spec", 10) == 0);
+    if (!known_extra && len > strlen(EXTRA_PREFIX) &&
+        memcmp(s, EXTRA_PREFIX, strlen(EXTRA_PREFIX)) == 0) {
         extra_column(r, s, len, pos);
         return;
     }
@@ -571,7 +629,7 @@ static void header_field(reader *r, const char *s, size_t len)
         fail(r, r->lines.row_line,
              "header: unknown column %s; the columns are id, submit_s, gpus, duration_s "
              "(required) and cpus, mem_gib, gpu_type, tenant, priority, kind, estimate_s, "
-             "deadline_s, deferrable (optional); extra columns are named x_...",
+             "deadline_s, deferrable, gpu_milli, x_gpu_spec (optional); extra columns are named x_...",
              q);
 }
 
@@ -609,6 +667,30 @@ static void record_end(reader *r)
     }
     aidc_job_spec *j = &r->job;
     if (!(r->present & 1u << COL_ESTIMATE)) j->estimate_ns = j->duration_ns;
+    /* the converters' x_gpu_milli is a usage figure: only a one-GPU job's value in
+     * 1..999 is a share; anything else takes whole GPUs */
+    if (r->milli_alias && (j->gpus > 1 || j->gpu_milli < 1 || j->gpu_milli > 1000))
+        j->gpu_milli = 1000;
+    if (j->gpu_milli < 1000 && j->gpus > 1) {
+        fail(r, r->lines.row_line,
+             "column \"gpu_milli\": a share below 1000 (found %d) needs gpus = 1, found %d",
+             (int)j->gpu_milli, (int)j->gpus);
+        return;
+    }
+    if (j->gpu_type_mask && j->gpu_type >= 0 && j->gpu_type < 64 &&
+        !((j->gpu_type_mask >> j->gpu_type) & 1)) {
+        fail(r, r->lines.row_line, "column \"x_gpu_spec\" does not include the row's gpu_type \"%s\"",
+             aidc_workload_str(r->w, r->w->gpu_types[j->gpu_type]));
+        return;
+    }
+    /* one type decides alone (gpu_type wins over the spec that includes it); several are a
+     * set: gpu_type -2 with the mask (sched/aidc_policy.h) */
+    if (j->gpu_type_mask && (j->gpu_type >= 0 || !(j->gpu_type_mask & (j->gpu_type_mask - 1)))) {
+        if (j->gpu_type < 0) j->gpu_type = (int32_t)__builtin_ctzll(j->gpu_type_mask);
+        j->gpu_type_mask = 0;
+    } else if (j->gpu_type_mask) {
+        j->gpu_type = -2;
+    }
     if (!(r->present & 1u << COL_TENANT)) {
         j->tenant = name_lookup(r, &r->tenants, true, "default");
         if (j->tenant < 0) {
@@ -647,6 +729,7 @@ static void begin_record(reader *r)
         .tenant = -1,
         .gpu_type = -1,
         .kind = AIDC_KIND_TRAINING,
+        .gpu_milli = 1000,
     };
 }
 

@@ -9,7 +9,8 @@
  * Format (RFC 4180 CSV, parsed by libcsv):
  *   - The first row is a header naming the columns, in any order. Required: id, submit_s,
  *     gpus, duration_s. Optional: cpus, mem_gib, gpu_type, tenant, priority, kind,
- *     estimate_s, deadline_s. Names starting with "x_" are extra columns: the converters
+ *     estimate_s, deadline_s, gpu_milli, x_gpu_spec. Names starting with "x_" are extra
+ *     columns (but for x_gpu_milli and x_gpu_spec, below): the converters
  *     (tools/traces) keep source fields there (x_wait_s, x_gpu_milli, x_status ...) for
  *     `trace stats` and for models that do not read them yet; this reader skips their
  *     values unchecked. Other unknown names and any duplicate name are errors.
@@ -33,6 +34,14 @@
  *   kind        training | finetune (or fine-tuning) | inference | batch; absent = training
  *   estimate_s  the user's run-time estimate in seconds; absent = duration_s
  *   deadline_s  seconds since trace start; absent = none (-1)
+ *   gpu_milli   thousandths of each GPU used, 1 .. 1000; below 1000 the job shares one GPU
+ *               and needs gpus = 1; absent = 1000. The converters' x_gpu_milli is read as
+ *               this column, leniently: it is a usage figure, so only a one-GPU job's value
+ *               in 1..999 becomes a share and any other value means whole GPUs
+ *   x_gpu_spec  GPU types any of which will do, '|'-separated ("V100M16|V100M32"); must
+ *               include gpu_type when both are given; at most 64 GPU types per trace. Read
+ *               only in a trace that has a gpu_type column: the converters' --any-gpu-type
+ *               drops that column and so the constraint (x_gpu_spec stays as information)
  * Seconds become int64 nanoseconds exactly, from the decimal digits (no double in between),
  * rounded to the nearest nanosecond, half up. mem_gib is read with strtod, so the process
  * must be in the "C" locale (the default).

@@ -31,10 +31,13 @@ typedef struct aidc_job_spec {
     double mem_gib;       /* 0 when absent */
     int32_t tenant;       /* index into workload->tenants */
     int32_t priority;     /* larger is more important; 0 default */
-    int32_t gpu_type;     /* index into workload->gpu_types, -1 = any */
+    int32_t gpu_type;     /* index into workload->gpu_types, -1 = any, -2 = one of gpu_type_mask */
     aidc_job_kind kind;
     int32_t deferrable;   /* 1: may wait for cleaner or cheaper power until its deadline */
     uint32_t source_line; /* trace line (1-based), 0 when generated */
+    int32_t gpu_milli;    /* thousandths of each GPU used: 1000 (whole GPUs, also when 0 from
+                             older code), below 1000 only with gpus == 1 */
+    uint64_t gpu_type_mask; /* with gpu_type -2: GPU types allowed (bit t = gpu_types[t]) */
 } aidc_job_spec;
 
 typedef struct aidc_workload {

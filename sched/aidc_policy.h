@@ -28,8 +28,20 @@
  * params belong to the host for the policy's lifetime. The policy owns its
  * state (create/destroy).
  *
+ * GPU sharing (since 1.2). A GPU's capacity is 1000 thousandths ("milli").
+ * A job with gpu_milli < 1000 (then gpus == 1) may share one GPU with other
+ * such jobs, as long as no GPU is ever given more than 1000 milli. A policy
+ * that knows 1.2 reads each node's per-GPU free capacity (gpu_free_milli)
+ * and starts such a job with start_shared(), naming the node and the GPU.
+ * gpus_free counts only GPUs that are entirely free, so a policy written
+ * against 1.0 or 1.1 keeps seeing whole GPUs and keeps working: it may
+ * still start a fractional job with start(), which then takes a whole GPU.
+ * GPU-type constraints may list alternatives (gpu_type_mask); the host
+ * refuses (as a policy bug) any start on a node of a type the job excludes.
+ *
  * Units: times in int64 nanoseconds since the start of the run; memory in
- * GiB; power in W. This header includes only the C standard library. */
+ * GiB; power in W; GPU shares in thousandths of a GPU. This header includes
+ * only the C standard library. */
 #ifndef AIDC_POLICY_H
 #define AIDC_POLICY_H
 
@@ -41,7 +53,7 @@ extern "C" {
 #endif
 
 #define AIDC_POLICY_ABI_MAJOR 1
-#define AIDC_POLICY_ABI_MINOR 1
+#define AIDC_POLICY_ABI_MINOR 2
 #define AIDC_POLICY_ENTRY_SYMBOL "aidc_policy_entry"
 
 /* One node's share of a job's allocation. */
@@ -72,7 +84,22 @@ typedef struct aidc_sched_node {
     int32_t domain;   /* NVLink domain */
     int32_t leaf;     /* leaf switch group */
     int32_t pod;      /* pod (tier above the leaves) */
+    /* since 1.2 (read only when host->abi_minor >= 2; a 1.2 host always sets
+     * them): */
+    const int32_t *gpu_free_milli; /* gpus_total entries: free thousandths of each GPU of
+                                      the node (1000 = idle); valid as the node itself */
+    int32_t gpus_shared;           /* GPUs partly taken by shares (0 < free < 1000) */
+    int32_t milli_free;            /* sum of gpu_free_milli */
 } aidc_sched_node;
+
+/* A fractional job's place (since 1.2): one GPU of one node. */
+typedef struct aidc_sched_share {
+    int32_t node;  /* index into the node view */
+    int32_t gpu;   /* which GPU of the node, 0 .. gpus_total - 1 */
+    int32_t milli; /* thousandths of that GPU taken: the job's gpu_milli */
+    int32_t cpus;  /* CPU cores taken on the node */
+    double mem_gib;
+} aidc_sched_share;
 
 /* A job as the policy sees it (since 1.0). The true run time is not here:
  * like a real scheduler, a policy knows only the user's estimate. */
@@ -87,7 +114,9 @@ typedef struct aidc_sched_job {
     double mem_gib;      /* 0: no memory request */
     int32_t tenant;
     int32_t priority;    /* larger is more important */
-    int32_t gpu_type;    /* -1: any */
+    int32_t gpu_type;    /* -1: any; since 1.2 also AIDC_GPU_TYPE_SET (-2, defined below): one of the
+                            types in gpu_type_mask (a 1.0/1.1 policy sees "any" and must
+                            expect a start on a wrong type to be refused) */
     int32_t kind;        /* 0 training, 1 fine-tuning, 2 inference, 3 batch */
     /* running jobs only (0 / NULL while pending): */
     int64_t start_ns;
@@ -99,6 +128,13 @@ typedef struct aidc_sched_job {
     int64_t queued_since_ns; /* when it last joined the pending queue (submit or preemption) */
     int32_t preemptions;     /* times it was preempted */
     int32_t deferrable;      /* 1: may wait for cheaper or cleaner power until its deadline */
+    /* since 1.2 (read only when host->abi_minor >= 2): */
+    int32_t gpu_milli;      /* thousandths of each GPU the job uses: 1000 whole GPUs; below
+                               1000 only with gpus == 1, a share of one GPU */
+    int32_t shared_gpu;     /* running on a share: its GPU on alloc[0].node (the alloc
+                               entry then has gpus = 0); -1 otherwise */
+    uint64_t gpu_type_mask; /* with gpu_type == AIDC_GPU_TYPE_SET: the GPU types it may
+                               use, bit t for host type t (types 0..63); else 0 */
 } aidc_sched_job;
 
 /* Services the host gives the policy (since 1.0). ctx is passed back on
@@ -167,9 +203,21 @@ typedef struct aidc_sched_host {
                                     size_t n_alloc, double cap_w);
     int (*start_capped)(void *ctx, uint64_t job_id, const aidc_sched_alloc *alloc, size_t n_alloc,
                         double cap_w);
+    /* ---- since 1.2: check host->abi_minor >= 2 before calling these ---- */
+    /* Starts pending fractional job job_id (gpu_milli < 1000) on a share of
+     * one GPU: share->milli must equal the job's gpu_milli, the GPU must have
+     * that much free, the node the CPUs and memory. Returns as start(). */
+    int (*start_shared)(void *ctx, uint64_t job_id, const aidc_sched_share *share);
+    /* The host's GPU types (aidc_sched_node.gpu_type, aidc_sched_job.gpu_type
+     * index them): how many, and each one's name. */
+    size_t (*gpu_type_count)(void *ctx);
+    const char *(*gpu_type_name)(void *ctx, int32_t gpu_type);
 } aidc_sched_host;
 
 #define AIDC_START_NO_POWER 1
+
+/* aidc_sched_job.gpu_type of a job that accepts any of several types (since 1.2). */
+#define AIDC_GPU_TYPE_SET (-2)
 
 /* Node i of a node array handed out by host->nodes(). */
 static inline const aidc_sched_node *aidc_sched_node_at(const aidc_sched_host *host,

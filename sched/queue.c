@@ -94,6 +94,10 @@ typedef struct queue {
     size_t n_failed;
     /* this pass's largest node per GPU type (slot 0: any type), -1 until asked */
     int32_t largest[MAX_FAILED + 1];
+    /* GPU sharing (ABI 1.2 hosts): the request model fgd places against */
+    bool sharing;
+    aidc_frag_model model;
+    aidc_frag_cache cache;
 } queue;
 
 /* ---- growing arrays --------------------------------------------------------- */
@@ -208,7 +212,8 @@ static int read_params(queue *q, const aidc_policy_params *params,
             c->backfill = (backfill_kind)v;
         } else if (strcmp(k, "placement") == 0) {
             int v = p->type == AIDC_PARAM_STRING ? aidc_place_strategy_parse(p->string) : -1;
-            if (v < 0) return bad(err, errlen, pn, k, "must be best-fit, topology-aware or spread");
+            if (v < 0)
+                return bad(err, errlen, pn, k, "must be best-fit, topology-aware, spread, first-fit or fgd");
             c->placement = (aidc_place_strategy)v;
         } else if (strcmp(k, "preempt") == 0) {
             if (want(p, AIDC_PARAM_BOOL, err, errlen, pn)) return -1;
@@ -302,7 +307,17 @@ static void queue_destroy(void *state)
     free(q->used_m);
     free(q->seg_t);
     free(q->seg);
+    aidc_frag_model_fini(&q->model);
+    aidc_frag_cache_fini(&q->cache);
     free(q);
+}
+
+/* fgd learns the workload's request distribution from the jobs submitted so far. */
+static void queue_job_submitted(void *state, const aidc_sched_job *job)
+{
+    queue *q = state;
+    if (q->sharing && q->c.placement == AIDC_PLACE_FGD && aidc_frag_model_add(&q->model, job, 1))
+        abort(); /* out of memory inside a callback: nothing sensible to return */
 }
 
 static int create_with(const aidc_sched_host *host, const aidc_policy_params *params,
@@ -319,6 +334,9 @@ static int create_with(const aidc_sched_host *host, const aidc_policy_params *pa
     q->host = host;
     q->name = name;
     q->c = defaults;
+    q->sharing = host->abi_minor >= 2;
+    aidc_frag_model_init(&q->model);
+    aidc_frag_cache_init(&q->cache);
     q->n_nodes = host->node_count(host->ctx);
     q->n_tenants = host->tenant_count(host->ctx);
     size_t n = q->n_nodes ? q->n_nodes : 1, t = q->n_tenants ? q->n_tenants : 1;
@@ -366,14 +384,55 @@ static const aidc_sched_node *nodes_now(queue *q)
 
 static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job);
 
-/* Every node array the policy places on (now, the shadow, the least-free
- * view) has the host's node sizes, so the job's class comes from the
- * pass's largest node. */
+static bool is_share(const queue *q, const aidc_sched_job *job)
+{
+    return q->sharing && job->gpu_milli > 0 && job->gpu_milli < 1000;
+}
+
+/* Shares and fgd/first-fit go through the sharing placement (sched/placement.h); a
+ * share is written as one entry with gpus = 0 (its GPU is chosen again by start(),
+ * on the live view). On a scratch view (shadow, minv) the per-GPU free parts are the
+ * live ones: shares are placed as the GPUs are now. */
 static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job,
                   aidc_sched_alloc *out, size_t *n_out)
 {
+    aidc_place_strategy st = q->c.placement;
+    if (is_share(q, job) || (q->sharing && (st == AIDC_PLACE_FGD || st == AIDC_PLACE_FIRST_FIT))) {
+        aidc_share_strategy ss = st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
+                                 : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
+                                                              : AIDC_SHARE_BEST_FIT;
+        aidc_sched_share sh;
+        int r = aidc_place_shared(nodes, q->n_nodes, job, ss, &q->model,
+                                  nodes == q->host->nodes(q->host->ctx) ? &q->cache : NULL, &sh,
+                                  out, q->n_nodes, n_out);
+        if (r == 1) {
+            out[0] = (aidc_sched_alloc){sh.node, 0, sh.cpus, sh.mem_gib};
+            *n_out = 1;
+        }
+        return r != 0;
+    }
+    /* every node array placed on (now, the shadow, the least-free view) has
+     * the host's node sizes: the job's class comes from the pass's largest node */
     bool whole = job->gpus > largest_node_of(q, nodes, job);
-    return aidc_place_classed(nodes, q->n_nodes, job, q->c.placement, whole, out, q->n_nodes, n_out);
+    return aidc_place_classed(nodes, q->n_nodes, job, st, whole, out, q->n_nodes, n_out);
+}
+
+/* A share's GPU, chosen on the live view for the node place() picked. */
+static int start_share(queue *q, const aidc_sched_job *job, const aidc_sched_alloc *alloc)
+{
+    const aidc_sched_host *h = q->host;
+    aidc_place_strategy st = q->c.placement;
+    aidc_share_strategy ss = st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
+                             : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
+                                                          : AIDC_SHARE_BEST_FIT;
+    const aidc_sched_node *live = nodes_now(q);
+    aidc_sched_share sh;
+    size_t n_out;
+    /* the same search restricted to the chosen node */
+    if (aidc_place_shared(&live[alloc[0].node], 1, job, ss, &q->model, NULL, &sh, NULL, 0, &n_out) != 1)
+        return 2; /* no room on it after all: wait */
+    sh.node = alloc[0].node;
+    return h->start_shared(h->ctx, job->id, &sh);
 }
 
 static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_alloc *out,
@@ -576,6 +635,7 @@ static int start(queue *q, const aidc_sched_job *job, const aidc_sched_alloc *al
 {
     const aidc_sched_host *h = q->host;
     void *ctx = h->ctx;
+    if (is_share(q, job)) return start_share(q, job, alloc);
     if (!q->c.power_aware) return h->start(ctx, job->id, alloc, n);
     double headroom = h->power_headroom_w(ctx);
     if (!isfinite(headroom) || h->power_needed_w(ctx, job->id, alloc, n) <= headroom)
@@ -747,6 +807,11 @@ static int64_t reserve(queue *q, const aidc_sched_job *head, int64_t now)
      * changed: for a one-node head, a freed node with room; for a whole-node
      * head, enough idle GPUs of its type in all. Tries wait for that. */
     bool whole = head->gpus > largest_node_of(q, q->shadow, head);
+    /* the shortcut's tests are those of whole-GPU placement by the strategies
+     * below; shares and the sharing strategies retry at every end time */
+    aidc_place_strategy st = q->c.placement;
+    bool shortcut = !is_share(q, head) && (st == AIDC_PLACE_BEST_FIT ||
+                                           st == AIDC_PLACE_TOPOLOGY_AWARE || st == AIDC_PLACE_SPREAD);
     bool tried = false, maybe = false;
     int64_t idle_gpus = 0;
     size_t left = n_run;
@@ -766,7 +831,7 @@ static int64_t reserve(queue *q, const aidc_sched_job *head, int64_t now)
         }
         /* jobs ending at the same instant all free their nodes first */
         if (left > 0 && q->ends[0].end_ns == e.end_ns) continue;
-        if (tried && !(whole ? idle_gpus >= head->gpus : maybe)) continue;
+        if (shortcut && tried && !(whole ? idle_gpus >= head->gpus : maybe)) continue;
         if (place(q, q->shadow, head, q->probe, &n_alloc)) return e.end_ns;
         if (!tried && whole)
             for (size_t i = 0; i < q->n_nodes; i++)
@@ -789,11 +854,16 @@ static void forget_failures(queue *q)
     q->n_failed = 0;
 }
 
-static bool shape_cacheable(const aidc_sched_job *j) { return j->cpus <= 0 && j->mem_gib <= 0; }
+static bool shape_cacheable(const queue *q, const aidc_sched_job *j)
+{
+    aidc_place_strategy st = q->c.placement;
+    return j->cpus <= 0 && j->mem_gib <= 0 && j->gpu_type >= -1 && !is_share(q, j) &&
+           (st == AIDC_PLACE_BEST_FIT || st == AIDC_PLACE_TOPOLOGY_AWARE || st == AIDC_PLACE_SPREAD);
+}
 
 static bool known_to_fail(const queue *q, const aidc_sched_job *j, bool whole)
 {
-    if (!shape_cacheable(j)) return false;
+    if (!shape_cacheable(q, j)) return false;
     for (size_t i = 0; i < q->n_failed; i++)
         if (q->failed[i].gpu_type == j->gpu_type && q->failed[i].whole == whole &&
             q->failed[i].gpus <= j->gpus)
@@ -806,7 +876,7 @@ static bool known_to_fail(const queue *q, const aidc_sched_job *j, bool whole)
 static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job)
 {
     int32_t t = job->gpu_type;
-    if (t < -1 || t >= MAX_FAILED) return aidc_place_fits_one_node(nodes, q->n_nodes, job) ? job->gpus : 0;
+    if (t < -1 || t >= MAX_FAILED) return aidc_place_largest_node(nodes, q->n_nodes, job); /* type sets */
     int32_t *slot = &q->largest[t + 1];
     if (*slot < 0) {
         int32_t best = 0;
@@ -819,7 +889,7 @@ static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aid
 
 static void note_failure(queue *q, const aidc_sched_job *j, bool whole)
 {
-    if (!shape_cacheable(j) || q->n_failed == MAX_FAILED) return;
+    if (!shape_cacheable(q, j) || q->n_failed == MAX_FAILED) return;
     q->failed[q->n_failed++] = (failed_shape){j->gpus, j->gpu_type, whole};
 }
 
@@ -830,7 +900,7 @@ static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_all
 {
     const aidc_sched_node *nodes = nodes_now(q);
     bool whole = false;
-    if (shape_cacheable(job)) {
+    if (shape_cacheable(q, job)) {
         whole = job->gpus > largest_node_of(q, nodes, job);
         if (known_to_fail(q, job, whole)) return false;
     }
@@ -1070,7 +1140,7 @@ static cfg base(order_kind o, backfill_kind b)
 
 #define P_ORDER {"order", AIDC_PARAM_STRING, "arrival", "arrival | sjf | srtf | las | priority | fair"}
 #define P_BACKFILL(d) {"backfill", AIDC_PARAM_STRING, d, "none | first-fit | easy | conservative"}
-#define P_PLACEMENT {"placement", AIDC_PARAM_STRING, "best-fit", "best-fit | topology-aware | spread"}
+#define P_PLACEMENT {"placement", AIDC_PARAM_STRING, "best-fit", "best-fit | topology-aware | spread | first-fit | fgd (fragmentation-aware, for shared GPUs)"}
 #define P_PREEMPT(d) {"preempt", AIDC_PARAM_BOOL, d, "take GPUs from running jobs later in the order"}
 #define P_MIN_RUN {"min_run_s", AIDC_PARAM_NUMBER, "600", "a job runs this long before it may be preempted"}
 #define P_DEPTH {"depth", AIDC_PARAM_NUMBER, "50", "conservative: jobs in order that get a reservation"}
@@ -1102,6 +1172,7 @@ static cfg base(order_kind o, backfill_kind b)
                                              .description = DESC,                               \
                                              .create = fn##_create,                             \
                                              .destroy = queue_destroy,                          \
+                                             .job_submitted = queue_job_submitted,              \
                                              .schedule = queue_schedule,                        \
                                              .params = fn##_params};                            \
     const aidc_policy_ops *aidc_policy_##fn(void) { return &fn##_ops; }

@@ -12,6 +12,7 @@
 #include "sim/compare.h"
 #include "sched/builtin.h"
 #include "sim/output.h"
+#include "sim/place.h"
 #include "sim/plan.h"
 #include "sim/plugin.h"
 #include "sim/runner.h"
@@ -39,6 +40,7 @@ static const char usage_main[] =
     "  trace convert|stats|formats  import published traces; summarize a trace\n"
     "  sweep SWEEP.json   run a scenario over axes of values and seeds (-j N, or under mpirun)\n"
     "  plan PLAN.json     search for the cheapest buildout that meets constraints on metrics\n"
+    "  place SCENARIO     placement-only fragmentation study (GPU allocation vs arrived demand)\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -312,6 +314,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(argv[0], "trace") == 0) return aidc_cmd_trace(1, (char *[]){"--help", NULL});
     else if (strcmp(argv[0], "sweep") == 0) fputs(aidc_sweep_usage, stdout);
     else if (strcmp(argv[0], "plan") == 0) fputs(aidc_plan_usage, stdout);
+    else if (strcmp(argv[0], "place") == 0) fputs(aidc_place_usage, stdout);
     else if (strcmp(argv[0], "help") == 0) fputs("usage: aidcsim help [COMMAND]\n", stdout);
     else {
         fprintf(stderr, "aidcsim help: unknown command \"%s\"\n\n%s", argv[0], usage_main);
@@ -343,6 +346,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "trace") == 0) return aidc_cmd_trace(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0) return aidc_cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "plan") == 0) return aidc_cmd_plan(argc - 2, argv + 2);
+    if (strcmp(cmd, "place") == 0) return aidc_cmd_place(argc - 2, argv + 2);
     fprintf(stderr, "aidcsim: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return EXIT_BAD_INPUT;
 }

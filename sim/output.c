@@ -423,6 +423,19 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     cJSON_AddNumberToObject(cl, "nodes", (double)sc->cluster.nodes);
     cJSON_AddNumberToObject(cl, "racks", s->cluster.n_racks);
     cJSON_AddNumberToObject(cl, "gpus", (double)s->cluster.total_gpus);
+    if (sc->cluster.n_pools) {
+        /* heterogeneous: the pools in node order (sim/pools.h) */
+        cJSON *pools = cJSON_AddArrayToObject(cl, "pools");
+        for (size_t p = 0; p < sc->cluster.n_pools; p++) {
+            const aidc_pool_spec *ps = &sc->cluster.pools[p];
+            cJSON *e = cJSON_CreateObject();
+            if (ps->system[0]) cJSON_AddStringToObject(e, "system", ps->system);
+            cJSON_AddStringToObject(e, "gpu", ps->gpu);
+            cJSON_AddNumberToObject(e, "nodes", (double)ps->nodes);
+            cJSON_AddNumberToObject(e, "gpus_per_node", ps->gpus_per_node);
+            cJSON_AddItemToArray(pools, e);
+        }
+    }
     cJSON_AddItemToObject(root, "inputs", inputs_json(s));
 
     cJSON *jobs = cJSON_AddObjectToObject(root, "jobs");
@@ -500,6 +513,17 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
     const aidc_gpu_model *gm = aidc_catalog_gpu(&sc->catalog, sc->cluster.gpu);
     double price = sys && sys->price_usd > 0 ? sys->price_usd * (double)sc->cluster.nodes
                                              : (gm ? gm->price_usd : 0) * (double)s->cluster.total_gpus;
+    if (sc->cluster.n_pools) {
+        /* pools: each at its own system's price, else its GPUs' */
+        price = 0;
+        for (size_t p = 0; p < sc->cluster.n_pools; p++) {
+            const aidc_pool_spec *ps = &sc->cluster.pools[p];
+            const aidc_system_model *psys = ps->system[0] ? aidc_catalog_system(&sc->catalog, ps->system) : NULL;
+            const aidc_gpu_model *pg = aidc_catalog_gpu(&sc->catalog, ps->gpu);
+            price += psys && psys->price_usd > 0 ? psys->price_usd * (double)ps->nodes
+                                                 : (pg ? pg->price_usd : 0) * (double)(ps->nodes * ps->gpus_per_node);
+        }
+    }
     if (s->end_ns > 0) {
         aidc_cost_result cost = aidc_cost_compute(
             &sc->cost, (double)s->end_ns / 1e9, s->cluster.total_gpus, price,
@@ -626,9 +650,12 @@ void aidc_output_print_summary(const aidc_sim *s, FILE *f)
     if (compute(s, &r)) return;
     char a[32], b[32], c[32], d[32];
     human_duration(r.duration_s, a, sizeof a);
+    char pools[64];
+    snprintf(pools, sizeof pools, "%zu pools", s->sc->cluster.n_pools);
     fprintf(f, "%s: %lld GPUs (%s x %lld nodes), policy %s, %s simulated\n", s->sc->name,
             (long long)s->cluster.total_gpus,
-            s->sc->cluster.system[0] ? s->sc->cluster.system : s->sc->cluster.gpu,
+            s->sc->cluster.n_pools ? pools
+            : s->sc->cluster.system[0] ? s->sc->cluster.system : s->sc->cluster.gpu,
             (long long)s->sc->cluster.nodes, s->sc->policy.name, a);
     fprintf(f, "  jobs       %zu submitted, %zu completed, %zu running, %zu queued at end\n",
             s->submitted, s->completed, r.running_at_end, r.queued_at_end);

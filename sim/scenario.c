@@ -230,10 +230,11 @@ static int read_cluster(const aidc_jread *r, const cJSON *root, aidc_scenario *s
 {
     static const char *const keys[] = {"system",        "gpu",           "nodes",
                                        "nodes_per_rack", "gpus_per_node", "cpus_per_node",
-                                       "mem_gib_per_node", NULL};
+                                       "mem_gib_per_node", "pools", NULL};
     const cJSON *o;
     if (aidc_jread_obj(r, root, "", "cluster", true, &o) < 0) return -1;
     if (aidc_jread_keys(r, o, "cluster", keys)) return -1;
+    if (cJSON_GetObjectItemCaseSensitive(o, "pools")) return aidc_pools_read(r, o, s);
     const char *system = NULL, *gpu = NULL;
     if (aidc_jread_str(r, o, "cluster", "system", false, &system) < 0 ||
         aidc_jread_str(r, o, "cluster", "gpu", false, &gpu) < 0)
@@ -801,6 +802,8 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     c->ups_capacity_w = (double)s->cluster.nodes * rating;
     /* lighting, offices, security: 2% of rated IT capacity (est.) unless given */
     if (!(o && cJSON_GetObjectItemCaseSensitive(o, "misc"))) c->misc_w = 0.02 * c->ups_capacity_w;
+    aidc_pools_power(s, o && cJSON_GetObjectItemCaseSensitive(o, "node_base"),
+                     o && cJSON_GetObjectItemCaseSensitive(o, "misc"));
     return 0;
 }
 
@@ -1154,6 +1157,19 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
         aidc_failcfg_read(r, root, s->cluster.nodes, s->cluster.gpus_per_node, s->horizon_ns,
                           &s->failures))
         return -1;
+    if (s->cluster.n_pools && s->fabric.enabled)
+        return aidc_jread_fail(r, "fabric", true,
+                               "a fabric needs one node shape; it cannot be combined with "
+                               "cluster.pools");
+    /* failures and services lay GPUs out as nodes of one shape too */
+    if (s->cluster.n_pools && s->failures.enabled)
+        return aidc_jread_fail(r, "failures", true,
+                               "failures are modelled on one node shape; they cannot be "
+                               "combined with cluster.pools yet");
+    if (s->cluster.n_pools && s->services.n)
+        return aidc_jread_fail(r, "services", true,
+                               "services are placed on one node shape; they cannot be combined "
+                               "with cluster.pools yet");
     return 0;
 }
 
@@ -1209,6 +1225,7 @@ void aidc_scenario_fini(aidc_scenario *s)
     free(s->cooling.weather_path);
     free(s->grid.carbon_path);
     free(s->grid.dr);
+    aidc_pools_free(s);
     aidc_services_cfg_fini(s);
     memset(s, 0, sizeof *s);
 }

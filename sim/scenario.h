@@ -24,6 +24,7 @@
 #include "models/synth.h"
 #include "sched/aidc_policy.h"
 #include "sim/plugin.h"
+#include "sim/pools.h"
 
 typedef struct aidc_scenario {
     char *path;   /* as given */
@@ -43,6 +44,9 @@ typedef struct aidc_scenario {
         double mem_gib_per_node;
         int32_t nvlink_domain; /* GPUs per NVLink domain */
         double nvlink_gbps;    /* per GPU, per direction */
+        aidc_pool_spec *pools; /* "pools": a heterogeneous cluster (sim/pools.h); NULL: one
+                                  shape, as above */
+        size_t n_pools;
     } cluster;
     struct {
         char *trace_path; /* resolved; NULL when synthetic */

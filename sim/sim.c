@@ -50,6 +50,47 @@ const char aidc_timeseries_header[] =
     "time_s,busy_gpus,gpu_utilization,running_jobs,queued_jobs,queued_gpus,it_mw,losses_mw,"
     "cooling_mw,facility_mw,pue,outdoor_c,price_usd_per_mwh,carbon_g_per_kwh\n";
 
+/* ---- pools and shares ---------------------------------------------------- */
+
+/* Node i's power figures: its pool's, or the scenario's chain for one node shape. */
+static const aidc_power_cfg *npc(const aidc_sim *s, int32_t i)
+{
+    return s->node_pc ? s->node_pc[i] : &s->sc->power.chain;
+}
+
+/* The power figures of a job's GPUs (those of its first node). */
+static const aidc_power_cfg *jpc(const aidc_sim *s, const aidc_job_rt *j,
+                                 const aidc_sched_alloc *alloc, size_t n)
+{
+    if (!s->node_pc) return &s->sc->power.chain;
+    if (n > 0) return npc(s, alloc[0].node);
+    return j->n_alloc > 0 ? npc(s, j->alloc[0].node) : &s->sc->power.chain;
+}
+
+/* Whether node nd has a GPU type job accepts. */
+static bool type_fits(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    if (job->gpu_type == -1) return true;
+    if (job->gpu_type >= 0) return nd->gpu_type == job->gpu_type;
+    return job->gpu_type == AIDC_GPU_TYPE_SET && nd->gpu_type >= 0 && nd->gpu_type < 64 &&
+           ((job->gpu_type_mask >> nd->gpu_type) & 1);
+}
+
+/* GPUs' worth job j holds on allocation entry a: whole GPUs, or its share of one. A
+ * shared GPU draws idle once plus each share's part of the job's draw above idle, so
+ * it never draws more than one GPU at full load. */
+static double held(const aidc_job_rt *j, const aidc_sched_alloc *a)
+{
+    return j->view.shared_gpu >= 0 ? j->view.gpu_milli / 1000.0 : a->gpus;
+}
+
+/* A job on a share (view.shared_gpu >= 0) holds one GPU's part on alloc[0].node; the
+ * job record keeps no more than that, so a share costs no memory per job. */
+static aidc_sched_share share_of(const aidc_job_rt *j, const aidc_sched_alloc *a)
+{
+    return (aidc_sched_share){a->node, j->view.shared_gpu, j->view.gpu_milli, a->cpus, a->mem_gib};
+}
+
 /* ---- host services given to the policy ---------------------------------- */
 
 static int64_t host_now(void *ctx) { return ((aidc_sim *)ctx)->now_ns; }
@@ -152,8 +193,9 @@ static void swing_snapshot(aidc_sim *s)
     for (size_t i = 0; i < s->n_running; i++) {
         const aidc_job_rt *j = &s->jobs[s->running[i]];
         if (j->view.kind != AIDC_KIND_TRAINING && j->view.kind != AIDC_KIND_FINETUNE) continue;
+        c = jpc(s, j, NULL, 0);
         double top = j->cap_w > 0 && j->cap_w < c->gpu_tdp_w ? j->cap_w : c->gpu_tdp_w;
-        double g = j->view.gpus;
+        double g = j->view.shared_gpu >= 0 ? j->view.gpu_milli / 1000.0 : j->view.gpus;
         s->swing_jobs[k++] = (aidc_swing_job){g * top, g * (c->gpu_idle_w + 0.05 * (top - c->gpu_idle_w)),
                                               g * c->gpu_tdp_w, s->sc->grid.iteration_s, 1 - f, 0};
     }
@@ -192,13 +234,13 @@ static void power_refresh(aidc_sim *s)
 }
 
 /* Changes node i's DC load by delta_w, keeping AC, rack and IT sums. */
-static double node_ac(aidc_sim *s, double dc_w);
+static double node_ac(aidc_sim *s, int32_t i, double dc_w);
 
 static void node_add_dc(aidc_sim *s, int32_t i, double delta_w)
 {
     double old_ac = s->node_ac_w[i];
     s->node_dc_w[i] += delta_w;
-    s->node_ac_w[i] = node_ac(s, s->node_dc_w[i]);
+    s->node_ac_w[i] = node_ac(s, i, s->node_dc_w[i]);
     double d_ac = s->node_ac_w[i] - old_ac;
     s->rack_it_w[s->cluster.nodes[i].rack] += d_ac;
     s->it_w += d_ac;
@@ -217,10 +259,12 @@ static void job_power(aidc_sim *s, const aidc_job_rt *j, int sign)
 static void job_power_as(aidc_sim *s, const aidc_job_rt *j, int sign, bool busy)
 {
     int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
-    const aidc_power_cfg *c = &s->sc->power.chain;
+    const aidc_power_cfg *c = jpc(s, j, NULL, 0);
     double per_gpu = aidc_power_gpu_w(c, (aidc_job_kind)j->view.kind, j->cap_w) - c->gpu_idle_w;
     for (int32_t k = 0; k < j->n_alloc; k++)
-        node_add_dc(s, j->alloc[k].node, sign * per_gpu * j->alloc[k].gpus);
+        node_add_dc(s, j->alloc[k].node, sign * per_gpu * held(j, &j->alloc[k]));
+    /* the classes count whole GPUs: a share ends the fast path for the run */
+    if (busy && s->has_pclass && j->view.shared_gpu >= 0) s->has_pclass = false;
     for (int32_t k = 0; busy && s->has_pclass && k < j->n_alloc; k++)
         if (aidc_powerclass_add(&s->pclass, j->alloc[k].node, j->view.kind, sign * j->alloc[k].gpus))
             s->has_pclass = false; /* out of memory: the exact sums still work */
@@ -275,10 +319,11 @@ static int build_power(aidc_sim *s, char *err, size_t errlen)
     s->ac_memo = calloc(1, sizeof *s->ac_memo); /* NULL: evaluated every time */
     const char *chk = getenv("AIDC_CHECK_POWERCLASS");
     s->check_pclass = chk && *chk && strcmp(chk, "0") != 0;
-    s->has_pclass = n > 0 && aidc_powerclass_init(&s->pclass, n, &s->cluster.nodes[0].gpus_total,
+    s->has_pclass = n > 0 && !s->node_pc && aidc_powerclass_init(&s->pclass, n, &s->cluster.nodes[0].gpus_total,
                                          sizeof s->cluster.nodes[0], &s->cluster.nodes[0].rack,
                                          s->cluster.n_racks) == 0;
     for (size_t i = 0; i < n; i++) {
+        c = npc(s, (int32_t)i);
         s->node_dc_w[i] = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
         s->node_ac_w[i] = aidc_power_node_ac_w(c, s->node_dc_w[i]);
         s->rack_it_w[s->cluster.nodes[i].rack] += s->node_ac_w[i];
@@ -384,10 +429,11 @@ static bool limits_hold(const aidc_sim *s, const double *rack, double it, double
 }
 
 /* A node's AC draw at DC load dc_w, through the run's exact memo. */
-static double node_ac(aidc_sim *s, double dc_w)
+static double node_ac(aidc_sim *s, int32_t i, double dc_w)
 {
-    const aidc_power_cfg *c = &s->sc->power.chain;
-    return s->ac_memo ? aidc_power_ac_memo_get(s->ac_memo, c, dc_w) : aidc_power_node_ac_w(c, dc_w);
+    /* the memo serves one power configuration: not with pools */
+    if (s->node_pc || !s->ac_memo) return aidc_power_node_ac_w(npc(s, i), dc_w);
+    return aidc_power_ac_memo_get(s->ac_memo, &s->sc->power.chain, dc_w);
 }
 
 /* a <= b decided with relative margin m: 1 holds, 0 broken, -1 too close
@@ -416,7 +462,8 @@ static int within(double a, double b, double m)
 static int budgets_decide_fast(aidc_sim *s, double f, const aidc_job_rt *extra,
                                const aidc_sched_alloc *extra_alloc, size_t n_extra)
 {
-    if (!s->has_pclass || s->n_user_caps > 0 || (extra && extra->user_cap_w > 0) ||
+    if (!s->has_pclass || s->node_pc || s->n_user_caps > 0 || (extra && extra->user_cap_w > 0) ||
+        (extra && extra->view.gpu_milli > 0 && extra->view.gpu_milli < 1000) ||
         isfinite(s->sc->power.row_budget_w) || n_extra > 256)
         return -1;
     for (size_t a = 0; a < n_extra; a++)
@@ -473,28 +520,30 @@ static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
 }
 
 static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
-                            const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
-                            double *rack)
+                               const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
+                               double *rack)
 {
-    const aidc_power_cfg *c = &s->sc->power.chain;
-    double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
+    const aidc_power_cfg *c;
     size_t n = s->cluster.n_nodes;
-    for (size_t i = 0; i < n; i++) dc[i] = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
+    for (size_t i = 0; i < n; i++)
+        dc[i] = npc(s, (int32_t)i)->node_base_w + s->cluster.nodes[i].gpus_total * npc(s, (int32_t)i)->gpu_idle_w;
     for (size_t r = 0; r < s->n_running; r++) {
         const aidc_job_rt *j = &s->jobs[s->running[r]];
-        double jcap = tighter_cap(j->user_cap_w, cap);
+        c = jpc(s, j, NULL, 0);
+        double jcap = tighter_cap(j->user_cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
         double per = aidc_power_gpu_w(c, (aidc_job_kind)j->view.kind, jcap) - c->gpu_idle_w;
-        for (int32_t k = 0; k < j->n_alloc; k++) dc[j->alloc[k].node] += per * j->alloc[k].gpus;
+        for (int32_t k = 0; k < j->n_alloc; k++) dc[j->alloc[k].node] += per * held(j, &j->alloc[k]);
     }
     if (extra) {
-        double ecap = tighter_cap(extra->user_cap_w, cap);
+        c = jpc(s, extra, extra_alloc, n_extra);
+        double ecap = tighter_cap(extra->user_cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
         double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, ecap) - c->gpu_idle_w;
-        for (size_t k = 0; k < n_extra; k++) dc[extra_alloc[k].node] += per * extra_alloc[k].gpus;
+        for (size_t k = 0; k < n_extra; k++) dc[extra_alloc[k].node] += per * held(extra, &extra_alloc[k]);
     }
     for (int32_t r = 0; r < s->cluster.n_racks; r++) rack[r] = 0;
     double it = 0;
     for (size_t i = 0; i < n; i++) {
-        double ac = node_ac(s, dc[i]);
+        double ac = node_ac(s, (int32_t)i, dc[i]);
         rack[s->cluster.nodes[i].rack] += ac;
         it += ac;
     }
@@ -518,21 +567,22 @@ static bool has_budgets(const aidc_sim *s)
 static void apply_uniform_cap(aidc_sim *s, double f)
 {
     int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
-    const aidc_power_cfg *c = &s->sc->power.chain;
-    double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
-    /* jobs without a cap of their own share one speed per kind */
+    /* one node shape: jobs without a cap of their own share one speed per kind */
+    const aidc_power_cfg *one = s->node_pc ? NULL : &s->sc->power.chain;
+    double cap = one && f < 1 ? f * one->gpu_tdp_w : 0;
     double speed_at_cap[AIDC_KIND_COUNT];
     bool known[AIDC_KIND_COUNT] = {false};
     for (size_t r = 0; r < s->n_running; r++) {
         uint32_t id = s->running[r];
         aidc_job_rt *j = &s->jobs[id];
-        double eff = tighter_cap(j->user_cap_w, cap);
+        const aidc_power_cfg *c = jpc(s, j, NULL, 0);
+        double eff = tighter_cap(j->user_cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
         if (j->cap_w == eff) continue;
         job_power_as(s, j, -1, false);
         j->cap_w = eff;
         job_power_as(s, j, +1, false);
         int k = j->view.kind;
-        if (eff != cap || k < 0 || k >= AIDC_KIND_COUNT) {
+        if (!one || eff != cap || k < 0 || k >= AIDC_KIND_COUNT) {
             j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)k, eff);
         } else {
             if (!known[k]) {
@@ -562,24 +612,27 @@ static bool fits_uncapped(aidc_sim *s, const aidc_job_rt *extra, const aidc_sche
         return budgets_hold_at(s, 1, extra, alloc, n, s->power_dc_scratch, s->power_rack_scratch);
     double it = s->it_w;
     if (extra) {
+        c = jpc(s, extra, alloc, n);
         double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, extra->user_cap_w) -
                      c->gpu_idle_w;
         for (size_t k = 0; k < n; k++) {
             int32_t i = alloc[k].node;
-            double d = aidc_power_node_ac_w(c, s->node_dc_w[i] + per * alloc[k].gpus) - s->node_ac_w[i];
+            double d = aidc_power_node_ac_w(npc(s, i), s->node_dc_w[i] + per * held(extra, &alloc[k])) -
+                       s->node_ac_w[i];
             it += d;
             /* racks: every node of this allocation on the same rack adds up */
             double rack = s->rack_it_w[s->cluster.nodes[i].rack];
             for (size_t m = 0; m < n; m++) {
                 int32_t o = alloc[m].node;
                 if (s->cluster.nodes[o].rack != s->cluster.nodes[i].rack) continue;
-                rack += aidc_power_node_ac_w(c, s->node_dc_w[o] + per * alloc[m].gpus) - s->node_ac_w[o];
+                rack += aidc_power_node_ac_w(npc(s, o), s->node_dc_w[o] + per * held(extra, &alloc[m])) -
+                        s->node_ac_w[o];
             }
             if (rack > s->sc->power.rack_budget_w) return false;
         }
     }
     if (it > it_limit_w(s)) return false;
-    return aidc_power_site_w(c, it, cooling_for(s, it)).facility_w <= site_limit_w(s);
+    return aidc_power_site_w(&s->sc->power.chain, it, cooling_for(s, it)).facility_w <= site_limit_w(s);
 }
 
 static double highest_cap_fraction(aidc_sim *s, const aidc_job_rt *extra,
@@ -630,13 +683,15 @@ static double host_power_needed_capped(void *ctx, uint64_t id, const aidc_sched_
     aidc_sim *s = ctx;
     if (id >= s->n_jobs || !(cap_w >= 0)) return NAN;
     const aidc_power_cfg *c = &s->sc->power.chain;
+    if (n > 0 && alloc[0].node >= 0 && (size_t)alloc[0].node < s->cluster.n_nodes)
+        c = npc(s, alloc[0].node);
     double per = aidc_power_gpu_w(c, (aidc_job_kind)s->jobs[id].view.kind, cap_w) - c->gpu_idle_w;
     double it = s->it_w;
     for (size_t k = 0; k < n && alloc[k].node >= 0 && (size_t)alloc[k].node < s->cluster.n_nodes; k++) {
         int32_t i = alloc[k].node;
-        it += aidc_power_node_ac_w(c, s->node_dc_w[i] + per * alloc[k].gpus) - s->node_ac_w[i];
+        it += aidc_power_node_ac_w(npc(s, i), s->node_dc_w[i] + per * alloc[k].gpus) - s->node_ac_w[i];
     }
-    return aidc_power_site_w(c, it, s->cooling_w).facility_w - s->site.facility_w;
+    return aidc_power_site_w(&s->sc->power.chain, it, s->cooling_w).facility_w - s->site.facility_w;
 }
 
 static double host_power_needed(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n)
@@ -647,7 +702,7 @@ static double host_power_needed(void *ctx, uint64_t id, const aidc_sched_alloc *
 static int host_set_power_cap(void *ctx, uint64_t id, double cap_w)
 {
     aidc_sim *s = ctx;
-    const aidc_power_cfg *c = &s->sc->power.chain;
+    const aidc_power_cfg *c = id < s->n_jobs ? jpc(s, &s->jobs[id], NULL, 0) : &s->sc->power.chain;
     if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_RUNNING || cap_w < 0 ||
         (cap_w > 0 && cap_w < c->gpu_idle_w) || !isfinite(cap_w))
         return -1;
@@ -688,15 +743,22 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
     aidc_job_rt *j = &s->jobs[id];
     int64_t gpus = 0;
     for (size_t i = 0; i < n_alloc && i < s->cluster.n_nodes; i++) gpus += alloc[i].gpus;
-    if (n_alloc > s->cluster.n_nodes || !aidc_cluster_can_take(&s->cluster, alloc, n_alloc) ||
-        gpus < j->view.gpus) {
+    if (j->view.shared_gpu < 0 && (n_alloc > s->cluster.n_nodes || !aidc_cluster_can_take(&s->cluster, alloc, n_alloc) ||
+        gpus < j->view.gpus)) {
         snprintf(s->policy_error, sizeof s->policy_error,
                  "policy \"%s\" tried to start job \"%s\" (%d GPUs) on an allocation of %lld GPUs "
                  "over %zu nodes that is not free or not enough",
                  s->policy->name, j->view.name, j->view.gpus, (long long)gpus, n_alloc);
         return -1;
     }
-    const aidc_power_cfg *c = &s->sc->power.chain;
+    for (size_t i = 0; i < n_alloc; i++)
+        if (!type_fits(&s->cluster.nodes[alloc[i].node], &j->view)) {
+            snprintf(s->policy_error, sizeof s->policy_error,
+                     "policy \"%s\" tried to start job \"%s\" on node %d, whose GPU type the job "
+                     "does not accept", s->policy->name, j->view.name, (int)alloc[i].node);
+            return -1;
+        }
+    const aidc_power_cfg *c = jpc(s, j, alloc, n_alloc);
     if (cap_w < 0 || (cap_w > 0 && cap_w < c->gpu_idle_w) || !isfinite(cap_w)) {
         snprintf(s->policy_error, sizeof s->policy_error,
                  "policy \"%s\" tried to start job \"%s\" under a power cap of %g W (allowed: 0 "
@@ -734,7 +796,12 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
     if (!j->alloc) abort();
     memcpy(j->alloc, alloc, n_alloc * sizeof *alloc);
     j->n_alloc = (int32_t)n_alloc;
-    aidc_cluster_take(&s->cluster, (int32_t)id, alloc, n_alloc);
+    if (j->view.shared_gpu >= 0) {
+        aidc_sched_share sh = share_of(j, alloc);
+        aidc_cluster_take_share(&s->cluster, &sh);
+    } else {
+        aidc_cluster_take(&s->cluster, (int32_t)id, alloc, n_alloc);
+    }
     job_power(s, j, +1);
     power_refresh(s);
     j->state = AIDC_JOB_RUNNING;
@@ -777,6 +844,44 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
     return start_job(ctx, id, alloc, n_alloc, 0);
 }
 
+/* Starts a fractional job on a share of one GPU (ABI 1.2). */
+static int host_start_shared(void *ctx, uint64_t id, const aidc_sched_share *share)
+{
+    aidc_sim *s = ctx;
+    if (s->policy_error[0]) return -1;
+    if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_PENDING) {
+        snprintf(s->policy_error, sizeof s->policy_error,
+                 "policy \"%s\" tried to start job %llu, which is not pending", s->policy->name,
+                 (unsigned long long)id);
+        return -1;
+    }
+    aidc_job_rt *j = &s->jobs[id];
+    if (!share || j->view.gpu_milli >= 1000 || share->milli != j->view.gpu_milli ||
+        share->cpus < j->view.cpus || share->mem_gib < j->view.mem_gib ||
+        !aidc_cluster_can_share(&s->cluster, share)) {
+        snprintf(s->policy_error, sizeof s->policy_error,
+                 "policy \"%s\" tried to start job \"%s\" (%d milli of one GPU) on a share that is "
+                 "not free, not its size, or not a share job",
+                 s->policy->name, j->view.name, (int)j->view.gpu_milli);
+        return -1;
+    }
+    aidc_sched_alloc a = {share->node, 0, share->cpus, share->mem_gib};
+    j->view.shared_gpu = share->gpu; /* marks the start as a share */
+    int rc = start_job(s, id, &a, 1, 0);
+    if (rc != 0) j->view.shared_gpu = -1;
+    return rc;
+}
+
+static size_t host_gpu_type_count(void *ctx) { return ((aidc_sim *)ctx)->workload.n_gpu_types; }
+
+static const char *host_gpu_type_name(void *ctx, int32_t t)
+{
+    aidc_sim *s = ctx;
+    return t >= 0 && (size_t)t < s->workload.n_gpu_types
+               ? aidc_workload_str(&s->workload, s->workload.gpu_types[t])
+               : NULL;
+}
+
 static int host_start_capped(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc,
                              double cap_w)
 {
@@ -803,16 +908,23 @@ static double host_price(void *ctx, int64_t t_ns)
     return aidc_tariff_price(&s->sc->grid.tariff, t_ns, s->sc->grid.start_weekday) * 1000;
 }
 
+/* The power figures of GPU type t: its pool's (the first pool of that type), else the
+ * scenario's chain. */
+static const aidc_power_cfg *type_pc(const aidc_sim *s, int32_t t)
+{
+    for (size_t p = 0; s->pool_type && p < s->sc->cluster.n_pools; p++)
+        if (s->pool_type[p] == t) return &s->sc->cluster.pools[p].power;
+    return &s->sc->power.chain;
+}
+
 static double host_gpu_tdp(void *ctx, int32_t gpu_type)
 {
-    (void)gpu_type; /* one GPU type per cluster for now */
-    return ((aidc_sim *)ctx)->sc->power.chain.gpu_tdp_w;
+    return type_pc(ctx, gpu_type)->gpu_tdp_w;
 }
 
 static double host_gpu_idle(void *ctx, int32_t gpu_type)
 {
-    (void)gpu_type;
-    return ((aidc_sim *)ctx)->sc->power.chain.gpu_idle_w;
+    return type_pc(ctx, gpu_type)->gpu_idle_w;
 }
 
 static void host_wake_at(void *ctx, int64_t t_ns)
@@ -857,7 +969,12 @@ static void leave_gpus(aidc_sim *s, uint32_t id)
 {
     aidc_job_rt *j = &s->jobs[id];
     update_progress(s, j);
-    aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
+    if (j->view.shared_gpu >= 0) {
+        aidc_sched_share sh = share_of(j, &j->alloc[0]);
+        aidc_cluster_release_share(&s->cluster, &sh);
+    } else {
+        aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
+    }
     if (s->has_failures) fail_drain(s, j);
     job_power(s, j, -1);
     power_refresh(s);
@@ -1010,8 +1127,47 @@ static int build_workload(aidc_sim *s, const aidc_scenario *sc, char *err, size_
     return rc;
 }
 
+/* A cluster of pools (sim/pools.h): node shapes, GPU types and per-node power figures. */
+static int build_pools(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    size_t np = sc->cluster.n_pools;
+    aidc_node_shape *shapes = calloc(np, sizeof *shapes);
+    int64_t *counts = calloc(np, sizeof *counts);
+    int32_t *npr = calloc(np, sizeof *npr);
+    s->pool_type = calloc(np, sizeof *s->pool_type);
+    int rc = -1;
+    if (!shapes || !counts || !npr || !s->pool_type) goto oom;
+    for (size_t p = 0; p < np; p++) {
+        const aidc_pool_spec *ps = &sc->cluster.pools[p];
+        int32_t type = aidc_workload_gpu_type(&s->workload, ps->gpu);
+        if (type < 0) goto oom;
+        int32_t per_domain = ps->nvlink_domain / ps->gpus_per_node;
+        shapes[p] = (aidc_node_shape){ps->gpus_per_node, ps->cpus_per_node, ps->mem_gib_per_node,
+                                      type, per_domain > 0 ? per_domain : 1};
+        counts[p] = ps->nodes;
+        npr[p] = ps->nodes_per_rack;
+        s->pool_type[p] = type;
+    }
+    if (aidc_cluster_init_pools(&s->cluster, shapes, counts, npr, np)) goto oom;
+    s->node_pc = malloc(s->cluster.n_nodes * sizeof *s->node_pc);
+    if (!s->node_pc) goto oom;
+    for (size_t i = 0; i < s->cluster.n_nodes; i++)
+        s->node_pc[i] = &sc->cluster.pools[s->cluster.pool[i]].power;
+    rc = 0;
+    goto out;
+oom:
+    snprintf(err, errlen, "%s: cluster.pools: out of memory for %lld nodes", sc->path,
+             (long long)sc->cluster.nodes);
+out:
+    free(shapes);
+    free(counts);
+    free(npr);
+    return rc;
+}
+
 static int build_cluster(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
 {
+    if (sc->cluster.n_pools) return build_pools(s, sc, err, errlen);
     int32_t type = aidc_workload_gpu_type(&s->workload, sc->cluster.gpu);
     int32_t per_domain = sc->cluster.nvlink_domain / sc->cluster.gpus_per_node;
     aidc_node_shape shape = {sc->cluster.gpus_per_node, sc->cluster.cpus_per_node,
@@ -1089,6 +1245,9 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
             .kind = (int32_t)js->kind,
             .queued_since_ns = js->submit_ns,
             .deferrable = js->deferrable,
+            .gpu_milli = js->gpu_milli > 0 && js->gpu_milli < 1000 ? js->gpu_milli : 1000,
+            .shared_gpu = -1,
+            .gpu_type_mask = js->gpu_type_mask,
         };
         j->remaining_ns = (double)js->duration_ns;
         j->first_start_ns = -1;
@@ -1103,7 +1262,7 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
                          "%g GiB, and the cluster has %lld GPUs in nodes of %d GPUs, %d CPUs and "
                          "%g GiB (set workload.unfit to \"skip\" to drop such jobs)",
                          job_source(s, js, where, sizeof where), j->view.name, js->gpus,
-                         js->gpu_type >= 0 ? " of a type the cluster lacks" : "", js->cpus,
+                         js->gpu_type != -1 ? " of a type the cluster lacks" : "", js->cpus,
                          js->mem_gib, (long long)s->cluster.total_gpus, sc->cluster.gpus_per_node,
                          sc->cluster.cpus_per_node, sc->cluster.mem_gib_per_node);
                 return -1;
@@ -1169,6 +1328,9 @@ static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
         .gpu_idle_w = host_gpu_idle,
         .power_needed_capped_w = host_power_needed_capped,
         .start_capped = host_start_capped,
+        .start_shared = host_start_shared,
+        .gpu_type_count = host_gpu_type_count,
+        .gpu_type_name = host_gpu_type_name,
     };
     aidc_policy_params params = {sc->policy.n_params, sc->policy.params};
     char msg[400] = "";
@@ -1236,6 +1398,8 @@ void aidc_sim_fini(aidc_sim *s)
         aidc_topology_fini(&s->topo);
     }
     aidc_cluster_fini(&s->cluster);
+    free(s->node_pc);
+    free(s->pool_type);
     aidc_workload_fini(&s->workload);
     aidc_eventq_fini(&s->q);
     memset(s, 0, sizeof *s);
@@ -1304,6 +1468,7 @@ static void preempt(aidc_sim *s, uint32_t id, int64_t curtailed_until_ns)
     j->alloc = NULL;
     j->view.alloc = NULL;
     j->n_alloc = j->view.n_alloc = 0;
+    j->view.shared_gpu = -1;
     j->state = AIDC_JOB_PENDING;
     /* back in the queue at its arrival position */
     size_t k = s->n_pending;
@@ -1535,6 +1700,16 @@ int aidc_sim_run(aidc_sim *s, char *err, size_t errlen)
 static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
 {
     if (!sc->failures.enabled) return 0;
+    for (size_t i = 0; i < s->n_jobs; i++)
+        if (s->jobs[i].view.gpu_milli < 1000) {
+            char where[600];
+            snprintf(err, errlen,
+                     "%s: job \"%s\" asks for a share of a GPU (gpu_milli %d): failures are not "
+                     "modelled for shared GPUs yet (remove the \"failures\" section or the share)",
+                     job_source(s, &s->workload.jobs[i], where, sizeof where), s->jobs[i].view.name,
+                     (int)s->jobs[i].view.gpu_milli);
+            return -1;
+        }
     s->has_failures = true;
     s->jfail = calloc(s->n_jobs ? s->n_jobs : 1, sizeof *s->jfail);
     if (!s->jfail) {

@@ -185,6 +185,9 @@ typedef struct aidc_sim {
     uint64_t fail_interruptions;           /* jobs stopped */
     struct aidc_services_rt *services; /* inference services (sim/services); NULL: none */
     size_t service_preemptions;        /* training jobs preempted for service replicas */
+    /* heterogeneous pools (sim/pools.h); NULL for one node shape */
+    const aidc_power_cfg **node_pc; /* per node: its pool's power figures */
+    int32_t *pool_type;             /* per pool: its GPU type */
 } aidc_sim;
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and

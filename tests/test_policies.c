@@ -253,7 +253,7 @@ static void test_carbon_aware(void)
 
 static aidc_sched_node node(int gpus_free, int gpus_total, int cpus_free, double mem_free)
 {
-    return (aidc_sched_node){gpus_total, gpus_free, 64, cpus_free, 512, mem_free, 0, 0, 0, 0, 0};
+    return (aidc_sched_node){gpus_total, gpus_free, 64, cpus_free, 512, mem_free, 0, 0, 0, 0, 0, NULL, 0, 0};
 }
 
 static aidc_sched_job job(int gpus, int cpus, double mem)

@@ -17,7 +17,11 @@
  *    (estimates >= run times, as generated here);
  *    the others (sjf, srtf, las, fair-share, priority, smallest-first) make
  *    no such promise and are documented as able to starve large or long jobs;
- *  - determinism: a second run gives identical start and end times. */
+ *  - determinism: a second run gives identical start and end times.
+ * With fractional jobs (one-GPU jobs asking for a share, gpu_milli < 1000, ABI 1.2) the
+ * ledger also keeps each GPU's shares: no GPU ever holds more than 1000 milli, the
+ * host's per-GPU free capacities agree with the ledger, and CPUs and memory still
+ * never exceed a node's. */
 #include <CUnit/CUnit.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -34,12 +38,14 @@
 
 #define N_SCENARIOS 6
 #define MAX_NODES 8
+#define MAX_GPUS 8 /* DGX-H100 */
 
 /* ---- the checking proxy ---------------------------------------------------- */
 
 typedef struct held {
     aidc_sched_alloc alloc[MAX_NODES];
     int32_t n;
+    int32_t share_gpu, share_milli; /* a share: its GPU on alloc[0].node; share_gpu -1: none */
 } held;
 
 typedef struct proxy {
@@ -51,6 +57,8 @@ typedef struct proxy {
     size_t n_jobs;
     int32_t gpus[MAX_NODES], cpus[MAX_NODES];
     double mem[MAX_NODES];
+    int32_t share[MAX_NODES][MAX_GPUS]; /* milli held by shares on each GPU */
+    int shares_started;
     int violations;
     char first[256];
 } proxy;
@@ -71,8 +79,26 @@ static void check_view(proxy *p)
         if (p->gpus[i] > nd->gpus_total || p->cpus[i] > nd->cpus_total ||
             p->mem[i] > nd->mem_total_gib + 1e-9)
             violation(p, "ledger exceeds a node's capacity", (int)i);
-        if (nd->gpus_free != nd->gpus_total - p->gpus[i] || nd->gpus_free < 0)
+        int32_t shared = 0, used = 1000 * p->gpus[i];
+        for (int32_t g = 0; g < MAX_GPUS; g++) {
+            shared += p->share[i][g] > 0;
+            used += p->share[i][g];
+            if (p->share[i][g] > 1000) violation(p, "a GPU holds more than 1000 milli", (int)i);
+        }
+        if (nd->gpus_free != nd->gpus_total - p->gpus[i] - shared || nd->gpus_free < 0)
             violation(p, "host's free GPUs disagree with the ledger", (int)i);
+        if (nd->gpu_free_milli) {
+            int32_t host_used = 0;
+            for (int32_t g = 0; g < nd->gpus_total; g++) {
+                int32_t v = nd->gpu_free_milli[g];
+                if (v < 0 || v > 1000) violation(p, "host's GPU free capacity outside 0..1000", (int)i);
+                if (g < MAX_GPUS && p->share[i][g] > 0 && v != 1000 - p->share[i][g])
+                    violation(p, "host's free capacity of a shared GPU disagrees with the ledger", (int)i);
+                host_used += 1000 - v;
+            }
+            if (host_used != used || nd->milli_free != 1000 * nd->gpus_total - used)
+                violation(p, "host's per-GPU capacity disagrees with the ledger", (int)i);
+        }
         if (nd->cpus_free != nd->cpus_total - p->cpus[i] || nd->cpus_free < 0)
             violation(p, "host's free CPUs disagree with the ledger", (int)i);
         if (fabs(nd->mem_free_gib - (nd->mem_total_gib - p->mem[i])) > 1e-6)
@@ -89,7 +115,12 @@ static void book(proxy *p, uint64_t id, int sign)
         p->cpus[i] += sign * h->alloc[k].cpus;
         p->mem[i] += sign * h->alloc[k].mem_gib;
     }
-    if (sign < 0) h->n = 0;
+    if (h->n && h->share_gpu >= 0 && h->share_gpu < MAX_GPUS)
+        p->share[h->alloc[0].node][h->share_gpu] += sign * h->share_milli;
+    if (sign < 0) {
+        h->n = 0;
+        h->share_gpu = -1;
+    }
 }
 
 static void remember(proxy *p, uint64_t id, const aidc_sched_alloc *alloc, size_t n)
@@ -101,7 +132,25 @@ static void remember(proxy *p, uint64_t id, const aidc_sched_alloc *alloc, size_
     if (p->holds[id].n) violation(p, "a running job started again", -1);
     memcpy(p->holds[id].alloc, alloc, n * sizeof *alloc);
     p->holds[id].n = (int32_t)n;
+    p->holds[id].share_gpu = -1;
     book(p, id, +1);
+}
+
+static int px_start_shared(void *ctx, uint64_t id, const aidc_sched_share *sh)
+{
+    proxy *p = ctx;
+    int rc = p->real->start_shared(p->real->ctx, id, sh);
+    if (rc == 0 && id < p->n_jobs && sh->node >= 0 && sh->node < MAX_NODES) {
+        if (p->holds[id].n) violation(p, "a running job started again", -1);
+        p->holds[id].alloc[0] = (aidc_sched_alloc){sh->node, 0, sh->cpus, sh->mem_gib};
+        p->holds[id].n = 1;
+        p->holds[id].share_gpu = sh->gpu;
+        p->holds[id].share_milli = sh->milli;
+        p->shares_started++;
+        book(p, id, +1);
+    }
+    check_view(p);
+    return rc;
 }
 
 static int px_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, size_t n)
@@ -190,6 +239,7 @@ static int proxy_create(const aidc_sched_host *real, const aidc_policy_params *p
     p->host.gpu_idle_w = px_idle;
     p->host.power_needed_capped_w = px_needed_capped;
     p->host.start_capped = px_start_capped;
+    p->host.start_shared = px_start_shared;
     *state = p;
     return p->inner->create(&p->host, params, &p->inner_state, err, errlen);
 }
@@ -239,12 +289,16 @@ static const aidc_policy_ops proxy_ops = {
 /* A trace of 40-90 jobs on `nodes` nodes of 8 GPUs: sizes 1-16 GPUs (never
  * more than the cluster), lognormal run times, estimates 1-3x the run
  * time, three tenants, priorities 0-2, some jobs deferrable. */
+static bool fractional; /* write_trace: half the one-GPU jobs ask for a share (test-only) */
+
 static void write_trace(gsl_rng *r, int nodes, char *path)
 {
     static const int sizes[] = {1, 2, 4, 8, 16};
+    static const int shares[] = {100, 250, 300, 500, 700, 1000};
     char buf[16384];
     size_t off = (size_t)snprintf(buf, sizeof buf,
-                                  "id,submit_s,gpus,duration_s,estimate_s,tenant,priority,deferrable,cpus,mem_gib\n");
+                                  "id,submit_s,gpus,duration_s,estimate_s,tenant,priority,deferrable,cpus,mem_gib%s\n",
+                                  fractional ? ",gpu_milli" : "");
     int n = 40 + (int)gsl_rng_uniform_int(r, 51);
     double t = 0;
     for (int i = 0; i < n; i++) {
@@ -256,6 +310,11 @@ static void write_trace(gsl_rng *r, int nodes, char *path)
                                 i, floor(t), g, d, est, "ABC"[gsl_rng_uniform_int(r, 3)],
                                 (int)gsl_rng_uniform_int(r, 3), gsl_rng_uniform(r) < 0.3,
                                 g * 4, g * 32);
+        if (fractional) {
+            int s = g == 1 ? shares[gsl_rng_uniform_int(r, 6)] : 1000;
+            off--; /* the newline */
+            off += (size_t)snprintf(buf + off, sizeof buf - off, ",%d\n", s);
+        }
     }
     CU_ASSERT_FATAL(test_temp_file(buf, path) == 0);
 }
@@ -265,6 +324,7 @@ typedef struct outcome {
     size_t n;
     int all_done;
     int violations;
+    int shares; /* share starts seen */
     char first[256];
 } outcome;
 
@@ -305,6 +365,7 @@ static int run_checked(const char *trace, int nodes, const char *policy_json, ou
         o->estimate[i] = (double)sim.jobs[i].view.estimate_ns / 1e9;
     }
     o->violations = p.violations;
+    o->shares = p.shares_started;
     snprintf(o->first, sizeof o->first, "%s", p.first);
     aidc_sim_fini(&sim);
     aidc_scenario_fini(&sc);
@@ -359,6 +420,8 @@ static void check_policy(const char *label, const char *policy_json, int bounded
         CU_ASSERT_EQUAL(a.violations, 0);
         if (!a.all_done) fprintf(stderr, "\n  %s, scenario %d: not every job completed", label, k);
         CU_ASSERT(a.all_done);
+        if (fractional && a.shares == 0) fprintf(stderr, "\n  %s, scenario %d: no share started", label, k);
+        if (fractional) CU_ASSERT(a.shares > 0);
         CU_ASSERT(a.n == b.n && memcmp(a.start, b.start, a.n * sizeof a.start[0]) == 0 &&
                   memcmp(a.end, b.end, a.n * sizeof a.end[0]) == 0);
         if (bounded) {
@@ -398,6 +461,28 @@ static void test_builtins(void)
     check_policy("queue sjf+easy+preempt", "{\"order\": \"sjf\", \"backfill\": \"easy\", \"params\": {\"preempt\": true, \"min_run_s\": 0}}", 0);
 }
 
+/* Fractional jobs: every built-in and the queue's sharing placements keep each GPU at
+ * most 1000 milli and each node within its CPUs and memory; the built-ins place shares
+ * (start_shared) rather than whole GPUs. */
+static void test_fractional(void)
+{
+    fractional = true;
+    const aidc_policy_ops *ops;
+    for (size_t i = 0; (ops = aidc_policy_builtin_at(i)) != NULL; i++) {
+        char json[256];
+        if (strcmp(ops->name, "srtf") == 0 || strcmp(ops->name, "las") == 0 ||
+            strcmp(ops->name, "priority") == 0)
+            snprintf(json, sizeof json, "{\"name\": \"%s\", \"params\": {\"min_run_s\": 0}}", ops->name);
+        else
+            snprintf(json, sizeof json, "\"%s\"", ops->name);
+        check_policy(ops->name, json, 0);
+    }
+    check_policy("queue fgd", "{\"name\": \"queue\", \"params\": {\"placement\": \"fgd\"}}", 0);
+    check_policy("queue first-fit+easy", "{\"name\": \"queue\", \"params\": {\"placement\": \"first-fit\", \"backfill\": \"easy\"}}", 0);
+    check_policy("las fgd", "{\"name\": \"las\", \"params\": {\"placement\": \"fgd\", \"min_run_s\": 0}}", 0);
+    fractional = false;
+}
+
 static void test_plugins(void)
 {
     const char *dir = getenv("AIDC_TEST_PLUGINS");
@@ -421,7 +506,9 @@ int test_properties_register(void)
     CU_pSuite s = CU_add_suite("properties of every policy", NULL, NULL);
     if (!s) return -1;
     if (!CU_add_test(s, "built-ins: no double booking, all done, bounded waits, deterministic", test_builtins) ||
-        !CU_add_test(s, "plugins: the same properties", test_plugins))
+        !CU_add_test(s, "plugins: the same properties", test_plugins) ||
+        !CU_add_test(s, "fractional jobs: no GPU above 1000 milli, no node above its CPUs or memory",
+                     test_fractional))
         return -1;
     return 0;
 }

@@ -22,6 +22,7 @@ int test_compare_register(void);
 int test_plots_register(void);
 int test_limits_register(void);
 int test_powerclass_register(void);
+int test_sharing_register(void);
 int test_failures_register(void);
 int test_inference_register(void);
 
@@ -46,6 +47,7 @@ static int (*const unit_suites[])(void) = {
     test_plots_register,
     test_limits_register,
     test_powerclass_register,
+    test_sharing_register,
     test_failures_register,
     test_inference_register,
 };
