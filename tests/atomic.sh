@@ -13,12 +13,7 @@
 # Run from the repository root: `bash tests/atomic.sh` (AIDCSIM=path to change the binary).
 # Prints "ok - ..." / "not ok - ..." lines, then "atomic: N passed, M failed".
 set -u
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-atomic.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 

@@ -17,18 +17,7 @@
 # it through tools/deps.sh). Prints "ok - ..." / "not ok - ..." lines and one
 # "browser: N passed, M failed" line; exits 1 on any failure.
 set -u
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in
-  /*) ;;
-  *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;;
-esac
-PY=/usr/bin/python3
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/lib.sh"
 finish() { echo "browser: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-browser.XXXXXX") || exit 2

@@ -11,20 +11,9 @@
 # Prints "ok - ..." / "not ok - ..." per check, then "compare: N passed, M failed".
 set -u
 
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in
-  /*) ;;
-  *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;;
-esac
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
 D=tests/data/compare
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
 check() { # check NAME COMMAND...: ok when the command succeeds
   local name=$1; shift
   if "$@"; then ok "$name"; else notok "$name"; fi

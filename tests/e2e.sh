@@ -10,24 +10,11 @@
 # "e2e: N passed, M failed"; exits 1 when M > 0.
 set -u
 
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in
-  /*) ;;
-  *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;;
-esac
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
 SCHEMA=scenarios/aidcsim.schema.json
 BAD=tests/data/bad
 GOOD=tests/data/good
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
-# One line of text for a message: newlines folded, cut to $2 characters (default 240).
-oneline() { tr '\n\t' '  ' <"$1" | cut -c "1-${2:-240}"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-e2e.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT

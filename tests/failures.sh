@@ -9,20 +9,8 @@
 # "ok - ..." / "not ok - ..." per check and one line "failures: N passed, M failed".
 set -u
 
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in
-  /*) ;;
-  *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;;
-esac
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
-oneline() { tr '\n\t' '  ' <"$1" | cut -c "1-${2:-240}"; }
 check() { # description, then a python expression over s (summary) and jobs (list of dicts)
   local desc=$1 dir=$2 expr=$3
   if $PY - "$dir" "$expr" <<'PYEOF'

@@ -8,13 +8,7 @@
 # Run from the repository root: `bash tests/inference.sh` (AIDCSIM=path to change the binary).
 # Prints "ok - ..." / "not ok - ..." lines, then "inference: N passed, M failed".
 set -u
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-PY=${PY:-python3}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/lib.sh"
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-inference.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT

@@ -13,13 +13,7 @@
 #
 # Prints "ok - ..." / "not ok - ..." lines and one "report: N passed, M failed" line.
 set -u
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in
-  /*) ;;
-  *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;;
-esac
+. "$(dirname "$0")/lib.sh"
 FIX=tests/data/report
 GOLD=tests/golden/report
 DATA="summary.json timeseries.csv jobs.csv racks.csv"
@@ -40,11 +34,6 @@ if [ "${1:-}" = --update ]; then
   exit 0
 fi
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
-oneline() { tr '\n\t' '  ' <"$1" | cut -c "1-${2:-240}"; }
 
 # ---- golden charts ----------------------------------------------------------------------
 g=$work/golden

@@ -9,22 +9,9 @@
 # "ok - ..." / "not ok - ..." per check and one line "sharing: N passed, M failed".
 set -u
 
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in
-  /*) ;;
-  *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;;
-esac
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/lib.sh"
 D=tests/data/sharing
-PY=/usr/bin/python3
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
-oneline() { tr '\n\t' '  ' <"$1" | cut -c "1-${2:-300}"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-sharing.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT

@@ -10,21 +10,10 @@
 # binary built with MPI. Prints "ok - ..." / "not ok - ..." lines and then
 # "sweep: N passed, M failed"; exits 1 when M > 0.
 set -u
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in
-  /*) ;;
-  *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;;
-esac
+. "$(dirname "$0")/lib.sh"
 AIDCSIM=$(cd "$(dirname "$AIDCSIM")" && pwd)/$(basename "$AIDCSIM")
-PY=/usr/bin/python3
 root=$PWD
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-sweep.XXXXXX") || exit 2

@@ -9,23 +9,11 @@
 # "ok - ..." / "not ok - ..." per check and one line "traces: N passed, M failed".
 set -u
 
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in
-  /*) ;;
-  *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;;
-esac
+. "$(dirname "$0")/lib.sh"
 AIDCSIM=$(cd "$(dirname "$AIDCSIM")" && pwd)/$(basename "$AIDCSIM")
 DATA=${AIDC_SHARED_DATA:-../shared/data}
 FIX=tests/data/traces/import
-PY=/usr/bin/python3
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
-oneline() { tr '\n\t' '  ' <"$1" | cut -c "1-${2:-240}"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-traces.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
