@@ -6,14 +6,7 @@
 # effect on the outputs), determinism with every model on, and the bench
 # scenarios valid. Prints "ok - ..." / "not ok - ..." and "perf: N passed, M failed".
 set -u
-orig_pwd=$PWD
-cd "$(dirname "$0")/.." || exit 2
-AIDCSIM=${AIDCSIM:-build/aidcsim}
-case "$AIDCSIM" in /*) ;; *) [ -e "$orig_pwd/$AIDCSIM" ] && [ ! -e "$AIDCSIM" ] && AIDCSIM="$orig_pwd/$AIDCSIM" ;; esac
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-perf.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 SCN=tests/data/perf/capped.json
