@@ -127,6 +127,7 @@ void aidc_fabric_fini(aidc_fabric *f)
     free(f->demand_sum);
     free(f->comp_links);
     free(f->comp_jobs);
+    free(f->by_demand);
     free(f->jobs);
     memset(f, 0, sizeof *f);
 }
@@ -208,17 +209,53 @@ static long collect_component(aidc_fabric *f, const int32_t *seed, int32_t n_see
     return (long)nj;
 }
 
+struct aidc_fabric_demand {
+    double gbps;
+    uint32_t job;
+};
+
+static int by_demand(const void *a, const void *b)
+{
+    const struct aidc_fabric_demand *x = a, *y = b;
+    if (x->gbps != y->gbps) return x->gbps < y->gbps ? -1 : 1;
+    return (x->job > y->job) - (x->job < y->job);
+}
+
+/* Freezes job j at the present level: its rate is set, and its component
+ * links have one unfrozen user fewer. */
+static void freeze_job(aidc_fabric *f, aidc_fabric_job *j, double level, size_t *unfrozen)
+{
+    j->rate_gbps = level < j->demand_gbps ? level : j->demand_gbps;
+    (*unfrozen)--;
+    for (int32_t k = 0; k < j->n_links; k++)
+        if (f->link_mark[j->links[k]] == f->stamp) f->link_unfrozen[j->links[k]]--;
+}
+
 /* Max-min fair rates by progressive filling over one component. Jobs are
- * frozen when they reach their demand or cross a saturated link. */
-static void water_fill(aidc_fabric *f, size_t nj, size_t nl)
+ * frozen when they reach their demand or cross a saturated link.
+ * Each round costs the component's links plus the jobs it freezes: the
+ * smallest demand left comes from the jobs sorted by demand (d - level and
+ * d (1 - eps) round monotonically in d, so the minimum and the cut are those
+ * of a scan of every job), and only users of links saturated in the round
+ * are looked at. The rounds' arithmetic is the scan's, step for step. */
+static int water_fill(aidc_fabric *f, size_t nj, size_t nl)
 {
     const double eps = 1e-9;
+    if (nj > f->by_demand_cap) {
+        struct aidc_fabric_demand *o = realloc(f->by_demand, nj * sizeof *o);
+        if (!o) return -1;
+        f->by_demand = o;
+        f->by_demand_cap = nj;
+    }
+    for (size_t i = 0; i < nj; i++)
+        f->by_demand[i] = (struct aidc_fabric_demand){f->jobs[f->comp_jobs[i]].demand_gbps, f->comp_jobs[i]};
+    qsort(f->by_demand, nj, sizeof *f->by_demand, by_demand);
     for (size_t i = 0; i < nl; i++) {
         int32_t l = f->comp_links[i];
         f->link_left[l] = f->cap_gbps[l];
         f->link_unfrozen[l] = f->n_users[l];
     }
-    size_t unfrozen = nj;
+    size_t unfrozen = nj, low = 0; /* by_demand[low..] holds every unfrozen job */
     for (size_t i = 0; i < nj; i++) f->jobs[f->comp_jobs[i]].rate_gbps = -1; /* -1: unfrozen */
     double level = 0; /* every unfrozen job's rate */
     while (unfrozen > 0) {
@@ -230,32 +267,33 @@ static void water_fill(aidc_fabric *f, size_t nj, size_t nl)
                 if (share < inc) inc = share;
             }
         }
-        for (size_t i = 0; i < nj; i++) {
-            const aidc_fabric_job *j = &f->jobs[f->comp_jobs[i]];
-            if (j->rate_gbps < 0 && j->demand_gbps - level < inc) inc = j->demand_gbps - level;
-        }
+        while (low < nj && f->jobs[f->by_demand[low].job].rate_gbps >= 0) low++;
+        if (low < nj && f->by_demand[low].gbps - level < inc) inc = f->by_demand[low].gbps - level;
         if (inc < 0) inc = 0;
         level += inc;
         for (size_t i = 0; i < nl; i++) {
             int32_t l = f->comp_links[i];
             f->link_left[l] -= inc * f->link_unfrozen[l];
         }
-        /* links outside the component are uncongested: they bind no one */
-        for (size_t i = 0; i < nj; i++) {
-            aidc_fabric_job *j = &f->jobs[f->comp_jobs[i]];
+        /* jobs at their demand */
+        for (size_t q = low; q < nj; q++) {
+            aidc_fabric_job *j = &f->jobs[f->by_demand[q].job];
             if (j->rate_gbps >= 0) continue;
-            bool freeze = level >= j->demand_gbps * (1 - eps);
-            for (int32_t k = 0; k < j->n_links && !freeze; k++) {
-                int32_t l = j->links[k];
-                freeze = f->link_mark[l] == f->stamp && f->link_left[l] <= eps * f->cap_gbps[l];
+            if (!(level >= j->demand_gbps * (1 - eps))) break;
+            freeze_job(f, j, level, &unfrozen);
+        }
+        /* jobs crossing a saturated link (links outside the component are
+         * uncongested: they bind no one) */
+        for (size_t i = 0; i < nl; i++) {
+            int32_t l = f->comp_links[i];
+            if (f->link_unfrozen[l] <= 0 || !(f->link_left[l] <= eps * f->cap_gbps[l])) continue;
+            for (int32_t u = 0; u < f->n_users[l]; u++) {
+                aidc_fabric_job *j = &f->jobs[f->users[l][u]];
+                if (j->rate_gbps < 0) freeze_job(f, j, level, &unfrozen);
             }
-            if (!freeze) continue;
-            j->rate_gbps = level < j->demand_gbps ? level : j->demand_gbps;
-            unfrozen--;
-            for (int32_t k = 0; k < j->n_links; k++)
-                if (f->link_mark[j->links[k]] == f->stamp) f->link_unfrozen[j->links[k]]--;
         }
     }
+    return 0;
 }
 
 static double job_speed(const aidc_fabric *f, const aidc_fabric_job *j)
@@ -277,7 +315,7 @@ static int recompute(aidc_fabric *f, const int32_t *seed, int32_t n_seed, aidc_f
     size_t nl;
     long nj = collect_component(f, seed, n_seed, &nl);
     if (nj < 0) return -1;
-    water_fill(f, (size_t)nj, nl);
+    if (water_fill(f, (size_t)nj, nl)) return -1;
     f->recomputes++;
     for (long i = 0; i < nj; i++) {
         uint32_t id = f->comp_jobs[i];

@@ -92,6 +92,8 @@ typedef struct aidc_fabric {
     uint64_t recomputes;   /* starts and ends that touched the network */
     uint64_t speed_updates; /* jobs whose speed was recomputed */
     uint64_t speed_changes; /* of those, jobs whose speed changed (finish moved) */
+    struct aidc_fabric_demand *by_demand; /* water filling: the component's jobs by demand */
+    size_t by_demand_cap;
 } aidc_fabric;
 
 /* Prepares contention state for n_jobs jobs. Returns 0 or -1 (out of memory). */

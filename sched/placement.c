@@ -33,6 +33,18 @@ static inline int32_t largest_node(const aidc_sched_node *nodes, size_t n, const
     return best;
 }
 
+int32_t aidc_place_largest_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job)
+{
+    return largest_node(nodes, n, job);
+}
+
+bool aidc_place_fits_one_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job)
+{
+    for (size_t i = 0; i < n; i++)
+        if (type_ok(&nodes[i], job) && nodes[i].gpus_total >= job->gpus) return true;
+    return false;
+}
+
 static bool place_in_one_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
                               aidc_sched_alloc *out, size_t max_out, size_t *n_out)
 {
@@ -75,7 +87,7 @@ bool aidc_place_whole(const aidc_sched_node *nodes, size_t n, const aidc_sched_j
                       aidc_sched_alloc *out, size_t max_out, size_t *n_out)
 {
     assert(job->gpus >= 1);
-    if (job->gpus <= largest_node(nodes, n, job))
+    if (aidc_place_fits_one_node(nodes, n, job))
         return place_in_one_node(nodes, n, job, out, max_out, n_out);
     return place_whole_nodes(nodes, n, job, out, max_out, n_out);
 }
@@ -145,7 +157,7 @@ static int32_t label(const aidc_sched_node *nd, int level)
 
 static bool whole_node_job(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job)
 {
-    return job->gpus > largest_node(nodes, n, job);
+    return !aidc_place_fits_one_node(nodes, n, job);
 }
 
 static bool idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job)
@@ -157,6 +169,16 @@ static bool room_for(const aidc_sched_node *nd, const aidc_sched_job *job)
 {
     return type_ok(nd, job) && nd->gpus_free >= job->gpus && nd->cpus_free >= job->cpus &&
            nd->mem_free_gib >= job->mem_gib;
+}
+
+bool aidc_place_node_has_room(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return room_for(nd, job);
+}
+
+bool aidc_place_node_idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return idle_fit(nd, job);
 }
 
 /* Per group at `level`: idle-node GPUs (for whole-node jobs) or whether one
@@ -311,7 +333,23 @@ bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *jo
         return aidc_place_shared(nodes, n, job, AIDC_SHARE_FIRST_FIT, NULL, NULL, &unused, out,
                                  max_out, n_out) == 2;
     }
-    if (!whole_node_job(nodes, n, job)) {
+    return aidc_place_classed(nodes, n, job, strategy, whole_node_job(nodes, n, job), out, max_out,
+                              n_out);
+}
+
+bool aidc_place_classed(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                        aidc_place_strategy strategy, bool whole, aidc_sched_alloc *out,
+                        size_t max_out, size_t *n_out)
+{
+    if (strategy == AIDC_PLACE_BEST_FIT || strategy == AIDC_PLACE_FGD)
+        return whole ? place_whole_nodes(nodes, n, job, out, max_out, n_out)
+                     : place_in_one_node(nodes, n, job, out, max_out, n_out);
+    if (strategy == AIDC_PLACE_FIRST_FIT) {
+        aidc_sched_share unused;
+        return aidc_place_shared(nodes, n, job, AIDC_SHARE_FIRST_FIT, NULL, NULL, &unused, out,
+                                 max_out, n_out) == 2;
+    }
+    if (!whole) {
         if (strategy == AIDC_PLACE_TOPOLOGY_AWARE)
             return place_in_one_node(nodes, n, job, out, max_out, n_out);
         /* spread: the node with room in the leaf group with the most free GPUs */

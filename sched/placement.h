@@ -34,10 +34,30 @@ typedef enum aidc_place_strategy {
 int aidc_place_strategy_parse(const char *name);
 const char *aidc_place_strategy_name(aidc_place_strategy s);
 
+/* Whether the job fits one node's size (at most as many GPUs as the largest
+ * node of its type): such jobs go to one node, larger ones take whole nodes.
+ * Stops at the first node big enough. */
+bool aidc_place_fits_one_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job);
+
+/* The most GPUs one node of a type the job accepts has (0: none). */
+int32_t aidc_place_largest_node(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job);
+
+/* Whether one node has room for the whole job (its type, GPUs, CPUs and
+ * memory), and whether it is idle and of the job's type: the two tests every
+ * strategy's one-node and whole-node placements are built on. */
+bool aidc_place_node_has_room(const aidc_sched_node *nd, const aidc_sched_job *job);
+bool aidc_place_node_idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job);
+
 /* aidc_place_whole with a strategy. */
 bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
                 aidc_place_strategy strategy, aidc_sched_alloc *out, size_t max_out,
                 size_t *n_out);
+
+/* aidc_place for a caller that knows the job's class: whole is
+ * !aidc_place_fits_one_node(nodes, n, job), saving that scan per call. */
+bool aidc_place_classed(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,
+                        aidc_place_strategy strategy, bool whole, aidc_sched_alloc *out,
+                        size_t max_out, size_t *n_out);
 
 /* Locality levels of the node labels. */
 enum { AIDC_LEVEL_NODE = 0, AIDC_LEVEL_DOMAIN = 1, AIDC_LEVEL_LEAF = 2, AIDC_LEVEL_POD = 3 };

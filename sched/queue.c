@@ -60,6 +60,13 @@ typedef struct slot {
     double mem;
 } slot;
 
+/* A placement that failed in this pass (see place_now_cached). */
+typedef struct failed_shape {
+    int32_t gpus, gpu_type;
+    bool whole;
+} failed_shape;
+#define MAX_FAILED 32
+
 typedef struct queue {
     const aidc_sched_host *host;
     const char *name;
@@ -83,6 +90,10 @@ typedef struct queue {
     int64_t *seg_t;
     slot *seg;
     size_t n_seg, cap_seg;
+    failed_shape failed[MAX_FAILED]; /* this pass's failed placements */
+    size_t n_failed;
+    /* this pass's largest node per GPU type (slot 0: any type), -1 until asked */
+    int32_t largest[MAX_FAILED + 1];
     /* GPU sharing (ABI 1.2 hosts): the request model fgd places against */
     bool sharing;
     aidc_frag_model model;
@@ -371,6 +382,8 @@ static const aidc_sched_node *nodes_now(queue *q)
     return q->view;
 }
 
+static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job);
+
 static bool is_share(const queue *q, const aidc_sched_job *job)
 {
     return q->sharing && job->gpu_milli > 0 && job->gpu_milli < 1000;
@@ -398,7 +411,10 @@ static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *
         }
         return r != 0;
     }
-    return aidc_place(nodes, q->n_nodes, job, st, out, q->n_nodes, n_out);
+    /* every node array placed on (now, the shadow, the least-free view) has
+     * the host's node sizes: the job's class comes from the pass's largest node */
+    bool whole = job->gpus > largest_node_of(q, nodes, job);
+    return aidc_place_classed(nodes, q->n_nodes, job, st, whole, out, q->n_nodes, n_out);
 }
 
 /* A share's GPU, chosen on the live view for the node place() picked. */
@@ -418,6 +434,10 @@ static int start_share(queue *q, const aidc_sched_job *job, const aidc_sched_all
     sh.node = alloc[0].node;
     return h->start_shared(h->ctx, job->id, &sh);
 }
+
+static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_alloc *out,
+                             size_t *n_out);
+static void forget_failures(queue *q);
 
 /* The estimate of what is left: the user's estimate less the time run. */
 static int64_t remaining_estimate(const aidc_sched_job *j)
@@ -700,13 +720,20 @@ static void pass_greedy(queue *q, size_t m, int64_t now)
 {
     bool strict = q->c.backfill == BF_NONE;
     refusals ref = no_refusals();
+    forget_failures(q);
     size_t n_alloc;
     for (size_t k = 0; k < m; k++) {
         const cand *c = &q->cands[k];
         if (c->job.gpus >= ref.gpus[kind_of(&c->job)]) continue;
         int rc;
-        if (place(q, nodes_now(q), &c->job, q->alloc, &n_alloc)) rc = start(q, &c->job, q->alloc, n_alloc);
-        else rc = q->c.preempt ? make_room(q, c, now) : 2;
+        if (q->c.preempt) {
+            if (place(q, nodes_now(q), &c->job, q->alloc, &n_alloc)) rc = start(q, &c->job, q->alloc, n_alloc);
+            else rc = make_room(q, c, now);
+        } else {
+            /* nothing is preempted in this pass: failures stay failures */
+            if (place_now_cached(q, &c->job, q->alloc, &n_alloc)) rc = start(q, &c->job, q->alloc, n_alloc);
+            else rc = 2;
+        }
         if (rc < 0) return;
         if (rc == 0) continue;
         if (strict) return; /* the job blocks everything behind it */
@@ -735,21 +762,151 @@ static size_t sorted_ends(queue *q, int64_t now)
     return n_run;
 }
 
+/* Min-heap of endings by (end_ns, order), the order by_end sorts in. */
+static bool end_before(const ending *x, const ending *y)
+{
+    return x->end_ns < y->end_ns || (x->end_ns == y->end_ns && x->order < y->order);
+}
+
+static void end_sift_down(ending *e, size_t n, size_t i)
+{
+    ending top = e[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && end_before(&e[c + 1], &e[c])) c++;
+        if (!end_before(&e[c], &top)) break;
+        e[i] = e[c];
+        i = c;
+    }
+    e[i] = top;
+}
+
+static ending end_pop(ending *e, size_t *n)
+{
+    ending top = e[0];
+    e[0] = e[--*n];
+    if (*n > 1) end_sift_down(e, *n, 0);
+    return top;
+}
+
 /* Fills q->shadow with the cluster at the head's shadow time (the earliest
- * time it fits as running jobs end at their estimates) and returns it. */
+ * time it fits as running jobs end at their estimates) and returns it.
+ * The head usually fits after a few endings, so they come off a heap, in
+ * by_end's order, instead of sorting every running job each pass. */
 static int64_t reserve(queue *q, const aidc_sched_job *head, int64_t now)
 {
     const aidc_sched_host *h = q->host;
-    size_t n_run = sorted_ends(q, now), n_alloc;
+    size_t n_run = h->running_count(h->ctx), n_alloc;
+    q->ends = grow(q->ends, &q->cap_ends, n_run + 1, sizeof *q->ends);
+    for (size_t i = 0; i < n_run; i++)
+        q->ends[i] = (ending){now + remaining_estimate(h->running(h->ctx, i)), i};
+    for (size_t i = n_run / 2; i-- > 0;) end_sift_down(q->ends, n_run, i);
     memcpy(q->shadow, nodes_now(q), q->n_nodes * sizeof *q->shadow);
-    for (size_t k = 0; k < n_run; k++) {
-        const aidc_sched_job *r = h->running(h->ctx, q->ends[k].order);
-        aidc_place_apply(q->shadow, r->alloc, (size_t)r->n_alloc, +1);
+    /* After a failed try, the head can only fit once a node it could use
+     * changed: for a one-node head, a freed node with room; for a whole-node
+     * head, enough idle GPUs of its type in all. Tries wait for that. */
+    bool whole = head->gpus > largest_node_of(q, q->shadow, head);
+    /* the shortcut's tests are those of whole-GPU placement by the strategies
+     * below; shares and the sharing strategies retry at every end time */
+    aidc_place_strategy st = q->c.placement;
+    bool shortcut = !is_share(q, head) && (st == AIDC_PLACE_BEST_FIT ||
+                                           st == AIDC_PLACE_TOPOLOGY_AWARE || st == AIDC_PLACE_SPREAD);
+    bool tried = false, maybe = false;
+    int64_t idle_gpus = 0;
+    size_t left = n_run;
+    while (left > 0) {
+        ending e = end_pop(q->ends, &left);
+        const aidc_sched_job *r = h->running(h->ctx, e.order);
+        for (int32_t a = 0; a < r->n_alloc; a++) {
+            aidc_sched_node *nd = &q->shadow[r->alloc[a].node];
+            bool was_idle = tried && whole && aidc_place_node_idle_fit(nd, head);
+            aidc_place_apply(q->shadow, &r->alloc[a], 1, +1);
+            if (!tried) continue;
+            if (whole) {
+                if (!was_idle && aidc_place_node_idle_fit(nd, head)) idle_gpus += nd->gpus_total;
+            } else if (aidc_place_node_has_room(nd, head)) {
+                maybe = true;
+            }
+        }
         /* jobs ending at the same instant all free their nodes first */
-        if (k + 1 < n_run && q->ends[k + 1].end_ns == q->ends[k].end_ns) continue;
-        if (place(q, q->shadow, head, q->probe, &n_alloc)) return q->ends[k].end_ns;
+        if (left > 0 && q->ends[0].end_ns == e.end_ns) continue;
+        if (shortcut && tried && !(whole ? idle_gpus >= head->gpus : maybe)) continue;
+        if (place(q, q->shadow, head, q->probe, &n_alloc)) return e.end_ns;
+        if (!tried && whole)
+            for (size_t i = 0; i < q->n_nodes; i++)
+                if (aidc_place_node_idle_fit(&q->shadow[i], head)) idle_gpus += q->shadow[i].gpus_total;
+        tried = true;
+        maybe = false;
     }
     return INT64_MAX;
+}
+
+/* ---- placements already known to fail in this pass ------------------------------ *
+ * Within a pass that only starts jobs, free resources only shrink, so a job
+ * that found no place rules out every later job of the same GPU type and
+ * placement class (one node, or whole nodes) asking at least as many GPUs.
+ * Only jobs without CPU and memory requests are ruled out this way: with
+ * them, whole-node placement is not monotone in the GPU count. */
+/* A new pass: nothing known yet. */
+static void forget_failures(queue *q)
+{
+    q->n_failed = 0;
+}
+
+static bool shape_cacheable(const queue *q, const aidc_sched_job *j)
+{
+    aidc_place_strategy st = q->c.placement;
+    return j->cpus <= 0 && j->mem_gib <= 0 && j->gpu_type >= -1 && !is_share(q, j) &&
+           (st == AIDC_PLACE_BEST_FIT || st == AIDC_PLACE_TOPOLOGY_AWARE || st == AIDC_PLACE_SPREAD);
+}
+
+static bool known_to_fail(const queue *q, const aidc_sched_job *j, bool whole)
+{
+    if (!shape_cacheable(q, j)) return false;
+    for (size_t i = 0; i < q->n_failed; i++)
+        if (q->failed[i].gpu_type == j->gpu_type && q->failed[i].whole == whole &&
+            q->failed[i].gpus <= j->gpus)
+            return true;
+    return false;
+}
+
+/* The most GPUs one node of the job's type has, found once per pass (node
+ * sizes do not change within a pass): a job asking more takes whole nodes. */
+static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *job)
+{
+    int32_t t = job->gpu_type;
+    if (t < -1 || t >= MAX_FAILED) return aidc_place_largest_node(nodes, q->n_nodes, job); /* type sets */
+    int32_t *slot = &q->largest[t + 1];
+    if (*slot < 0) {
+        int32_t best = 0;
+        for (size_t i = 0; i < q->n_nodes; i++)
+            if ((t < 0 || nodes[i].gpu_type == t) && nodes[i].gpus_total > best) best = nodes[i].gpus_total;
+        *slot = best;
+    }
+    return *slot;
+}
+
+static void note_failure(queue *q, const aidc_sched_job *j, bool whole)
+{
+    if (!shape_cacheable(q, j) || q->n_failed == MAX_FAILED) return;
+    q->failed[q->n_failed++] = (failed_shape){j->gpus, j->gpu_type, whole};
+}
+
+/* place() on the cluster as it is now, for a pass that only starts jobs:
+ * skips jobs known to fail and remembers new failures. */
+static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_alloc *out,
+                             size_t *n_out)
+{
+    const aidc_sched_node *nodes = nodes_now(q);
+    bool whole = false;
+    if (shape_cacheable(q, job)) {
+        whole = job->gpus > largest_node_of(q, nodes, job);
+        if (known_to_fail(q, job, whole)) return false;
+    }
+    if (place(q, nodes, job, out, n_out)) return true;
+    note_failure(q, job, whole);
+    return false;
 }
 
 static void pass_easy(queue *q, size_t m, int64_t now)
@@ -766,12 +923,13 @@ static void pass_easy(queue *q, size_t m, int64_t now)
     }
     if (k + 1 >= m) return;
     const aidc_sched_job *head = &q->cands[k].job;
+    forget_failures(q);
     int64_t shadow_ns = reserve(q, head, now);
     refusals ref = no_refusals();
     for (size_t i = k + 1; i < m; i++) {
         const aidc_sched_job *job = &q->cands[i].job;
         if (job->gpus >= ref.gpus[kind_of(job)]) continue;
-        if (!place(q, nodes_now(q), job, q->alloc, &n_alloc)) continue;
+        if (!place_now_cached(q, job, q->alloc, &n_alloc)) continue;
         bool ends_in_time = remaining_estimate(job) <= shadow_ns - now;
         if (!ends_in_time) {
             /* it would still hold its nodes at the shadow time: the head
@@ -943,6 +1101,8 @@ static void queue_schedule(void *state)
     const aidc_sched_host *h = q->host;
     if (h->pending_count(h->ctx) == 0) return;
     int64_t now = h->now_ns(h->ctx);
+    /* node sizes are read afresh each pass */
+    for (size_t i = 0; i < sizeof q->largest / sizeof q->largest[0]; i++) q->largest[i] = -1;
     size_t m = snapshot(q, now, nodes_now(q));
     if (m == 0) return;
     switch (q->c.backfill) {

@@ -50,7 +50,7 @@ static const char usage_main[] =
     "exit status: 0 ok, 1 regression check failed, 2 bad input or usage, 3 internal error\n";
 
 static const char usage_run[] =
-    "usage: aidcsim run SCENARIO [-o DIR] [--set key.path=value]... [--seed N] [--quiet]\n"
+    "usage: aidcsim run SCENARIO [-o DIR] [--set key.path=value]... [--seed N] [--quiet] [--profile]\n"
     "\n"
     "Simulates SCENARIO (a JSON file) and writes summary.json, jobs.csv,\n"
     "timeseries.csv, racks.csv, charts/ and report.html into DIR (default:\n"
@@ -64,7 +64,9 @@ static const char usage_run[] =
     "  --policy NAME|PATH.so   run a built-in policy, or a plugin (same as\n"
     "                          --set policy=NAME or --set 'policy={\"plugin\":\"PATH.so\"}')\n"
     "  --seed N                override the scenario's seed\n"
-    "  -q, --quiet             print nothing on success\n";
+    "  -q, --quiet             print nothing on success\n"
+    "  --profile               print where the wall time went (engine, policy, power,\n"
+    "                          fabric, sampling, outputs) to stderr; outputs unchanged\n";
 
 static const char usage_validate[] =
     "usage: aidcsim validate SCENARIO [--policy NAME|PATH.so] [--set key.path=value]...\n"
@@ -94,6 +96,7 @@ typedef struct run_args {
     size_t n_overrides;
     int64_t seed;
     int quiet;
+    int profile; /* --profile (run only) */
 } run_args;
 
 static void run_args_free(run_args *a)
@@ -147,6 +150,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *cmd, c
             i++;
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             a->quiet = 1;
+        } else if (strcmp(arg, "--profile") == 0 && strcmp(cmd, "run") == 0) {
+            a->profile = 1;
         } else if (arg[0] == '-' && arg[1]) {
             fprintf(stderr, "aidcsim %s: unknown or incomplete option \"%s\"\n\n%s", cmd, arg, usage);
             return EXIT_BAD_INPUT;
@@ -205,7 +210,8 @@ static int cmd_run(int argc, char **argv)
                             .seed = a.seed,
                             .out_dir = a.out_dir,
                             .summary = a.quiet ? NULL : stdout,
-                            .progress = !a.quiet};
+                            .progress = !a.quiet,
+                            .profile = a.profile != 0};
     rc = aidc_run_scenario(&req, NULL, 0, err, ERR_LEN);
     if (rc) fprintf(stderr, "aidcsim: %s\n", err);
     free(err);

@@ -9,6 +9,7 @@
 
 #include "plots/report.h"
 #include "sim/output.h"
+#include "sim/profile.h"
 #include "sim/progress.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -65,10 +66,14 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
     int have_sc = 0, have_sim = 0;
     FILE *ts = NULL, *racks = NULL;
     int rc = 2;
+    aidc_profile prof;
+    aidc_profile_init(&prof);
+    int64_t t0 = aidc_profile_now_ns();
     if (aidc_scenario_load(&sc, req->scenario, req->overrides, req->seed, err, errlen)) goto done;
     have_sc = 1;
     if (aidc_sim_init(&sim, &sc, NULL, err, errlen)) goto done;
     have_sim = 1;
+    if (req->profile) sim.prof = &prof;
     if (req->out_dir) snprintf(out_dir, sizeof out_dir, "%s", req->out_dir);
     else snprintf(out_dir, sizeof out_dir, "out/%s", sc.name);
     if (out_dir_used) snprintf(out_dir_used, n, "%s", out_dir);
@@ -88,7 +93,14 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
         goto done;
     }
     sim.racks = racks;
-    if (run_with_progress(&sim, req->progress, err, errlen)) {
+    int64_t t1 = aidc_profile_now_ns();
+    prof.setup_ns = t1 - t0;
+    if (req->profile) aidc_profile_start(&prof);
+    int run_rc = run_with_progress(&sim, req->progress, err, errlen);
+    if (req->profile) aidc_profile_stop(&prof);
+    int64_t t2 = aidc_profile_now_ns();
+    prof.run_ns = t2 - t1;
+    if (run_rc) {
         rc = sim.stalled ? 2 : 3; /* a stall is the scenario's fault: its budgets */
         goto done;
     }
@@ -112,6 +124,8 @@ int aidc_run_scenario(const aidc_run_request *req, char *out_dir_used, size_t n,
         aidc_outdir_commit(tmp, out_dir, err, errlen))
         goto done;
     tmp[0] = '\0';
+    prof.output_ns = aidc_profile_now_ns() - t2;
+    if (req->profile) aidc_profile_print(&prof, stderr, sc.name, sim.events);
     if (req->summary) {
         aidc_output_print_summary(&sim, req->summary);
         fprintf(req->summary, "  outputs    %s/ (report: %s/report.html)\n", out_dir, out_dir);

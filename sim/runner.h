@@ -16,6 +16,7 @@ typedef struct aidc_run_request {
     const char *out_dir;           /* NULL: out/NAME */
     FILE *summary;                 /* where to print the short summary; NULL: nowhere */
     bool progress;                 /* a progress bar on stderr while it runs (terminals only) */
+    bool profile;                  /* print where the wall time went to stderr (sim/profile.h) */
 } aidc_run_request;
 
 /* The override "policy=..." for a policy named on a command line: a

@@ -2,6 +2,7 @@
 #include "sim/sim.h"
 
 #include <assert.h>
+#include <float.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +14,17 @@
 #include "sched/placement.h"
 #include "sim/rng.h"
 #include "sim/services.h"
+
+/* Profile switch points (see sim/profile.h): no-ops without --profile. */
+static inline int prof_in(aidc_sim *s, int cat)
+{
+    return s->prof ? aidc_profile_enter(s->prof, cat) : 0;
+}
+
+static inline void prof_out(aidc_sim *s, int prev)
+{
+    if (s->prof) aidc_profile_leave(s->prof, prev);
+}
 
 /* Event types, and their priorities at equal times: completions free GPUs
  * before arrivals join the queue; the policy runs after both; samples see the
@@ -101,8 +113,11 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
     double total = (double)(s->workload.jobs[j->view.id].duration_ns);
     j->view.progress = total > 0 ? 1.0 - j->remaining_ns / total : 1.0;
     if (j->view.progress < 0) j->view.progress = 0; /* restore time still to pay */
-    if (s->has_failures && total > 0) {
-        /* failures: remaining_ns holds restart and checkpoint writes too */
+    if (s->has_failures && total > 0 && s->sc->policy.plugin_path) {
+        /* failures: remaining_ns holds restart and checkpoint writes too.
+         * Only a plugin can read view.progress (no built-in policy and no
+         * output does, and each call computes it afresh), so built-in runs
+         * skip the checkpoint arithmetic on every running job every pass. */
         const aidc_job_fail *jf = &s->jfail[j->view.id];
         double wall = aidc_ckpt_wall_ns(&jf->seg);
         aidc_ckpt_split_r sp = aidc_ckpt_split(&jf->seg, wall - j->remaining_ns, true);
@@ -204,6 +219,7 @@ static double lost_gpu_rate(const aidc_sim *s)
  * for the cooling plant at this hour's weather. */
 static void power_refresh(aidc_sim *s)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     if (s->sc->cooling.enabled) {
         aidc_cooling_state cs = aidc_cooling_eval(&s->sc->cooling.plant, s->it_w, s->dry_bulb_c,
                                                   s->wet_bulb_c);
@@ -214,28 +230,45 @@ static void power_refresh(aidc_sim *s)
     s->site = aidc_power_site_w(&s->sc->power.chain, s->it_w, s->cooling_w);
     s->lost_rate = lost_gpu_rate(s);
 
+    prof_out(s, prof_prev_);
 }
 
 /* Changes node i's DC load by delta_w, keeping AC, rack and IT sums. */
+static double node_ac(aidc_sim *s, int32_t i, double dc_w);
+
 static void node_add_dc(aidc_sim *s, int32_t i, double delta_w)
 {
-    const aidc_power_cfg *c = npc(s, i);
     double old_ac = s->node_ac_w[i];
     s->node_dc_w[i] += delta_w;
-    s->node_ac_w[i] = aidc_power_node_ac_w(c, s->node_dc_w[i]);
+    s->node_ac_w[i] = node_ac(s, i, s->node_dc_w[i]);
     double d_ac = s->node_ac_w[i] - old_ac;
     s->rack_it_w[s->cluster.nodes[i].rack] += d_ac;
     s->it_w += d_ac;
     s->dc_w += delta_w;
 }
 
-/* What a job's GPUs add over idle on each of its nodes. */
+/* What a job's GPUs add over idle on each of its nodes; `busy` false for a
+ * cap change, where the GPUs stay busy and the power classes stay. */
+static void job_power_as(aidc_sim *s, const aidc_job_rt *j, int sign, bool busy);
+
 static void job_power(aidc_sim *s, const aidc_job_rt *j, int sign)
 {
+    job_power_as(s, j, sign, true);
+}
+
+static void job_power_as(aidc_sim *s, const aidc_job_rt *j, int sign, bool busy)
+{
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     const aidc_power_cfg *c = jpc(s, j, NULL, 0);
     double per_gpu = aidc_power_gpu_w(c, (aidc_job_kind)j->view.kind, j->cap_w) - c->gpu_idle_w;
     for (int32_t k = 0; k < j->n_alloc; k++)
         node_add_dc(s, j->alloc[k].node, sign * per_gpu * held(j, &j->alloc[k]));
+    /* the classes count whole GPUs: a share ends the fast path for the run */
+    if (busy && s->has_pclass && j->view.shared_gpu >= 0) s->has_pclass = false;
+    for (int32_t k = 0; busy && s->has_pclass && k < j->n_alloc; k++)
+        if (aidc_powerclass_add(&s->pclass, j->alloc[k].node, j->view.kind, sign * j->alloc[k].gpus))
+            s->has_pclass = false; /* out of memory: the exact sums still work */
+    prof_out(s, prof_prev_);
 }
 
 static int build_power(aidc_sim *s, char *err, size_t errlen)
@@ -283,6 +316,12 @@ static int build_power(aidc_sim *s, char *err, size_t errlen)
         return -1;
     }
     s->uniform_cap = 1;
+    s->ac_memo = calloc(1, sizeof *s->ac_memo); /* NULL: evaluated every time */
+    const char *chk = getenv("AIDC_CHECK_POWERCLASS");
+    s->check_pclass = chk && *chk && strcmp(chk, "0") != 0;
+    s->has_pclass = n > 0 && !s->node_pc && aidc_powerclass_init(&s->pclass, n, &s->cluster.nodes[0].gpus_total,
+                                         sizeof s->cluster.nodes[0], &s->cluster.nodes[0].rack,
+                                         s->cluster.n_racks) == 0;
     for (size_t i = 0; i < n; i++) {
         c = npc(s, (int32_t)i);
         s->node_dc_w[i] = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
@@ -298,11 +337,13 @@ static int build_power(aidc_sim *s, char *err, size_t errlen)
 /* Accumulates the time integrals up to now; call before any state change. */
 static void advance_integrals(aidc_sim *s)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     double dt = (double)(s->now_ns - s->last_change_ns);
     s->busy_gpu_ns += dt * (double)s->cluster.busy_gpus;
     s->queued_job_ns += dt * (double)s->n_pending;
     s->last_change_ns = s->now_ns;
     power_advance(s);
+    prof_out(s, prof_prev_);
 }
 
 static int64_t finish_time(const aidc_sim *s, const aidc_job_rt *j)
@@ -387,12 +428,100 @@ static bool limits_hold(const aidc_sim *s, const double *rack, double it, double
     return site.facility_w <= site_limit_w(s) * (1 + tol);
 }
 
+/* A node's AC draw at DC load dc_w, through the run's exact memo. */
+static double node_ac(aidc_sim *s, int32_t i, double dc_w)
+{
+    /* the memo serves one power configuration: not with pools */
+    if (s->node_pc || !s->ac_memo) return aidc_power_node_ac_w(npc(s, i), dc_w);
+    return aidc_power_ac_memo_get(s->ac_memo, &s->sc->power.chain, dc_w);
+}
+
+/* a <= b decided with relative margin m: 1 holds, 0 broken, -1 too close
+ * to call from a sum that rounds differently from the exact one. The two
+ * sums of n positive terms differ by at most about n ulps relative, and the
+ * cooling and site functions scale that by a small factor: the margin is
+ * 64 (n + 16) ulps, at least 1e-13. */
+static double pclass_margin(const aidc_sim *s)
+{
+    double m = 64.0 * ((double)s->cluster.n_nodes + 16) * DBL_EPSILON;
+    return m > 1e-13 ? m : 1e-13;
+}
+
+static int within(double a, double b, double m)
+{
+    if (!isfinite(b)) return b > 0 ? 1 : -1;
+    if (a <= b * (1 - m)) return 1;
+    if (a > b * (1 + m)) return 0;
+    return -1;
+}
+
+/* budgets_hold_at's answer from the power classes, in O(classes + extra
+ * allocation): 1 hold, 0 broken, -1 undecided (the exact node-by-node sum
+ * must decide: totals near a limit, a rack bound that does not clear the
+ * rack budget, row budgets, policy-set caps). */
+static int budgets_decide_fast(aidc_sim *s, double f, const aidc_job_rt *extra,
+                               const aidc_sched_alloc *extra_alloc, size_t n_extra)
+{
+    if (!s->has_pclass || s->node_pc || s->n_user_caps > 0 || (extra && extra->user_cap_w > 0) ||
+        (extra && extra->view.gpu_milli > 0 && extra->view.gpu_milli < 1000) ||
+        isfinite(s->sc->power.row_budget_w) || n_extra > 256)
+        return -1;
+    for (size_t a = 0; a < n_extra; a++)
+        for (size_t b = a + 1; b < n_extra; b++)
+            if (extra_alloc[a].node == extra_alloc[b].node) return -1;
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double m = pclass_margin(s);
+    double cap = f >= 1 ? 0 : f * c->gpu_tdp_w;
+    double per[AIDC_KIND_COUNT], top = c->gpu_idle_w;
+    for (int k = 0; k < AIDC_KIND_COUNT; k++) {
+        per[k] = aidc_power_gpu_w(c, (aidc_job_kind)k, cap);
+        if (per[k] > top) top = per[k];
+    }
+    /* racks: the fullest rack with every GPU at the hungriest kind */
+    if (isfinite(s->sc->power.rack_budget_w)) {
+        double node = aidc_power_node_ac_w(c, c->node_base_w + s->pclass.max_node_gpus * top);
+        if (within(s->pclass.max_nodes_per_rack * node, s->sc->power.rack_budget_w, m) != 1) return -1;
+    }
+    int32_t skip[256];
+    for (size_t a = 0; a < n_extra; a++) skip[a] = extra_alloc[a].node;
+    double it = aidc_powerclass_it_w(&s->pclass, c, c->node_base_w, per, skip, n_extra);
+    for (size_t a = 0; a < n_extra; a++) {
+        const aidc_powerclass_key *key = &s->pclass.keys[s->pclass.node_class[skip[a]]];
+        double dc = aidc_powerclass_node_dc_w(key, c->node_base_w, c->gpu_idle_w, per);
+        dc += (per[extra->view.kind] - c->gpu_idle_w) * extra_alloc[a].gpus;
+        it += aidc_power_node_ac_w(c, dc);
+    }
+    int r = within(it, it_limit_w(s), m);
+    if (r != 1) return r;
+    aidc_power_site site = aidc_power_site_w(c, it, cooling_for(s, it));
+    return within(site.facility_w, site_limit_w(s), m);
+}
+
 /* Node DC loads if every running job (and `extra` on `extra_alloc`, when
  * given) ran with a per-GPU cap of f x TDP (f >= 1: uncapped), into dc[];
- * returns whether every budget holds. */
+ * returns whether every budget holds. Decided from the power classes when
+ * the answer is clear-cut (budgets_decide_fast), else node by node. */
+static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
+                               const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
+                               double *rack);
+
 static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
                             const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
                             double *rack)
+{
+    int fast = budgets_decide_fast(s, f, extra, extra_alloc, n_extra);
+    if (fast < 0) return budgets_hold_exact(s, f, extra, extra_alloc, n_extra, dc, rack);
+    if (s->check_pclass && budgets_hold_exact(s, f, extra, extra_alloc, n_extra, dc, rack) != (fast == 1)) {
+        fprintf(stderr, "aidcsim: bug: power classes decided %d at cap fraction %.17g, t=%.3f s\n",
+                fast, f, (double)s->now_ns / 1e9);
+        abort();
+    }
+    return fast == 1;
+}
+
+static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
+                               const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
+                               double *rack)
 {
     const aidc_power_cfg *c;
     size_t n = s->cluster.n_nodes;
@@ -414,7 +543,7 @@ static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
     for (int32_t r = 0; r < s->cluster.n_racks; r++) rack[r] = 0;
     double it = 0;
     for (size_t i = 0; i < n; i++) {
-        double ac = aidc_power_node_ac_w(npc(s, (int32_t)i), dc[i]);
+        double ac = node_ac(s, (int32_t)i, dc[i]);
         rack[s->cluster.nodes[i].rack] += ac;
         it += ac;
     }
@@ -437,19 +566,35 @@ static bool has_budgets(const aidc_sim *s)
  * lifts the response's caps), moving their finish events. */
 static void apply_uniform_cap(aidc_sim *s, double f)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
+    /* one node shape: jobs without a cap of their own share one speed per kind */
+    const aidc_power_cfg *one = s->node_pc ? NULL : &s->sc->power.chain;
+    double cap = one && f < 1 ? f * one->gpu_tdp_w : 0;
+    double speed_at_cap[AIDC_KIND_COUNT];
+    bool known[AIDC_KIND_COUNT] = {false};
     for (size_t r = 0; r < s->n_running; r++) {
         uint32_t id = s->running[r];
         aidc_job_rt *j = &s->jobs[id];
         const aidc_power_cfg *c = jpc(s, j, NULL, 0);
         double eff = tighter_cap(j->user_cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
         if (j->cap_w == eff) continue;
-        job_power(s, j, -1);
+        job_power_as(s, j, -1, false);
         j->cap_w = eff;
-        job_power(s, j, +1);
-        j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)j->view.kind, eff);
+        job_power_as(s, j, +1, false);
+        int k = j->view.kind;
+        if (!one || eff != cap || k < 0 || k >= AIDC_KIND_COUNT) {
+            j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)k, eff);
+        } else {
+            if (!known[k]) {
+                speed_at_cap[k] = aidc_power_cap_speed(c, (aidc_job_kind)k, cap);
+                known[k] = true;
+            }
+            j->cap_speed = speed_at_cap[k];
+        }
         aidc_sim_set_speed(s, id, j->net_speed * j->cap_speed);
     }
     power_refresh(s);
+    prof_out(s, prof_prev_);
 }
 
 /* The highest cap fraction in [min_cap, 1] under which the budgets hold
@@ -625,7 +770,9 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
     j->user_cap_w = cap_w;
     j->cap_w = cap_w;
     if (has_budgets(s)) {
+        int prev = prof_in(s, AIDC_PROF_POWER);
         double f = highest_cap_fraction(s, j, alloc, n_alloc);
+        prof_out(s, prev);
         if (f < 0) {
             j->user_cap_w = j->cap_w = 0;
             s->power_refusals++;
@@ -683,9 +830,11 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
             }
         }
         double f = communicates(j) ? s->sc->fabric.comm_fraction : 0;
+        int prev = prof_in(s, AIDC_PROF_FABRIC);
         if (aidc_fabric_job_start(&s->fabric, (uint32_t)id, alloc, n_alloc, f,
                                   s->sc->fabric.gradient_bytes, on_fabric_speed, s))
             abort();
+        prof_out(s, prev);
     }
     return 0;
 }
@@ -806,7 +955,9 @@ static int host_preempt(void *ctx, uint64_t id)
     advance_integrals(s);
     preempt(s, (uint32_t)id, s->now_ns);
     s->policy_preemptions++;
+    int prev = prof_in(s, AIDC_PROF_POWER);
     relax_caps(s); /* load fell */
+    prof_out(s, prev);
     return 0;
 }
 
@@ -827,7 +978,11 @@ static void leave_gpus(aidc_sim *s, uint32_t id)
     if (s->has_failures) fail_drain(s, j);
     job_power(s, j, -1);
     power_refresh(s);
-    if (s->has_fabric) aidc_fabric_job_end(&s->fabric, id, on_fabric_speed, s);
+    if (s->has_fabric) {
+        int prev = prof_in(s, AIDC_PROF_FABRIC);
+        aidc_fabric_job_end(&s->fabric, id, on_fabric_speed, s);
+        prof_out(s, prev);
+    }
     if (j->user_cap_w > 0) s->n_user_caps--;
     j->cap_w = j->user_cap_w = 0;
     j->cap_speed = j->net_speed = 1;
@@ -879,7 +1034,11 @@ static void on_arrival(aidc_sim *s, uint64_t id)
     }
     s->pending[s->n_pending++] = (uint32_t)id;
     s->submitted++;
-    if (s->policy->job_submitted) s->policy->job_submitted(s->policy_state, &j->view);
+    if (s->policy->job_submitted) {
+        int prev = prof_in(s, AIDC_PROF_POLICY);
+        s->policy->job_submitted(s->policy_state, &j->view);
+        prof_out(s, prev);
+    }
     push_next_arrival(s, id + 1);
     queue_schedule(s);
 }
@@ -895,8 +1054,14 @@ static void on_finish(aidc_sim *s, uint64_t id)
     j->end_ns = s->now_ns;
     s->completed++;
     j->view.progress = 1.0;
+    int prev = prof_in(s, AIDC_PROF_POWER);
     relax_caps(s); /* load fell */
-    if (s->policy->job_finished) s->policy->job_finished(s->policy_state, &j->view);
+    prof_out(s, prev);
+    if (s->policy->job_finished) {
+        prev = prof_in(s, AIDC_PROF_POLICY);
+        s->policy->job_finished(s->policy_state, &j->view);
+        prof_out(s, prev);
+    }
     queue_schedule(s);
 }
 
@@ -913,6 +1078,7 @@ int64_t aidc_sim_racks_every(const aidc_scenario *sc)
 
 static void on_sample(aidc_sim *s)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_SAMPLING);
     if (s->timeseries) {
         int64_t queued_gpus = 0;
         for (size_t i = 0; i < s->n_pending; i++) queued_gpus += s->jobs[s->pending[i]].view.gpus;
@@ -937,6 +1103,7 @@ static void on_sample(aidc_sim *s)
     int64_t next = s->now_ns + s->sc->sample_ns;
     bool before_end = s->sc->horizon_ns < 0 ? work_left(s) : next <= s->sc->horizon_ns;
     if (before_end) aidc_eventq_push(&s->q, next, ev_priority[EV_SAMPLE], EV_SAMPLE, 0);
+    prof_out(s, prof_prev_);
 }
 
 /* ---- setup -------------------------------------------------------------- */
@@ -1023,6 +1190,29 @@ static const char *job_source(const aidc_sim *s, const aidc_job_spec *js, char *
     return buf;
 }
 
+/* aidc_place_possible, remembered for the last few job shapes (GPUs, CPUs,
+ * memory, GPU type): synthetic workloads repeat a handful of shapes, and
+ * each answer is a scan of every node. */
+typedef struct fit_shape {
+    int32_t gpus, cpus, gpu_type;
+    double mem_gib;
+    bool possible;
+} fit_shape;
+#define FIT_MEMO 32
+
+static bool place_possible_memo(const aidc_sim *s, fit_shape *memo, size_t *n,
+                                const aidc_sched_job *job)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (memo[i].gpus == job->gpus && memo[i].cpus == job->cpus &&
+            memo[i].gpu_type == job->gpu_type && memo[i].mem_gib == job->mem_gib)
+            return memo[i].possible;
+    bool ok = aidc_place_possible(s->cluster.nodes, s->cluster.n_nodes, job);
+    memo[*n < FIT_MEMO ? (*n)++ : (size_t)(job->gpus % FIT_MEMO)] =
+        (fit_shape){job->gpus, job->cpus, job->gpu_type, job->mem_gib, ok};
+    return ok;
+}
+
 /* Fills the per-job runtime records; jobs that can never fit are an error,
  * or counted and skipped with "unfit": "skip". */
 static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
@@ -1036,6 +1226,8 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
         snprintf(err, errlen, "out of memory for %zu jobs", s->n_jobs);
         return -1;
     }
+    fit_shape fit_memo[FIT_MEMO];
+    size_t n_fit_memo = 0;
     for (size_t i = 0; i < s->n_jobs; i++) {
         const aidc_job_spec *js = &s->workload.jobs[i];
         aidc_job_rt *j = &s->jobs[i];
@@ -1063,7 +1255,7 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
         j->speed = 1.0;
         j->net_speed = 1.0;
         j->cap_speed = 1.0;
-        if (!aidc_place_possible(s->cluster.nodes, s->cluster.n_nodes, &j->view)) {
+        if (!place_possible_memo(s, fit_memo, &n_fit_memo, &j->view)) {
             char where[600];
             if (!sc->workload.skip_unfit) {
                 snprintf(err, errlen,
@@ -1188,6 +1380,8 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->meter);
     free(s->swing_jobs);
     free(s->power_dc_scratch);
+    aidc_powerclass_fini(&s->pclass);
+    free(s->ac_memo);
     free(s->power_rack_scratch);
     free(s->pending);
     free(s->running);
@@ -1226,6 +1420,7 @@ void aidc_sim_set_speed(aidc_sim *s, uint32_t job, double speed)
  * heat, and released again when it can. */
 static void on_hour(aidc_sim *s)
 {
+    int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
     advance_integrals(s);
     if (s->has_weather) {
         s->dry_bulb_c = aidc_weather_dry_bulb_c(&s->weather, s->now_ns, s->sc->cooling.start_hour);
@@ -1244,6 +1439,7 @@ static void on_hour(aidc_sim *s)
     }
     bool more = s->sc->horizon_ns < 0 ? work_left(s) : s->now_ns + HOUR_NS <= s->sc->horizon_ns;
     if (more) aidc_eventq_push(&s->q, s->now_ns + HOUR_NS, ev_priority[EV_HOUR], EV_HOUR, 0);
+    prof_out(s, prof_prev_);
 }
 
 /* Takes a running job off its GPUs and back to the pending queue, keeping
@@ -1406,7 +1602,14 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             break;
         case EV_SCHEDULE:
             s->schedule_queued = false;
-            s->policy->schedule(s->policy_state);
+            if (s->prof) {
+                int prev = aidc_profile_enter(s->prof, AIDC_PROF_POLICY);
+                s->prof->schedule_calls++;
+                s->policy->schedule(s->policy_state);
+                aidc_profile_leave(s->prof, prev);
+            } else {
+                s->policy->schedule(s->policy_state);
+            }
             break;
         case EV_SAMPLE:
             on_sample(s);
@@ -1415,21 +1618,34 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             on_hour(s);
             break;
         case EV_DR:
-            on_dr(s);
+            {
+                int prev = prof_in(s, AIDC_PROF_POWER);
+                on_dr(s);
+                prof_out(s, prev);
+            }
             break;
         case EV_WAKE:
             s->wakes_queued--;
             queue_schedule(s);
             break;
-        case EV_FAIL:
+        case EV_FAIL: {
+            int prev = prof_in(s, AIDC_PROF_FAILURES);
             on_fail(s, (uint32_t)ev.arg);
+            prof_out(s, prev);
             break;
-        case EV_REPAIR:
+        }
+        case EV_REPAIR: {
+            int prev = prof_in(s, AIDC_PROF_FAILURES);
             on_repair(s, (uint32_t)ev.arg);
+            prof_out(s, prev);
             break;
-        case EV_SERVICE:
+        }
+        case EV_SERVICE: {
+            int prev = prof_in(s, AIDC_PROF_FAILURES);
             aidc_services_step(s, (size_t)ev.arg);
+            prof_out(s, prev);
             break;
+        }
         default:
             assert(!"unknown event type");
         }

@@ -17,12 +17,14 @@
 #include "models/failures.h"
 #include "models/fabric.h"
 #include "models/grid.h"
+#include "models/powerclass.h"
 #include "models/swing.h"
 #include "models/weather.h"
 #include "models/topology.h"
 #include "models/workload.h"
 #include "sched/aidc_policy.h"
 #include "sim/eventq.h"
+#include "sim/profile.h"
 #include "sim/scenario.h"
 
 typedef enum {
@@ -155,6 +157,12 @@ typedef struct aidc_sim {
     uint64_t samples; /* samples taken so far */
     bool started, finished;
     uint64_t events;
+    aidc_profile *prof; /* wall-clock counters (--profile); NULL: not profiled. Not owned */
+    /* nodes by what they run, for budget checks at trial caps (models/powerclass) */
+    aidc_powerclass pclass;
+    bool has_pclass;   /* false: every check sums node by node */
+    bool check_pclass; /* AIDC_CHECK_POWERCLASS set: compare with the exact sum every time */
+    aidc_power_ac_memo *ac_memo; /* node AC draw by DC load, exact memo; NULL: none */
     /* failures: one aggregated Poisson stream per class (models/failures.h) */
     bool has_failures;
     aidc_job_fail *jfail;    /* per job; NULL without failures */

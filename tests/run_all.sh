@@ -37,6 +37,7 @@ run traces env AIDCSIM="$BUILD/aidcsim" bash tests/traces.sh
 run report env AIDCSIM="$BUILD/aidcsim" bash tests/report.sh
 run browser env AIDCSIM="$BUILD/aidcsim" bash tests/browser.sh
 run atomic env AIDCSIM="$BUILD/aidcsim" bash tests/atomic.sh
+run perf env AIDCSIM="$BUILD/aidcsim" bash tests/perf.sh
 run sharing env BUILD="$BUILD" AIDCSIM="$BUILD/aidcsim" bash tests/sharing.sh
 run failures env AIDCSIM="$BUILD/aidcsim" bash tests/failures.sh
 run inference env AIDCSIM="$BUILD/aidcsim" bash tests/inference.sh

@@ -21,6 +21,7 @@ int test_properties_register(void);
 int test_compare_register(void);
 int test_plots_register(void);
 int test_limits_register(void);
+int test_powerclass_register(void);
 int test_sharing_register(void);
 int test_failures_register(void);
 int test_inference_register(void);
@@ -45,6 +46,7 @@ static int (*const unit_suites[])(void) = {
     test_compare_register,
     test_plots_register,
     test_limits_register,
+    test_powerclass_register,
     test_sharing_register,
     test_failures_register,
     test_inference_register,
