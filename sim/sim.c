@@ -509,7 +509,8 @@ static bool budgets_hold_at(aidc_sim *s, double f, const aidc_job_rt *extra,
                             const aidc_sched_alloc *extra_alloc, size_t n_extra, double *dc,
                             double *rack)
 {
-    int fast = budgets_decide_fast(s, f, extra, extra_alloc, n_extra);
+    /* the power classes know jobs only: with service replicas, sum node by node */
+    int fast = s->service_dc_w ? -1 : budgets_decide_fast(s, f, extra, extra_alloc, n_extra);
     if (fast < 0) return budgets_hold_exact(s, f, extra, extra_alloc, n_extra, dc, rack);
     if (s->check_pclass && budgets_hold_exact(s, f, extra, extra_alloc, n_extra, dc, rack) != (fast == 1)) {
         fprintf(stderr, "aidcsim: bug: power classes decided %d at cap fraction %.17g, t=%.3f s\n",
@@ -527,6 +528,8 @@ static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
     size_t n = s->cluster.n_nodes;
     for (size_t i = 0; i < n; i++)
         dc[i] = npc(s, (int32_t)i)->node_base_w + s->cluster.nodes[i].gpus_total * npc(s, (int32_t)i)->gpu_idle_w;
+    if (s->service_dc_w)
+        for (size_t i = 0; i < n; i++) dc[i] += s->service_dc_w[i];
     for (size_t r = 0; r < s->n_running; r++) {
         const aidc_job_rt *j = &s->jobs[s->running[r]];
         c = jpc(s, j, NULL, 0);
@@ -1343,6 +1346,15 @@ static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
     return 0;
 }
 
+static int build_service_power(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    if (!sc->services.n) return 0;
+    s->service_dc_w = calloc(s->cluster.n_nodes, sizeof *s->service_dc_w);
+    if (s->service_dc_w) return 0;
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
 int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *err,
                   size_t errlen)
 {
@@ -1358,7 +1370,8 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
     if (build_workload(s, sc, err, errlen) || build_cluster(s, sc, err, errlen) ||
         build_jobs(s, sc, err, errlen) || build_fabric(s, sc, err, errlen) ||
         build_power(s, err, errlen) ||
-        build_policy(s, sc, err, errlen) || aidc_services_init(s, err, errlen) ||
+        build_policy(s, sc, err, errlen) || build_service_power(s, sc, err, errlen) ||
+        aidc_services_init(s, err, errlen) ||
         build_failures(s, sc, err, errlen)) {
         aidc_sim_fini(s);
         return -1;
@@ -1372,6 +1385,7 @@ void aidc_sim_fini(aidc_sim *s)
     if (s->policy && s->policy_state) s->policy->destroy(s->policy_state);
     for (size_t i = 0; s->jobs && i < s->n_jobs; i++) free(s->jobs[i].alloc);
     free(s->jobs);
+    free(s->service_dc_w);
     free(s->node_dc_w);
     free(s->node_ac_w);
     free(s->rack_it_w);
@@ -2105,7 +2119,11 @@ size_t aidc_sim_fail_check(const aidc_sim *s)
 
 void aidc_sim_touch(aidc_sim *s) { advance_integrals(s); }
 
-void aidc_sim_node_power(aidc_sim *s, int32_t node, double delta_w) { node_add_dc(s, node, delta_w); }
+void aidc_sim_node_power(aidc_sim *s, int32_t node, double delta_w)
+{
+    s->service_dc_w[node] += delta_w;
+    node_add_dc(s, node, delta_w);
+}
 
 void aidc_sim_power_refresh(aidc_sim *s) { power_refresh(s); }
 

@@ -184,6 +184,8 @@ typedef struct aidc_sim {
     uint64_t fail_hits[AIDC_FAIL_CLASSES]; /* failures that stopped at least one job */
     uint64_t fail_interruptions;           /* jobs stopped */
     struct aidc_services_rt *services; /* inference services (sim/services); NULL: none */
+    double *service_dc_w; /* per node: DC draw of service replicas over idle (NULL: no services);
+                           * budget checks at trial caps add it, as replicas are never capped */
     size_t service_preemptions;        /* training jobs preempted for service replicas */
     /* heterogeneous pools (sim/pools.h); NULL for one node shape */
     const aidc_power_cfg **node_pc; /* per node: its pool's power figures */
