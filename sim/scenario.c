@@ -762,7 +762,7 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     if (o) {
         static const char *const keys[] = {"node_base", "activity", "facility_it_cap", "site_cap",
                                            "rack_budget", "row_budget", "racks_per_row",
-                                           "response", "min_cap", "misc", NULL};
+                                           "response", "min_cap", "misc", "cap_interval", NULL};
         int64_t rpr = 10;
         const char *resp = NULL;
         const cJSON *act;
@@ -776,6 +776,7 @@ static int read_power(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
             aidc_jread_power(r, o, "power", "misc", false, &c->misc_w) < 0 ||
             aidc_jread_str(r, o, "power", "response", false, &resp) < 0 ||
             aidc_jread_num(r, o, "power", "min_cap", false, 0.1, 1, &s->power.min_cap_fraction) < 0 ||
+            aidc_jread_duration(r, o, "power", "cap_interval", false, 0, &s->power.cap_interval_ns) < 0 ||
             aidc_jread_obj(r, o, "power", "activity", false, &act) < 0)
             return -1;
         s->power.racks_per_row = (int32_t)rpr;

@@ -73,6 +73,9 @@ typedef struct aidc_scenario {
         int32_t racks_per_row;
         bool cap_response;     /* "response": "power_cap" (else "refuse") */
         double min_cap_fraction; /* lowest GPU cap the response may set, of TDP */
+        int64_t cap_interval_ns; /* "cap_interval": the cap controller's period; caps are
+                                  * raised only at its multiples, lowered at once (0: raised at
+                                  * once too, at every event that frees power) */
     } power;
     struct {
         bool enabled;          /* a "cooling" section was given */

@@ -30,10 +30,10 @@ static inline void prof_out(aidc_sim *s, int prev)
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
 enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE, EV_SERVICE,
-       EV_FAIL, EV_REPAIR };
+       EV_FAIL, EV_REPAIR, EV_RELAX };
 /* a service step takes its GPUs before the policy runs at that instant; so
  * do failures and repairs */
-static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1};
+static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1, 1};
 #define HOUR_NS (3600 * (int64_t)1000000000)
 
 /* failures (the end of this file); checkpoint settings are per job kind */
@@ -672,6 +672,30 @@ static double cap_fraction_from(aidc_sim *s, const aidc_job_rt *extra,
     return lo;
 }
 
+/* With a cap controller period (power.cap_interval): a start may keep the
+ * common cap or lower it, never raise it. The highest fraction in
+ * [lowest, uniform_cap] under which the budgets hold with `extra` added,
+ * where lowest is min_cap under the power_cap response and the present cap
+ * under "refuse"; -1 when none does. One budget check when the present cap
+ * already fits. */
+static double cap_fraction_at_most(aidc_sim *s, const aidc_job_rt *extra,
+                                   const aidc_sched_alloc *alloc, size_t n)
+{
+    if (!s->power_dc_scratch) (void)cap_fraction_from(s, NULL, NULL, 0, 1); /* allocates */
+    assert(s->uniform_cap < 1 && s->power_dc_scratch);
+    double *dc = s->power_dc_scratch, *rack = s->power_rack_scratch;
+    double hi = s->uniform_cap;
+    if (budgets_hold_at(s, hi, extra, alloc, n, dc, rack)) return hi;
+    double lo = s->sc->power.cap_response ? s->sc->power.min_cap_fraction : 1;
+    if (lo >= hi || !budgets_hold_at(s, lo, extra, alloc, n, dc, rack)) return -1;
+    for (int it = 0; it < 30; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (budgets_hold_at(s, mid, extra, alloc, n, dc, rack)) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
 static double host_power_headroom(void *ctx)
 {
     aidc_sim *s = ctx;
@@ -774,14 +798,19 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
     j->cap_w = cap_w;
     if (has_budgets(s)) {
         int prev = prof_in(s, AIDC_PROF_POWER);
-        double f = highest_cap_fraction(s, j, alloc, n_alloc);
+        bool deferred = s->sc->power.cap_interval_ns > 0 && s->uniform_cap < 1;
+        double f = deferred ? cap_fraction_at_most(s, j, alloc, n_alloc)
+                            : highest_cap_fraction(s, j, alloc, n_alloc);
         prof_out(s, prev);
         if (f < 0) {
             j->user_cap_w = j->cap_w = 0;
             s->power_refusals++;
             return AIDC_START_NO_POWER;
         }
-        if (f < 1 || s->uniform_cap < 1) {
+        if (deferred && f == s->uniform_cap) {
+            /* the running jobs keep their cap; the new one starts under it */
+            j->cap_w = tighter_cap(cap_w, f * c->gpu_tdp_w);
+        } else if (f < 1 || s->uniform_cap < 1) {
             s->uniform_cap = f;
             apply_uniform_cap(s, f);
             /* the new job starts under the same cap */
@@ -996,7 +1025,7 @@ static void leave_gpus(aidc_sim *s, uint32_t id)
 
 /* Raises the common cap (response, throttle or curtailment) as far as the
  * budgets now allow; lifts it entirely when they allow that. */
-static void relax_caps(aidc_sim *s)
+static void relax_caps_now(aidc_sim *s)
 {
     if (s->uniform_cap >= 1) return;
     double f = highest_cap_fraction(s, NULL, NULL, 0);
@@ -1006,6 +1035,24 @@ static void relax_caps(aidc_sim *s)
         apply_uniform_cap(s, f);
     }
     if (s->uniform_cap >= 1) s->thermal_limited = false;
+}
+
+/* Load fell. Without a controller period the caps rise at once; with one
+ * (power.cap_interval) they rise at the controller's next tick, the next
+ * multiple of the period after now, like a periodic NVML/DCGM capping loop:
+ * until then running jobs keep the lower cap, so no budget is exceeded. */
+static void relax_caps(aidc_sim *s)
+{
+    int64_t iv = s->sc->power.cap_interval_ns;
+    if (iv <= 0) {
+        relax_caps_now(s);
+        return;
+    }
+    if (s->uniform_cap >= 1 || s->relax_queued) return;
+    int64_t tick = (s->now_ns / iv + 1) * iv;
+    if (s->sc->horizon_ns >= 0 && tick > s->sc->horizon_ns) return;
+    s->relax_queued = true;
+    aidc_eventq_push(&s->q, tick, ev_priority[EV_RELAX], EV_RELAX, 0);
 }
 
 static void queue_schedule(aidc_sim *s)
@@ -1657,6 +1704,14 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         case EV_SERVICE: {
             int prev = prof_in(s, AIDC_PROF_FAILURES);
             aidc_services_step(s, (size_t)ev.arg);
+            prof_out(s, prev);
+            break;
+        }
+        case EV_RELAX: {
+            int prev = prof_in(s, AIDC_PROF_POWER);
+            s->relax_queued = false;
+            advance_integrals(s);
+            relax_caps_now(s);
             prof_out(s, prev);
             break;
         }
