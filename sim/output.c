@@ -330,6 +330,9 @@ static cJSON *inputs_json(const aidc_sim *s)
     add_limit(pw, "facility_it_cap_mw", sc->power.facility_it_cap_w, 1e6);
     add_limit(pw, "site_cap_mw", sc->power.site_cap_w, 1e6);
     cJSON_AddStringToObject(pw, "response", sc->power.cap_response ? "power_cap" : "refuse");
+    /* written only when set, so runs without it keep their summary byte for byte */
+    if (sc->power.cap_interval_ns > 0)
+        cJSON_AddNumberToObject(pw, "cap_interval_s", (double)sc->power.cap_interval_ns / 1e9);
     cJSON *gr = cJSON_AddObjectToObject(in, "grid");
     add_limit(gr, "interconnect_mw", sc->grid.interconnect_w, 1e6);
     cJSON *dr = cJSON_AddArrayToObject(gr, "demand_response");

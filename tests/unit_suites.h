@@ -25,6 +25,7 @@ int test_powerclass_register(void);
 int test_sharing_register(void);
 int test_failures_register(void);
 int test_inference_register(void);
+int test_capctl_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -50,6 +51,7 @@ static int (*const unit_suites[])(void) = {
     test_sharing_register,
     test_failures_register,
     test_inference_register,
+    test_capctl_register,
 };
 
 #endif
