@@ -41,6 +41,7 @@ run perf env AIDCSIM="$BUILD/aidcsim" bash tests/perf.sh
 run sharing env BUILD="$BUILD" AIDCSIM="$BUILD/aidcsim" bash tests/sharing.sh
 run failures env AIDCSIM="$BUILD/aidcsim" bash tests/failures.sh
 run inference env AIDCSIM="$BUILD/aidcsim" bash tests/inference.sh
+run capctl env AIDCSIM="$BUILD/aidcsim" bash tests/capctl.sh
 echo
 echo "all: $total_pass passed, $total_fail failed"
 exit $status
