@@ -17,6 +17,19 @@ for v in '"-5m"' '"soon"' '"10 parsecs"' '12' 'true'; do
   fi
 done
 
+# the same from a file: its line and column, through validate and run (no output left behind)
+f=tests/data/bad/power-cap-interval-negative.json
+for cmd in validate run; do
+  if [ "$cmd" = run ]; then args=(run "$f" -o "$work/badout" --quiet); else args=(validate "$f"); fi
+  "$AIDCSIM" "${args[@]}" >"$work/out" 2>"$work/err"
+  rc=$?
+  if [ "$rc" -eq 2 ] && grep -q "$f:25:21: power.cap_interval:.*-30s" "$work/err" && [ ! -e "$work/badout" ]; then
+    ok "$cmd of a negative cap_interval: exit 2 at $f:25:21"
+  else
+    notok "$cmd of a negative cap_interval: exit $rc: $(oneline "$work/err")"
+  fi
+done
+
 # 2. "0s" is the default: the whole output directory is the same
 "$AIDCSIM" run scenarios/demand-response.json -o "$work/none" --quiet &&
   "$AIDCSIM" run scenarios/demand-response.json -o "$work/zero" --quiet --set power.cap_interval=0s
