@@ -1049,6 +1049,7 @@ static void relax_caps(aidc_sim *s)
         return;
     }
     if (s->uniform_cap >= 1 || s->relax_queued) return;
+    if (s->now_ns / iv + 1 > INT64_MAX / iv) return; /* no tick before the end of time */
     int64_t tick = (s->now_ns / iv + 1) * iv;
     if (s->sc->horizon_ns >= 0 && tick > s->sc->horizon_ns) return;
     s->relax_queued = true;
