@@ -1407,6 +1407,8 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->leaf_stamp);
     free(s->gpu_down_hard);
     free(s->gpu_down_link);
+    free(s->gpu_node);
+    free(s->nic_start);
     free(s->repairs);
     if (s->has_fabric) {
         aidc_fabric_fini(&s->fabric);
@@ -1739,9 +1741,19 @@ static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_
     size_t n = (size_t)s->cluster.total_gpus;
     s->gpu_down_hard = calloc(n, sizeof *s->gpu_down_hard);
     s->gpu_down_link = calloc(n, sizeof *s->gpu_down_link);
-    if (!s->gpu_down_hard || !s->gpu_down_link) {
+    s->gpu_node = malloc((n ? n : 1) * sizeof *s->gpu_node);
+    s->nic_start = malloc((s->cluster.n_nodes + 1) * sizeof *s->nic_start);
+    if (!s->gpu_down_hard || !s->gpu_down_link || !s->gpu_node || !s->nic_start) {
         snprintf(err, errlen, "out of memory for failure state");
         return -1;
+    }
+    /* GPU -> node, and each node's NICs (nics_per_node, or one per GPU) */
+    s->nic_start[0] = 0;
+    for (size_t i = 0; i < s->cluster.n_nodes; i++) {
+        int32_t per = s->cluster.nodes[i].gpus_total;
+        for (int64_t g = s->cluster.first_gpu[i]; g < s->cluster.first_gpu[i] + per; g++)
+            s->gpu_node[g] = (int32_t)i;
+        s->nic_start[i + 1] = s->nic_start[i] + (sc->failures.nics_per_node > 0 ? sc->failures.nics_per_node : per);
     }
     /* leaf groups as lists of nodes, for the switch class */
     int64_t leaves = 0;
@@ -1772,7 +1784,7 @@ static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_
         }
         s->fail_components[c] = aidc_fail_components(&sc->failures, (aidc_fail_class)c,
                                                      (int64_t)s->cluster.n_nodes,
-                                                     sc->cluster.gpus_per_node, leaves);
+                                                     s->cluster.total_gpus, leaves);
     }
     return 0;
 }
@@ -1837,15 +1849,24 @@ static void fail_segment_begin(aidc_sim *s, uint32_t id)
         memset(s->leaf_stamp, 0, ((size_t)s->n_leaves + 1) * sizeof *s->leaf_stamp);
         s->leaf_epoch = 1;
     }
+    /* NICs per GPU: one node size's ratio, or the GPU-weighted mean over the
+     * nodes held when they differ (pools) */
+    int32_t size0 = j->n_alloc > 0 ? s->cluster.nodes[j->alloc[0].node].gpus_total : 1;
+    bool one_size = true;
+    double nics = 0;
     for (int32_t k = 0; k < j->n_alloc; k++) {
-        int32_t l = s->cluster.nodes[j->alloc[k].node].leaf;
+        const aidc_sched_node *nd = &s->cluster.nodes[j->alloc[k].node];
+        int32_t l = nd->leaf;
         if (s->leaf_stamp[l] != s->leaf_epoch) {
             s->leaf_stamp[l] = s->leaf_epoch;
             leaves++;
         }
+        one_size &= nd->gpus_total == size0;
+        nics += j->alloc[k].gpus * aidc_fail_nics_per_gpu(fc, nd->gpus_total);
     }
-    double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, leaves,
-                                              s->sc->cluster.gpus_per_node);
+    double nics_per_gpu = one_size || j->view.gpus <= 0 ? aidc_fail_nics_per_gpu(fc, size0)
+                                                        : nics / j->view.gpus;
+    double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, leaves, nics_per_gpu);
     double tau_s = aidc_ckpt_interval_s(fc, kind, delta_s, rate);
     jf->seg = (aidc_ckpt_seg){jf->head_next_ns, jf->prod_left_ns,
                               isfinite(tau_s) ? tau_s * 1e9 : INFINITY, delta_s * 1e9};
@@ -1923,7 +1944,7 @@ static void fail_interrupt(aidc_sim *s, uint32_t id)
 /* The GPUs component comp of class cls holds: [*first, *first + *n). */
 static void fail_gpus(const aidc_sim *s, uint32_t cls, int64_t comp, int64_t *first, int32_t *n)
 {
-    int32_t g = s->sc->cluster.gpus_per_node;
+    const aidc_cluster *c = &s->cluster;
     switch (cls) {
     case AIDC_FAIL_GPU:
     case AIDC_FAIL_SOFTWARE:
@@ -1932,15 +1953,22 @@ static void fail_gpus(const aidc_sim *s, uint32_t cls, int64_t comp, int64_t *fi
         return;
     case AIDC_FAIL_NODE:
     case AIDC_FAIL_LINK:
-        *first = comp * g;
-        *n = g;
+        *first = c->first_gpu[comp];
+        *n = c->nodes[comp].gpus_total;
         return;
     case AIDC_FAIL_NIC: {
-        int64_t per = s->fail_components[cls] / (int64_t)s->cluster.n_nodes;
-        int64_t node = comp / per, k = comp % per;
+        /* the node whose NIC range holds comp: binary search over nic_start */
+        size_t lo_n = 0, hi_n = c->n_nodes; /* nic_start[lo_n] <= comp < nic_start[hi_n] */
+        while (hi_n - lo_n > 1) {
+            size_t mid = lo_n + (hi_n - lo_n) / 2;
+            if (s->nic_start[mid] <= comp) lo_n = mid;
+            else hi_n = mid;
+        }
+        int64_t per = s->nic_start[lo_n + 1] - s->nic_start[lo_n], k = comp - s->nic_start[lo_n];
+        int64_t g = c->nodes[lo_n].gpus_total;
         int64_t lo = k * g / per, hi = (k + 1) * g / per;
         if (hi <= lo) hi = lo + 1;
-        *first = node * g + lo;
+        *first = c->first_gpu[lo_n] + lo;
         *n = (int32_t)(hi - lo);
         return;
     }
@@ -1970,21 +1998,20 @@ static bool fail_stop(aidc_sim *s, uint32_t cls, int64_t first, int32_t n)
 static void fail_hold(aidc_sim *s, uint32_t cls, int64_t first, int32_t n, int delta)
 {
     uint32_t *down = cls == AIDC_FAIL_LINK || cls == AIDC_FAIL_SWITCH ? s->gpu_down_link : s->gpu_down_hard;
-    int32_t per = s->sc->cluster.gpus_per_node;
     for (int64_t g = first; g < first + n; g++) {
         if (delta > 0) {
             assert(down[g] < UINT32_MAX);
             down[g]++;
             if (s->cluster.state[g] == AIDC_GPU_FREE) {
                 s->cluster.state[g] = AIDC_GPU_FAILED;
-                s->cluster.nodes[g / per].gpus_free--;
+                s->cluster.nodes[s->gpu_node[g]].gpus_free--;
             }
         } else {
             assert(down[g] > 0);
             down[g]--;
             if (s->cluster.state[g] == AIDC_GPU_FAILED && !gpu_down(s, g)) {
                 s->cluster.state[g] = AIDC_GPU_FREE;
-                s->cluster.nodes[g / per].gpus_free++;
+                s->cluster.nodes[s->gpu_node[g]].gpus_free++;
             }
         }
     }
@@ -1994,10 +2021,10 @@ static void fail_hold(aidc_sim *s, uint32_t cls, int64_t first, int32_t n, int d
  * of leaf group leaf. */
 static bool fail_leaf(aidc_sim *s, int64_t leaf, bool stop, int delta)
 {
-    int32_t per = s->sc->cluster.gpus_per_node;
     bool hit = false;
     for (int64_t k = s->leaf_start[leaf]; k < s->leaf_start[leaf + 1]; k++) {
         int64_t first = s->cluster.first_gpu[s->leaf_nodes[k]];
+        int32_t per = s->cluster.nodes[s->leaf_nodes[k]].gpus_total;
         if (stop) hit |= fail_stop(s, AIDC_FAIL_SWITCH, first, per);
         else fail_hold(s, AIDC_FAIL_SWITCH, first, per, delta);
     }

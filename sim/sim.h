@@ -170,6 +170,9 @@ typedef struct aidc_sim {
     int64_t fail_components[AIDC_FAIL_CLASSES];
     uint32_t *gpu_down_hard; /* per GPU: gpu/node/nic components down that hold it */
     uint32_t *gpu_down_link; /* per GPU: link and switch components down that hold it */
+    int32_t *gpu_node;       /* per GPU: its node (nodes may differ in shape: pools) */
+    int64_t *nic_start;      /* n_nodes + 1 offsets: node i's NIC components are
+                              * [nic_start[i], nic_start[i + 1]) */
     int64_t n_leaves;        /* leaf switch groups (switch class): nodes by leaf, CSR */
     int64_t *leaf_start;     /* n_leaves + 1 offsets into leaf_nodes */
     int32_t *leaf_nodes;
