@@ -1167,10 +1167,6 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
         return aidc_jread_fail(r, "fabric", true,
                                "a fabric needs one node shape; it cannot be combined with "
                                "cluster.pools");
-    if (s->cluster.n_pools && s->services.n)
-        return aidc_jread_fail(r, "services", true,
-                               "services are placed on one node shape; they cannot be combined "
-                               "with cluster.pools yet");
     return 0;
 }
 
