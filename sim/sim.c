@@ -732,18 +732,24 @@ static int host_set_power_cap(void *ctx, uint64_t id, double cap_w)
     return 0;
 }
 
+/* The pending job a policy asks to start, or NULL (after an earlier policy
+ * error, or with the error recorded when id is not a pending job). */
+static aidc_job_rt *job_to_start(aidc_sim *s, uint64_t id)
+{
+    if (s->policy_error[0]) return NULL;
+    if (id < s->n_jobs && s->jobs[id].state == AIDC_JOB_PENDING) return &s->jobs[id];
+    snprintf(s->policy_error, sizeof s->policy_error,
+             "policy \"%s\" tried to start job %llu, which is not pending", s->policy->name,
+             (unsigned long long)id);
+    return NULL;
+}
+
 /* Starts pending job id on alloc with a per-GPU cap of cap_w (0: none). */
 static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc,
                      double cap_w)
 {
-    if (s->policy_error[0]) return -1;
-    if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_PENDING) {
-        snprintf(s->policy_error, sizeof s->policy_error,
-                 "policy \"%s\" tried to start job %llu, which is not pending", s->policy->name,
-                 (unsigned long long)id);
-        return -1;
-    }
-    aidc_job_rt *j = &s->jobs[id];
+    aidc_job_rt *j = job_to_start(s, id);
+    if (!j) return -1;
     int64_t gpus = 0;
     for (size_t i = 0; i < n_alloc && i < s->cluster.n_nodes; i++) gpus += alloc[i].gpus;
     if (j->view.shared_gpu < 0 && (n_alloc > s->cluster.n_nodes || !aidc_cluster_can_take(&s->cluster, alloc, n_alloc) ||
@@ -851,14 +857,8 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
 static int host_start_shared(void *ctx, uint64_t id, const aidc_sched_share *share)
 {
     aidc_sim *s = ctx;
-    if (s->policy_error[0]) return -1;
-    if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_PENDING) {
-        snprintf(s->policy_error, sizeof s->policy_error,
-                 "policy \"%s\" tried to start job %llu, which is not pending", s->policy->name,
-                 (unsigned long long)id);
-        return -1;
-    }
-    aidc_job_rt *j = &s->jobs[id];
+    aidc_job_rt *j = job_to_start(s, id);
+    if (!j) return -1;
     if (!share || j->view.gpu_milli >= 1000 || share->milli != j->view.gpu_milli ||
         share->cpus < j->view.cpus || share->mem_gib < j->view.mem_gib ||
         !aidc_cluster_can_share(&s->cluster, share)) {
@@ -1111,23 +1111,27 @@ static void on_sample(aidc_sim *s)
 
 /* ---- setup -------------------------------------------------------------- */
 
-static int build_workload(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+int aidc_sim_load_workload(const aidc_scenario *sc, aidc_workload *w, char *err, size_t errlen)
 {
-    aidc_workload_init(&s->workload);
-    if (!sc->workload.synthetic) return aidc_trace_read(sc->workload.trace_path, &s->workload, err, errlen);
+    if (!sc->workload.synthetic) return aidc_trace_read(sc->workload.trace_path, w, err, errlen);
     gsl_rng *arr = aidc_rng_stream(sc->seed, "workload.arrivals");
     gsl_rng *size = aidc_rng_stream(sc->seed, "workload.sizes");
     gsl_rng *dur = aidc_rng_stream(sc->seed, "workload.durations");
     int rc = -1;
     if (arr && size && dur)
-        rc = aidc_synth_generate(&sc->workload.synth, sc->horizon_ns, arr, size, dur, &s->workload,
-                                 err, errlen);
+        rc = aidc_synth_generate(&sc->workload.synth, sc->horizon_ns, arr, size, dur, w, err, errlen);
     else
         snprintf(err, errlen, "out of memory");
     if (arr) gsl_rng_free(arr);
     if (size) gsl_rng_free(size);
     if (dur) gsl_rng_free(dur);
     return rc;
+}
+
+static int build_workload(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    aidc_workload_init(&s->workload);
+    return aidc_sim_load_workload(sc, &s->workload, err, errlen);
 }
 
 /* A cluster of pools (sim/pools.h): node shapes, GPU types and per-node power figures. */

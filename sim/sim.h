@@ -195,6 +195,10 @@ typedef struct aidc_sim {
     int32_t *pool_type;             /* per pool: its GPU type */
 } aidc_sim;
 
+/* The scenario's jobs into w (initialised by the caller): its trace read, or
+ * its generator run from the scenario's seed. Returns 0, or -1 with err. */
+int aidc_sim_load_workload(const aidc_scenario *sc, aidc_workload *w, char *err, size_t errlen);
+
 /* Builds the workload (reads the trace or generates jobs), the cluster and
  * the policy. Returns 0; -1 with a message for bad input (exit 2). The
  * timeseries stream may be NULL. */
