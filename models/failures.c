@@ -46,17 +46,17 @@ void aidc_failures_cfg_defaults(aidc_failures_cfg *c)
 }
 
 int64_t aidc_fail_components(const aidc_failures_cfg *c, aidc_fail_class cls, int64_t nodes,
-                             int32_t gpus_per_node, int64_t leaves)
+                             int64_t gpus, int64_t leaves)
 {
     switch (cls) {
     case AIDC_FAIL_GPU:
     case AIDC_FAIL_SOFTWARE:
-        return nodes * gpus_per_node;
+        return gpus;
     case AIDC_FAIL_NODE:
     case AIDC_FAIL_LINK:
         return nodes;
     case AIDC_FAIL_NIC:
-        return nodes * (c->nics_per_node > 0 ? c->nics_per_node : gpus_per_node);
+        return c->nics_per_node > 0 ? nodes * c->nics_per_node : gpus;
     case AIDC_FAIL_SWITCH:
         return leaves;
     default:
@@ -65,10 +65,15 @@ int64_t aidc_fail_components(const aidc_failures_cfg *c, aidc_fail_class cls, in
     }
 }
 
-double aidc_fail_job_rate_per_hour(const aidc_failures_cfg *c, int32_t gpus, int32_t nodes,
-                                   int32_t leaves, int32_t gpus_per_node)
+double aidc_fail_nics_per_gpu(const aidc_failures_cfg *c, int32_t gpus_per_node)
 {
-    double nics_per_gpu = c->nics_per_node > 0 ? (double)c->nics_per_node / gpus_per_node : 1.0;
+    assert(gpus_per_node > 0);
+    return c->nics_per_node > 0 ? (double)c->nics_per_node / gpus_per_node : 1.0;
+}
+
+double aidc_fail_job_rate_per_hour(const aidc_failures_cfg *c, int32_t gpus, int32_t nodes,
+                                   int32_t leaves, double nics_per_gpu)
+{
     double r = gpus * (c->cls[AIDC_FAIL_GPU].rate_per_hour + c->cls[AIDC_FAIL_SOFTWARE].rate_per_hour +
                        nics_per_gpu * c->cls[AIDC_FAIL_NIC].rate_per_hour) +
                nodes * c->cls[AIDC_FAIL_NODE].rate_per_hour;

@@ -103,17 +103,23 @@ const char *aidc_fail_class_name(aidc_fail_class c);
 /* Fills c with the Llama-3-calibrated defaults (enabled stays false). */
 void aidc_failures_cfg_defaults(aidc_failures_cfg *c);
 
-/* Components of class c in a cluster of nodes x gpus_per_node with leaves
- * leaf switch groups. */
+/* Components of class c in a cluster of nodes nodes holding gpus GPUs in all
+ * (any mix of node shapes) with leaves leaf switch groups: NICs are
+ * nics_per_node per node, or one per GPU when that is 0. */
 int64_t aidc_fail_components(const aidc_failures_cfg *c, aidc_fail_class cls, int64_t nodes,
-                             int32_t gpus_per_node, int64_t leaves);
+                             int64_t gpus, int64_t leaves);
+
+/* NICs per GPU on a node of gpus_per_node GPUs: nics_per_node / gpus_per_node,
+ * or 1 when nics_per_node is 0 (one NIC per GPU). */
+double aidc_fail_nics_per_gpu(const aidc_failures_cfg *c, int32_t gpus_per_node);
 
 /* The failure rate (per hour) a job on gpus GPUs over nodes nodes and
- * leaves leaf groups sees: its GPUs, nodes and NICs (gpus x nics_per_node /
- * gpus_per_node), software per GPU, and when it spans more than one node its
- * nodes' links and its leaf groups' switches. */
+ * leaves leaf groups sees: its GPUs, nodes and NICs (gpus x nics_per_gpu, the
+ * GPU-weighted mean of aidc_fail_nics_per_gpu over the nodes it holds),
+ * software per GPU, and when it spans more than one node its nodes' links and
+ * its leaf groups' switches. */
 double aidc_fail_job_rate_per_hour(const aidc_failures_cfg *c, int32_t gpus, int32_t nodes,
-                                   int32_t leaves, int32_t gpus_per_node);
+                                   int32_t leaves, double nics_per_gpu);
 
 /* A repair time in seconds drawn from d with rng (fixed draws nothing). */
 double aidc_repair_draw_s(const aidc_repair_dist *d, gsl_rng *rng);

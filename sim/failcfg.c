@@ -172,7 +172,7 @@ static int read_checkpoint(const aidc_jread *r, const cJSON *f, aidc_failures_cf
     return 0;
 }
 
-int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, int64_t nodes, int32_t gpus_per_node,
+int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, int64_t nodes, int64_t gpus,
                       int64_t horizon_ns, aidc_failures_cfg *c)
 {
     aidc_failures_cfg_defaults(c);
@@ -192,7 +192,7 @@ int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, int64_t nodes, int
         double expected = 0;
         for (int k = 0; k < AIDC_FAIL_CLASSES; k++)
             expected += c->cls[k].rate_per_hour *
-                        (double)aidc_fail_components(c, (aidc_fail_class)k, nodes, gpus_per_node, nodes);
+                        (double)aidc_fail_components(c, (aidc_fail_class)k, nodes, gpus, nodes);
         expected *= (double)horizon_ns / 3.6e12;
         if (expected > AIDC_FAILCFG_MAX_FAILURES)
             return aidc_jread_fail(r, "failures", false,

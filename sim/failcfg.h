@@ -16,11 +16,11 @@
 #define AIDC_FAILCFG_MAX_FAILURES 1e8
 
 /* Reads root's "failures" member into c (defaults first; c->enabled set when
- * the member is present) for a cluster of nodes x gpus_per_node and a run of
+ * the member is present) for a cluster of nodes nodes with gpus GPUs in all and a run of
  * horizon_ns (-1: none), refusing rates that would draw more than
  * AIDC_FAILCFG_MAX_FAILURES over the horizon. Returns 0, or -1 with the
  * message in r->err. */
-int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, int64_t nodes, int32_t gpus_per_node,
+int aidc_failcfg_read(const aidc_jread *r, const cJSON *root, int64_t nodes, int64_t gpus,
                       int64_t horizon_ns, aidc_failures_cfg *c);
 
 #endif

@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 
 #include "models/cluster.h"
-#include "models/trace.h"
 #include "models/workload.h"
 #include "sched/placement.h"
 #include "sim/output.h"
 #include "sim/place_chart.h"
 #include "sim/rng.h"
 #include "sim/scenario.h"
+#include "sim/sim.h"
 
 #define ERR_LEN 4096
 #define MAX_STRATEGIES 3
@@ -142,23 +142,6 @@ static int parse_args(int argc, char **argv, opts *o)
         o->n_strategies = 3;
     }
     return 0;
-}
-
-static int load_workload(const aidc_scenario *sc, aidc_workload *w, char *err, size_t errlen)
-{
-    if (!sc->workload.synthetic) return aidc_trace_read(sc->workload.trace_path, w, err, errlen);
-    gsl_rng *arr = aidc_rng_stream(sc->seed, "workload.arrivals");
-    gsl_rng *size = aidc_rng_stream(sc->seed, "workload.sizes");
-    gsl_rng *dur = aidc_rng_stream(sc->seed, "workload.durations");
-    int rc = -1;
-    if (arr && size && dur)
-        rc = aidc_synth_generate(&sc->workload.synth, sc->horizon_ns, arr, size, dur, w, err, errlen);
-    else
-        snprintf(err, errlen, "out of memory");
-    if (arr) gsl_rng_free(arr);
-    if (size) gsl_rng_free(size);
-    if (dur) gsl_rng_free(dur);
-    return rc;
 }
 
 /* The scenario's cluster, empty, with GPU types indexed as the workload's. */
@@ -445,7 +428,7 @@ int aidc_cmd_place(int argc, char **argv)
         rc = 3;
         goto out;
     }
-    if (load_workload(&sc, &w, err, sizeof err)) goto out;
+    if (aidc_sim_load_workload(&sc, &w, err, sizeof err)) goto out;
     if (w.n == 0) {
         snprintf(err, sizeof err, "%s: the workload has no jobs to place", sc.path);
         goto out;

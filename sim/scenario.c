@@ -1154,23 +1154,20 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
     if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
     if (read_cluster(r, root, s) || read_workload(r, root, s) || read_policy(r, root, s) ||
         read_fabric(r, root, s) || read_power(r, root, s) || read_cooling(r, root, s) ||
-        read_grid(r, root, s) || read_cost(r, root, s) || aidc_services_read(r, root, s) ||
-        aidc_failcfg_read(r, root, s->cluster.nodes, s->cluster.gpus_per_node, s->horizon_ns,
-                          &s->failures))
+        read_grid(r, root, s) || read_cost(r, root, s) || aidc_services_read(r, root, s))
+        return -1;
+    int64_t all_gpus = s->cluster.nodes * s->cluster.gpus_per_node;
+    if (s->cluster.n_pools) {
+        all_gpus = 0;
+        for (size_t i = 0; i < s->cluster.n_pools; i++)
+            all_gpus += s->cluster.pools[i].nodes * s->cluster.pools[i].gpus_per_node;
+    }
+    if (aidc_failcfg_read(r, root, s->cluster.nodes, all_gpus, s->horizon_ns, &s->failures))
         return -1;
     if (s->cluster.n_pools && s->fabric.enabled)
         return aidc_jread_fail(r, "fabric", true,
                                "a fabric needs one node shape; it cannot be combined with "
                                "cluster.pools");
-    /* failures and services lay GPUs out as nodes of one shape too */
-    if (s->cluster.n_pools && s->failures.enabled)
-        return aidc_jread_fail(r, "failures", true,
-                               "failures are modelled on one node shape; they cannot be "
-                               "combined with cluster.pools yet");
-    if (s->cluster.n_pools && s->services.n)
-        return aidc_jread_fail(r, "services", true,
-                               "services are placed on one node shape; they cannot be combined "
-                               "with cluster.pools yet");
     return 0;
 }
 

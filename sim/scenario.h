@@ -109,6 +109,8 @@ typedef struct aidc_scenario {
     struct {
         aidc_infer_cfg *cfg;  /* sized (GPUs per replica, throughput filled in) */
         char **stream_path;   /* per service: the resolved request stream; NULL: generated */
+        int32_t *pool;        /* per service: the pool its replicas run on, the first whose GPU
+                                 can hold one (sized for it); NULL: one node shape */
         size_t n;
     } services; /* inference services (sim/services) */
 } aidc_scenario;

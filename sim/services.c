@@ -29,6 +29,9 @@ typedef struct svc_rt {
     double gpu_s;            /* GPU-seconds its replicas held */
     double energy_j;         /* energy over idle drawn by its GPUs */
     int64_t last_ns;
+    int32_t pool;            /* the pool its replicas run on; -1: every node (one shape) */
+    int32_t gpn;             /* GPUs a node there */
+    const aidc_power_cfg *pc; /* its GPUs' power figures */
 } svc_rt;
 
 typedef struct aidc_services_rt {
@@ -64,8 +67,35 @@ static int read_tokens(const aidc_jread *r, const cJSON *o, const char *path, co
     return 0;
 }
 
+/* Heterogeneous pools: sizes c for the first pool (in order) whose GPU and node
+ * can hold a replica; *pool is that pool and *total its GPUs. When none can, the
+ * message names the service and every pool with its reason. */
+static int size_on_pools(const aidc_jread *r, const char *path, const aidc_scenario *s,
+                         aidc_infer_cfg *c, int32_t *pool, int64_t *total)
+{
+    char why[2048] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < s->cluster.n_pools; i++) {
+        const aidc_pool_spec *ps = &s->cluster.pools[i];
+        const aidc_gpu_model *gpu = aidc_catalog_gpu(&s->catalog, ps->gpu);
+        char msg[512];
+        aidc_infer_cfg t = *c; /* sizing fills the fields left at 0: try on a copy */
+        if (!gpu) snprintf(msg, sizeof msg, "its GPU type is not in the catalog");
+        else if (!aidc_infer_size(&t, gpu, ps->gpus_per_node, msg, sizeof msg)) {
+            *c = t;
+            *pool = (int32_t)i;
+            *total = ps->nodes * ps->gpus_per_node;
+            return 0;
+        }
+        if (len < sizeof why)
+            len += (size_t)snprintf(why + len, sizeof why - len, "%scluster.pools[%zu] (%s, %d GPUs a node): %s",
+                                    i ? "; " : "", i, ps->gpu, (int)ps->gpus_per_node, msg);
+    }
+    return aidc_jread_fail(r, path, false, "service \"%s\": no pool can hold a replica: %s", c->name, why);
+}
+
 static int read_one(const aidc_jread *r, const cJSON *o, const char *path, aidc_scenario *s,
-                    aidc_infer_cfg *c, char **stream)
+                    aidc_infer_cfg *c, char **stream, int32_t *pool)
 {
     static const char *const keys[] = {
         "name", "params_billion", "bytes_per_param", "kv_headroom", "gpus_per_replica",
@@ -217,16 +247,28 @@ static int read_one(const aidc_jread *r, const cJSON *o, const char *path, aidc_
         c->slo_tpot_s = (double)tpot / 1e9;
     }
     /* sizing on the cluster's GPU */
-    const aidc_gpu_model *gpu = aidc_catalog_gpu(&s->catalog, s->cluster.gpu);
     char msg[512];
-    if (!gpu) return aidc_jread_fail(r, path, false, "the cluster's GPU type is not in the catalog");
-    if (aidc_infer_size(c, gpu, s->cluster.gpus_per_node, msg, sizeof msg))
-        return aidc_jread_fail(r, path, false, "%s", msg);
-    int64_t total = s->cluster.nodes * s->cluster.gpus_per_node;
-    if ((int64_t)c->min_replicas * c->gpus_per_replica > total)
+    int64_t total = 0;
+    if (s->cluster.n_pools) {
+        if (size_on_pools(r, path, s, c, pool, &total)) return -1;
+    } else {
+        const aidc_gpu_model *gpu = aidc_catalog_gpu(&s->catalog, s->cluster.gpu);
+        if (!gpu) return aidc_jread_fail(r, path, false, "the cluster's GPU type is not in the catalog");
+        if (aidc_infer_size(c, gpu, s->cluster.gpus_per_node, msg, sizeof msg))
+            return aidc_jread_fail(r, path, false, "%s", msg);
+        total = s->cluster.nodes * s->cluster.gpus_per_node;
+    }
+    if ((int64_t)c->min_replicas * c->gpus_per_replica > total) {
+        if (s->cluster.n_pools)
+            return aidc_jread_fail(r, aidc_jread_join(p, path, "replicas"), false,
+                                   "%d replicas of %d GPUs need more than the %lld GPUs of "
+                                   "cluster.pools[%d] (%s), the first pool that can hold a replica",
+                                   c->min_replicas, c->gpus_per_replica, (long long)total, (int)*pool,
+                                   s->cluster.pools[*pool].gpu);
         return aidc_jread_fail(r, aidc_jread_join(p, path, "replicas"), false,
                                "%d replicas of %d GPUs need more than the cluster's %lld GPUs",
                                c->min_replicas, c->gpus_per_replica, (long long)total);
+    }
     return 0;
 }
 
@@ -246,12 +288,15 @@ int aidc_services_read(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     if (n > 1000) return aidc_jread_fail(r, "services", false, "more than 1000 services");
     s->services.cfg = calloc(n, sizeof *s->services.cfg);
     s->services.stream_path = calloc(n, sizeof *s->services.stream_path);
-    if (!s->services.cfg || !s->services.stream_path)
+    s->services.pool = s->cluster.n_pools ? calloc(n, sizeof *s->services.pool) : NULL;
+    if (!s->services.cfg || !s->services.stream_path || (s->cluster.n_pools && !s->services.pool))
         return aidc_jread_fail(r, "services", false, "out of memory");
     size_t i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
         snprintf(p, sizeof p, "services[%zu]", i);
-        int rc = read_one(r, it, p, s, &s->services.cfg[i], &s->services.stream_path[i]);
+        int32_t unused = -1;
+        int rc = read_one(r, it, p, s, &s->services.cfg[i], &s->services.stream_path[i],
+                          s->services.pool ? &s->services.pool[i] : &unused);
         s->services.n = i + 1; /* what is allocated gets freed */
         if (rc) return -1;
     }
@@ -262,6 +307,7 @@ void aidc_services_cfg_fini(aidc_scenario *s)
 {
     for (size_t i = 0; s->services.stream_path && i < s->services.n; i++) free(s->services.stream_path[i]);
     free(s->services.stream_path);
+    free(s->services.pool);
     free(s->services.cfg);
 }
 
@@ -282,6 +328,10 @@ int aidc_services_init(aidc_sim *s, char *err, size_t errlen)
     rt->next_owner = -2;
     for (size_t i = 0; i < rt->n; i++) {
         const aidc_infer_cfg *c = &sc->services.cfg[i];
+        svc_rt *v = &rt->svc[i];
+        v->pool = sc->services.pool ? sc->services.pool[i] : -1;
+        v->gpn = v->pool >= 0 ? sc->cluster.pools[v->pool].gpus_per_node : sc->cluster.gpus_per_node;
+        v->pc = v->pool >= 0 ? &sc->cluster.pools[v->pool].power : &sc->power.chain;
         aidc_infer_req *reqs = NULL;
         size_t n = 0;
         if (sc->services.stream_path[i]) {
@@ -352,15 +402,22 @@ static bool preemptible(const aidc_sim *s, const aidc_infer_cfg *c, int32_t id)
            s->jobs[id].view.priority < c->priority;
 }
 
-/* A free place for g GPUs: best-fit node (fewest free GPUs that fit), or
- * the lowest-numbered wholly free nodes for a replica wider than a node. */
-static int32_t find_place(const aidc_sim *s, int32_t g, aidc_sched_alloc *out)
+/* Whether node i is one service v may use (its pool, or any for one shape). */
+static bool on_pool(const aidc_cluster *cl, const svc_rt *v, size_t i)
+{
+    return v->pool < 0 || cl->pool[i] == v->pool;
+}
+
+/* A free place for g GPUs on v's nodes: best-fit node (fewest free GPUs that
+ * fit), or the lowest-numbered wholly free nodes for a replica wider than a node. */
+static int32_t find_place(const aidc_sim *s, const svc_rt *v, int32_t g, aidc_sched_alloc *out)
 {
     const aidc_cluster *cl = &s->cluster;
-    int32_t gpn = s->sc->cluster.gpus_per_node;
+    int32_t gpn = v->gpn;
     if (g <= gpn) {
         int32_t best = -1;
         for (size_t i = 0; i < cl->n_nodes; i++) {
+            if (!on_pool(cl, v, i)) continue;
             int32_t f = cl->nodes[i].gpus_free;
             if (f >= g && (best < 0 || f < cl->nodes[best].gpus_free)) best = (int32_t)i;
         }
@@ -370,7 +427,7 @@ static int32_t find_place(const aidc_sim *s, int32_t g, aidc_sched_alloc *out)
     }
     int32_t k = g / gpn, got = 0;
     for (size_t i = 0; i < cl->n_nodes && got < k; i++)
-        if (cl->nodes[i].gpus_free == cl->nodes[i].gpus_total)
+        if (on_pool(cl, v, i) && cl->nodes[i].gpus_free == cl->nodes[i].gpus_total)
             out[got++] = (aidc_sched_alloc){(int32_t)i, cl->nodes[i].gpus_total, 0, 0};
     return got == k ? k : 0;
 }
@@ -386,7 +443,7 @@ static bool preempt_for(aidc_sim *s, svc_rt *v, const aidc_infer_cfg *c, int32_t
     int32_t cand[1024];
     for (size_t i = 0; i < cl->n_nodes; i++) {
         aidc_sched_node *nd = &cl->nodes[i];
-        if (nd->gpus_free >= need || nd->gpus_total < need) continue;
+        if (!on_pool(cl, v, i) || nd->gpus_free >= need || nd->gpus_total < need) continue;
         /* distinct preemptible owners on this node */
         int32_t nc = 0;
         int64_t first = cl->first_gpu[i];
@@ -441,13 +498,13 @@ static bool preempt_for(aidc_sim *s, svc_rt *v, const aidc_infer_cfg *c, int32_t
 /* Places one replica for service v; returns its allocation size or 0. */
 static int32_t place(aidc_sim *s, svc_rt *v, const aidc_infer_cfg *c, aidc_sched_alloc *out)
 {
-    int32_t g = c->gpus_per_replica, gpn = s->sc->cluster.gpus_per_node;
+    int32_t g = c->gpus_per_replica, gpn = v->gpn;
     for (int tries = 0; tries < 1 + g / gpn + 1; tries++) {
-        int32_t n = find_place(s, g, out);
+        int32_t n = find_place(s, v, g, out);
         if (n) return n;
         if (!c->preempt || !preempt_for(s, v, c, g <= gpn ? g : gpn)) return 0;
     }
-    return find_place(s, g, out);
+    return find_place(s, v, g, out);
 }
 
 void aidc_services_step(aidc_sim *s, size_t i)
@@ -456,7 +513,7 @@ void aidc_services_step(aidc_sim *s, size_t i)
     svc_rt *v = &rt->svc[i];
     aidc_infer *m = v->m;
     const aidc_infer_cfg *c = aidc_infer_config(m);
-    const aidc_power_cfg *pc = &s->sc->power.chain;
+    const aidc_power_cfg *pc = v->pc;
     aidc_sim_touch(s);
     /* energy and GPU time of the interval that ended */
     double dt = (double)(s->now_ns - v->last_ns) / 1e9;
@@ -475,7 +532,7 @@ void aidc_services_step(aidc_sim *s, size_t i)
             rep_release(s, &v->reps[j]);
             freed = true;
         }
-    int32_t gpn = s->sc->cluster.gpus_per_node;
+    int32_t gpn = v->gpn;
     int32_t na = c->gpus_per_replica <= gpn ? 1 : c->gpus_per_replica / gpn;
     for (int32_t a = 0; a < k; a++) {
         aidc_sched_alloc *al = malloc((size_t)na * sizeof *al);

@@ -13,6 +13,10 @@
  * prefilling + 0.3 x share decoding) (physical-figures.md §1.1: prefill
  * 80-100% of TDP, decode 20-45%). Training jobs the policy schedules get
  * the GPUs replicas leave. Replicas are not power-capped.
+ * Heterogeneous pools: a service is sized for the first pool (in order) whose
+ * GPU and node can hold a replica, and places, preempts and draws power only
+ * on that pool's nodes (by that pool's power figures); reading refuses a
+ * service no pool can hold, naming it and each pool's reason.
  * Outputs: services.csv (one row per service per sample interval) and the
  * "services" block of summary.json; both documented in the README. */
 #ifndef AIDC_SIM_SERVICES_H

@@ -756,18 +756,24 @@ static int host_set_power_cap(void *ctx, uint64_t id, double cap_w)
     return 0;
 }
 
+/* The pending job a policy asks to start, or NULL (after an earlier policy
+ * error, or with the error recorded when id is not a pending job). */
+static aidc_job_rt *job_to_start(aidc_sim *s, uint64_t id)
+{
+    if (s->policy_error[0]) return NULL;
+    if (id < s->n_jobs && s->jobs[id].state == AIDC_JOB_PENDING) return &s->jobs[id];
+    snprintf(s->policy_error, sizeof s->policy_error,
+             "policy \"%s\" tried to start job %llu, which is not pending", s->policy->name,
+             (unsigned long long)id);
+    return NULL;
+}
+
 /* Starts pending job id on alloc with a per-GPU cap of cap_w (0: none). */
 static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, size_t n_alloc,
                      double cap_w)
 {
-    if (s->policy_error[0]) return -1;
-    if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_PENDING) {
-        snprintf(s->policy_error, sizeof s->policy_error,
-                 "policy \"%s\" tried to start job %llu, which is not pending", s->policy->name,
-                 (unsigned long long)id);
-        return -1;
-    }
-    aidc_job_rt *j = &s->jobs[id];
+    aidc_job_rt *j = job_to_start(s, id);
+    if (!j) return -1;
     int64_t gpus = 0;
     for (size_t i = 0; i < n_alloc && i < s->cluster.n_nodes; i++) gpus += alloc[i].gpus;
     if (j->view.shared_gpu < 0 && (n_alloc > s->cluster.n_nodes || !aidc_cluster_can_take(&s->cluster, alloc, n_alloc) ||
@@ -880,14 +886,8 @@ static int host_start(void *ctx, uint64_t id, const aidc_sched_alloc *alloc, siz
 static int host_start_shared(void *ctx, uint64_t id, const aidc_sched_share *share)
 {
     aidc_sim *s = ctx;
-    if (s->policy_error[0]) return -1;
-    if (id >= s->n_jobs || s->jobs[id].state != AIDC_JOB_PENDING) {
-        snprintf(s->policy_error, sizeof s->policy_error,
-                 "policy \"%s\" tried to start job %llu, which is not pending", s->policy->name,
-                 (unsigned long long)id);
-        return -1;
-    }
-    aidc_job_rt *j = &s->jobs[id];
+    aidc_job_rt *j = job_to_start(s, id);
+    if (!j) return -1;
     if (!share || j->view.gpu_milli >= 1000 || share->milli != j->view.gpu_milli ||
         share->cpus < j->view.cpus || share->mem_gib < j->view.mem_gib ||
         !aidc_cluster_can_share(&s->cluster, share)) {
@@ -1159,23 +1159,27 @@ static void on_sample(aidc_sim *s)
 
 /* ---- setup -------------------------------------------------------------- */
 
-static int build_workload(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+int aidc_sim_load_workload(const aidc_scenario *sc, aidc_workload *w, char *err, size_t errlen)
 {
-    aidc_workload_init(&s->workload);
-    if (!sc->workload.synthetic) return aidc_trace_read(sc->workload.trace_path, &s->workload, err, errlen);
+    if (!sc->workload.synthetic) return aidc_trace_read(sc->workload.trace_path, w, err, errlen);
     gsl_rng *arr = aidc_rng_stream(sc->seed, "workload.arrivals");
     gsl_rng *size = aidc_rng_stream(sc->seed, "workload.sizes");
     gsl_rng *dur = aidc_rng_stream(sc->seed, "workload.durations");
     int rc = -1;
     if (arr && size && dur)
-        rc = aidc_synth_generate(&sc->workload.synth, sc->horizon_ns, arr, size, dur, &s->workload,
-                                 err, errlen);
+        rc = aidc_synth_generate(&sc->workload.synth, sc->horizon_ns, arr, size, dur, w, err, errlen);
     else
         snprintf(err, errlen, "out of memory");
     if (arr) gsl_rng_free(arr);
     if (size) gsl_rng_free(size);
     if (dur) gsl_rng_free(dur);
     return rc;
+}
+
+static int build_workload(aidc_sim *s, const aidc_scenario *sc, char *err, size_t errlen)
+{
+    aidc_workload_init(&s->workload);
+    return aidc_sim_load_workload(sc, &s->workload, err, errlen);
 }
 
 /* A cluster of pools (sim/pools.h): node shapes, GPU types and per-node power figures. */
@@ -1455,6 +1459,8 @@ void aidc_sim_fini(aidc_sim *s)
     free(s->leaf_stamp);
     free(s->gpu_down_hard);
     free(s->gpu_down_link);
+    free(s->gpu_node);
+    free(s->nic_start);
     free(s->repairs);
     if (s->has_fabric) {
         aidc_fabric_fini(&s->fabric);
@@ -1795,9 +1801,19 @@ static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_
     size_t n = (size_t)s->cluster.total_gpus;
     s->gpu_down_hard = calloc(n, sizeof *s->gpu_down_hard);
     s->gpu_down_link = calloc(n, sizeof *s->gpu_down_link);
-    if (!s->gpu_down_hard || !s->gpu_down_link) {
+    s->gpu_node = malloc((n ? n : 1) * sizeof *s->gpu_node);
+    s->nic_start = malloc((s->cluster.n_nodes + 1) * sizeof *s->nic_start);
+    if (!s->gpu_down_hard || !s->gpu_down_link || !s->gpu_node || !s->nic_start) {
         snprintf(err, errlen, "out of memory for failure state");
         return -1;
+    }
+    /* GPU -> node, and each node's NICs (nics_per_node, or one per GPU) */
+    s->nic_start[0] = 0;
+    for (size_t i = 0; i < s->cluster.n_nodes; i++) {
+        int32_t per = s->cluster.nodes[i].gpus_total;
+        for (int64_t g = s->cluster.first_gpu[i]; g < s->cluster.first_gpu[i] + per; g++)
+            s->gpu_node[g] = (int32_t)i;
+        s->nic_start[i + 1] = s->nic_start[i] + (sc->failures.nics_per_node > 0 ? sc->failures.nics_per_node : per);
     }
     /* leaf groups as lists of nodes, for the switch class */
     int64_t leaves = 0;
@@ -1828,7 +1844,7 @@ static int build_failures(aidc_sim *s, const aidc_scenario *sc, char *err, size_
         }
         s->fail_components[c] = aidc_fail_components(&sc->failures, (aidc_fail_class)c,
                                                      (int64_t)s->cluster.n_nodes,
-                                                     sc->cluster.gpus_per_node, leaves);
+                                                     s->cluster.total_gpus, leaves);
     }
     return 0;
 }
@@ -1893,15 +1909,24 @@ static void fail_segment_begin(aidc_sim *s, uint32_t id)
         memset(s->leaf_stamp, 0, ((size_t)s->n_leaves + 1) * sizeof *s->leaf_stamp);
         s->leaf_epoch = 1;
     }
+    /* NICs per GPU: one node size's ratio, or the GPU-weighted mean over the
+     * nodes held when they differ (pools) */
+    int32_t size0 = j->n_alloc > 0 ? s->cluster.nodes[j->alloc[0].node].gpus_total : 1;
+    bool one_size = true;
+    double nics = 0;
     for (int32_t k = 0; k < j->n_alloc; k++) {
-        int32_t l = s->cluster.nodes[j->alloc[k].node].leaf;
+        const aidc_sched_node *nd = &s->cluster.nodes[j->alloc[k].node];
+        int32_t l = nd->leaf;
         if (s->leaf_stamp[l] != s->leaf_epoch) {
             s->leaf_stamp[l] = s->leaf_epoch;
             leaves++;
         }
+        one_size &= nd->gpus_total == size0;
+        nics += j->alloc[k].gpus * aidc_fail_nics_per_gpu(fc, nd->gpus_total);
     }
-    double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, leaves,
-                                              s->sc->cluster.gpus_per_node);
+    double nics_per_gpu = one_size || j->view.gpus <= 0 ? aidc_fail_nics_per_gpu(fc, size0)
+                                                        : nics / j->view.gpus;
+    double rate = aidc_fail_job_rate_per_hour(fc, j->view.gpus, j->n_alloc, leaves, nics_per_gpu);
     double tau_s = aidc_ckpt_interval_s(fc, kind, delta_s, rate);
     jf->seg = (aidc_ckpt_seg){jf->head_next_ns, jf->prod_left_ns,
                               isfinite(tau_s) ? tau_s * 1e9 : INFINITY, delta_s * 1e9};
@@ -1979,7 +2004,7 @@ static void fail_interrupt(aidc_sim *s, uint32_t id)
 /* The GPUs component comp of class cls holds: [*first, *first + *n). */
 static void fail_gpus(const aidc_sim *s, uint32_t cls, int64_t comp, int64_t *first, int32_t *n)
 {
-    int32_t g = s->sc->cluster.gpus_per_node;
+    const aidc_cluster *c = &s->cluster;
     switch (cls) {
     case AIDC_FAIL_GPU:
     case AIDC_FAIL_SOFTWARE:
@@ -1988,15 +2013,22 @@ static void fail_gpus(const aidc_sim *s, uint32_t cls, int64_t comp, int64_t *fi
         return;
     case AIDC_FAIL_NODE:
     case AIDC_FAIL_LINK:
-        *first = comp * g;
-        *n = g;
+        *first = c->first_gpu[comp];
+        *n = c->nodes[comp].gpus_total;
         return;
     case AIDC_FAIL_NIC: {
-        int64_t per = s->fail_components[cls] / (int64_t)s->cluster.n_nodes;
-        int64_t node = comp / per, k = comp % per;
+        /* the node whose NIC range holds comp: binary search over nic_start */
+        size_t lo_n = 0, hi_n = c->n_nodes; /* nic_start[lo_n] <= comp < nic_start[hi_n] */
+        while (hi_n - lo_n > 1) {
+            size_t mid = lo_n + (hi_n - lo_n) / 2;
+            if (s->nic_start[mid] <= comp) lo_n = mid;
+            else hi_n = mid;
+        }
+        int64_t per = s->nic_start[lo_n + 1] - s->nic_start[lo_n], k = comp - s->nic_start[lo_n];
+        int64_t g = c->nodes[lo_n].gpus_total;
         int64_t lo = k * g / per, hi = (k + 1) * g / per;
         if (hi <= lo) hi = lo + 1;
-        *first = node * g + lo;
+        *first = c->first_gpu[lo_n] + lo;
         *n = (int32_t)(hi - lo);
         return;
     }
@@ -2026,21 +2058,20 @@ static bool fail_stop(aidc_sim *s, uint32_t cls, int64_t first, int32_t n)
 static void fail_hold(aidc_sim *s, uint32_t cls, int64_t first, int32_t n, int delta)
 {
     uint32_t *down = cls == AIDC_FAIL_LINK || cls == AIDC_FAIL_SWITCH ? s->gpu_down_link : s->gpu_down_hard;
-    int32_t per = s->sc->cluster.gpus_per_node;
     for (int64_t g = first; g < first + n; g++) {
         if (delta > 0) {
             assert(down[g] < UINT32_MAX);
             down[g]++;
             if (s->cluster.state[g] == AIDC_GPU_FREE) {
                 s->cluster.state[g] = AIDC_GPU_FAILED;
-                s->cluster.nodes[g / per].gpus_free--;
+                s->cluster.nodes[s->gpu_node[g]].gpus_free--;
             }
         } else {
             assert(down[g] > 0);
             down[g]--;
             if (s->cluster.state[g] == AIDC_GPU_FAILED && !gpu_down(s, g)) {
                 s->cluster.state[g] = AIDC_GPU_FREE;
-                s->cluster.nodes[g / per].gpus_free++;
+                s->cluster.nodes[s->gpu_node[g]].gpus_free++;
             }
         }
     }
@@ -2050,10 +2081,10 @@ static void fail_hold(aidc_sim *s, uint32_t cls, int64_t first, int32_t n, int d
  * of leaf group leaf. */
 static bool fail_leaf(aidc_sim *s, int64_t leaf, bool stop, int delta)
 {
-    int32_t per = s->sc->cluster.gpus_per_node;
     bool hit = false;
     for (int64_t k = s->leaf_start[leaf]; k < s->leaf_start[leaf + 1]; k++) {
         int64_t first = s->cluster.first_gpu[s->leaf_nodes[k]];
+        int32_t per = s->cluster.nodes[s->leaf_nodes[k]].gpus_total;
         if (stop) hit |= fail_stop(s, AIDC_FAIL_SWITCH, first, per);
         else fail_hold(s, AIDC_FAIL_SWITCH, first, per, delta);
     }

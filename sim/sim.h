@@ -171,6 +171,9 @@ typedef struct aidc_sim {
     int64_t fail_components[AIDC_FAIL_CLASSES];
     uint32_t *gpu_down_hard; /* per GPU: gpu/node/nic components down that hold it */
     uint32_t *gpu_down_link; /* per GPU: link and switch components down that hold it */
+    int32_t *gpu_node;       /* per GPU: its node (nodes may differ in shape: pools) */
+    int64_t *nic_start;      /* n_nodes + 1 offsets: node i's NIC components are
+                              * [nic_start[i], nic_start[i + 1]) */
     int64_t n_leaves;        /* leaf switch groups (switch class): nodes by leaf, CSR */
     int64_t *leaf_start;     /* n_leaves + 1 offsets into leaf_nodes */
     int32_t *leaf_nodes;
@@ -192,6 +195,10 @@ typedef struct aidc_sim {
     const aidc_power_cfg **node_pc; /* per node: its pool's power figures */
     int32_t *pool_type;             /* per pool: its GPU type */
 } aidc_sim;
+
+/* The scenario's jobs into w (initialised by the caller): its trace read, or
+ * its generator run from the scenario's seed. Returns 0, or -1 with err. */
+int aidc_sim_load_workload(const aidc_scenario *sc, aidc_workload *w, char *err, size_t errlen);
 
 /* Builds the workload (reads the trace or generates jobs), the cluster and
  * the policy. Returns 0; -1 with a message for bad input (exit 2). The

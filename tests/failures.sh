@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of failures and checkpoints: the Llama 3 scenario reproduces the paper's
 # interruption count and ETTR, runs fast and is byte-for-byte repeatable; a mixed workload under
-# heavy failures completes every job with consistent per-job and total figures; a run without a
+# heavy failures completes every job with consistent per-job and total figures, on one node shape and
+# on two pools (repeatably); a run without a
 # "failures" section writes no failures block and neutral job columns; bad values exit 2 naming
 # their key path and leave no output.
 #
@@ -80,6 +81,21 @@ check "mixed: an uninterrupted job loses nothing; ETTR in (0, 1]" "$work/mixed" 
   "all(float(j['lost_gpu_hours']) == 0 for j in jobs if j['interruptions'] == '0' and j['preemptions'] == '0') and all(0 < float(j['ettr']) <= 1 for j in jobs)"
 check "mixed: interrupted jobs lose GPU-hours" "$work/mixed" \
   "all(float(j['lost_gpu_hours']) > 0 for j in jobs if j['interruptions'] != '0')"
+
+# ---- the same workload on two pools: 16 DGX H100 + 32 A100 nodes of 4 GPUs ---------------------
+POOLS='cluster={"pools": [{"system": "DGX-H100", "nodes": 16, "nodes_per_rack": 4}, {"gpu": "A100-SXM", "nodes": 32, "gpus_per_node": 4, "cpus_per_node": 64, "mem_gib_per_node": 512, "nodes_per_rack": 8}]}'
+for k in 1 2; do
+  "$AIDCSIM" run tests/data/failures/mixed.json -o "$work/mpools$k" --quiet --set "$POOLS" 2>"$work/err" ||
+    notok "mixed on pools: runs ($(oneline "$work/err"))"
+done
+check "mixed on pools: components summed over both node sizes (256 GPUs, 48 nodes, 256 NICs, 8 racks), every job completes, rows add up" "$work/mpools1" \
+  "[s['failures']['classes'][c]['components'] for c in ('gpu', 'node', 'nic', 'link', 'software', 'switch')] == [256, 48, 256, 48, 256, 8] and s['jobs']['completed'] == 4500 and s['failures']['interruptions'] > 50 and sum(int(j['interruptions']) for j in jobs) == s['failures']['interruptions']"
+if cmp -s "$work/mpools1/summary.json" "$work/mpools2/summary.json" && cmp -s "$work/mpools1/jobs.csv" "$work/mpools2/jobs.csv" \
+   && cmp -s "$work/mpools1/timeseries.csv" "$work/mpools2/timeseries.csv"; then
+  ok "mixed on pools: same seed, byte-identical summary.json, jobs.csv, timeseries.csv"
+else
+  notok "mixed on pools: outputs differ between two runs of the same seed"
+fi
 
 # ---- no failures section: nothing new but neutral columns ------------------------------------
 "$AIDCSIM" run scenarios/small-h100.json -o "$work/plain" --quiet 2>/dev/null

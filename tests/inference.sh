@@ -3,7 +3,8 @@
 # training jobs get preempted at the service's peak and the run shows it; without preemption the
 # service cannot scale and its SLO suffers; the service's GPUs draw power; outputs are
 # byte-identical for the same seed; services.csv has one row per sample; the example scenario
-# runs in fluid mode; bad input exits 2 with the key path or file and line.
+# runs in fluid mode; on two pools the replicas go to the pool whose GPUs hold them; bad input exits 2
+# with the key path or file and line.
 #
 # Run from the repository root: `bash tests/inference.sh` (AIDCSIM=path to change the binary).
 # Prints "ok - ..." / "not ok - ..." lines, then "inference: N passed, M failed".
@@ -78,6 +79,26 @@ fi
 "$AIDCSIM" sweep scenarios/sweeps/inference-preemption.json -o "$work/sweep" -q -j 2 >/dev/null 2>"$work/err"
 check "scenarios/sweeps/inference-preemption.json runs (2 points x 2 seeds, services_total metrics)" \
   "[ $? -eq 0 ] && [ \"\$(wc -l <$work/sweep/results.csv)\" -eq 3 ] && [ \"\$(wc -l <$work/sweep/runs.csv)\" -eq 5 ] && awk -F, 'NR==2 && \$6 != 1 {exit 1}' $work/sweep/runs.csv"
+
+# ---- two pools: replicas sized for and placed on the pool whose GPUs hold them ------------------
+PS=tests/data/inference/pools.json
+"$AIDCSIM" run "$PS" --quiet -o "$work/pl" 2>"$work/err" || notok "pools run ($(head -c 300 "$work/err"))"
+"$AIDCSIM" run "$PS" --quiet -o "$work/pl2" 2>/dev/null
+"$AIDCSIM" run "$PS" --quiet -o "$work/pl1" --set "$ONE" 2>"$work/err" || notok "pools, service alone ($(head -c 300 "$work/err"))"
+if [ -f "$work/pl/summary.json" ] && [ -f "$work/pl1/racks.csv" ]; then
+  check "pools: the replicas fill the 32 H200 GPUs and no more (peak 16 of 2 GPUs, the rest denied), preempting training there" \
+    "[ \"\$(js $work/pl/summary.json '(lambda s: s[\"gpus_per_replica\"] == 2 and s[\"replicas\"][\"peak\"] == 16 and s[\"replicas_denied\"] > 0 and s[\"training_preemptions\"] > 0)(d[\"services\"][0])')\" = True ] && awk -F, 'NR>1 && \$6 > 32 {exit 1}' $work/pl/services.csv"
+  check "pools, service alone: the A100 racks (0-1) stay at one power all day, the H200 racks (2-3) move with the replicas" \
+    "[ \"\$(awk -F, 'NR>2 {print \$2, \$3}' $work/pl1/racks.csv | sort -u | wc -l)\" -eq 1 ] && [ \"\$(awk -F, 'NR>1 {print \$4}' $work/pl1/racks.csv | sort -u | wc -l)\" -gt 10 ]"
+  check "pools: same seed, byte-identical services.csv, summary.json, jobs.csv, racks.csv" \
+    "cmp -s $work/pl/services.csv $work/pl2/services.csv && cmp -s $work/pl/summary.json $work/pl2/summary.json && cmp -s $work/pl/jobs.csv $work/pl2/jobs.csv && cmp -s $work/pl/racks.csv $work/pl2/racks.csv"
+fi
+"$AIDCSIM" run "$PS" --quiet -o "$work/bad" --set 'services[0].gpus_per_replica=1' >/dev/null 2>"$work/err"
+check "bad input exits 2: no pool can hold a replica (names the service and each pool)" \
+  "[ $? -eq 2 ] && grep -qF 'services[0]: service \"chat\": no pool can hold a replica: cluster.pools[0] (A100-SXM' $work/err && grep -qF 'cluster.pools[1] (H200' $work/err && [ ! -e $work/bad ]"
+"$AIDCSIM" run "$PS" --quiet -o "$work/bad" --set 'services[0].replicas={"min": 17, "max": 20}' >/dev/null 2>"$work/err"
+check "bad input exits 2: minimum replicas above the pool that holds them" \
+  "[ $? -eq 2 ] && grep -qF 'services[0].replicas: 17 replicas of 2 GPUs need more than the 32 GPUs of cluster.pools[1] (H200)' $work/err && [ ! -e $work/bad ]"
 
 # ---- bad input: exit 2, the key path or file and line ------------------------------------------
 bad() { # name, expected message fragment, --set arguments...

@@ -125,7 +125,8 @@ bad "gpu_milli above 1000 (run)" "$D/bad-milli.csv:2:" "$AIDCSIM" run "$D/bad-mi
 bad "pools with a fabric" 'cannot be combined with cluster.pools' \
   "$AIDCSIM" run "$D/pools-run.json" --set 'fabric={"type":"fat-tree","k":4}'
 
-bad "pools with failures" 'failures are modelled on one node shape' \
+# failures run on pools (tests/test_failures.c); pools-run's shares still refuse them
+bad "pools with shares and failures" 'job "s1" asks for a share of a GPU (gpu_milli 250): failures are not modelled' \
   "$AIDCSIM" run "$D/pools-run.json" --set 'failures={}'
 bad "shares with failures" 'asks for a share of a GPU (gpu_milli 300): failures are not modelled' \
   "$AIDCSIM" run "$D/tiny-place.json" --set 'failures={}'

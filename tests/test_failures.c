@@ -21,17 +21,17 @@ static void test_llama3_calibration(void)
     aidc_failures_cfg c;
     aidc_failures_cfg_defaults(&c);
     /* the whole 16,384-GPU, 2,048-node job sees the paper's 419 in 1,296 h */
-    double r = aidc_fail_job_rate_per_hour(&c, 16384, 2048, 512, 8);
+    double r = aidc_fail_job_rate_per_hour(&c, 16384, 2048, 512, aidc_fail_nics_per_gpu(&c, 8));
     CU_ASSERT_DOUBLE_EQUAL(r * 1296, 419, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(3600 / r / 3600, 3.093, 0.001); /* job MTBF 3.1 h */
     /* GPU-attributed: 268 per 21.2M GPU-hours, about 11% per GPU-year */
     CU_ASSERT_DOUBLE_EQUAL(c.cls[AIDC_FAIL_GPU].rate_per_hour * 8766, 0.1106, 0.0005);
     /* a single-node job sees no link failures */
-    double one = aidc_fail_job_rate_per_hour(&c, 8, 1, 1, 8);
+    double one = aidc_fail_job_rate_per_hour(&c, 8, 1, 1, aidc_fail_nics_per_gpu(&c, 8));
     CU_ASSERT_DOUBLE_EQUAL(one, 8 * (268.0 + 63 + 7) / (16384 * 1296.0) + 46 / (2048 * 1296.0), 1e-15);
-    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_NIC, 10, 8, 3), 80);
-    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_LINK, 10, 8, 3), 10);
-    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_SWITCH, 10, 8, 3), 3);
+    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_NIC, 10, 80, 3), 80);
+    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_LINK, 10, 80, 3), 10);
+    CU_ASSERT_EQUAL(aidc_fail_components(&c, AIDC_FAIL_SWITCH, 10, 80, 3), 3);
     CU_ASSERT_EQUAL(c.cls[AIDC_FAIL_SWITCH].rate_per_hour, 0); /* off by default */
 }
 
@@ -378,6 +378,160 @@ static void test_checkpoint_kinds(void)
     aidc_scenario_fini(&sc);
 }
 
+/* ---- two pools: DGX-H100 (8 GPUs a node) and 4-GPU A100 nodes ----------------- */
+
+/* 3 DGX-H100 (2 a rack) then 5 A100 nodes of 4 GPUs (4 a rack): nodes 0-2 hold
+ * GPUs 0-23, nodes 3-7 GPUs 24-43; leaves (racks) 0-1 and 2-3. */
+#define TWO_POOLS                                                                           \
+    "\"cluster\": {\"pools\": [{\"system\": \"DGX-H100\", \"nodes\": 3, \"nodes_per_rack\": 2}," \
+    " {\"gpu\": \"A100-SXM\", \"nodes\": 5, \"gpus_per_node\": 4, \"cpus_per_node\": 64,"        \
+    " \"mem_gib_per_node\": 512, \"nodes_per_rack\": 4}]}"
+
+static int pools_sim(const char *failures, aidc_scenario *sc, aidc_sim *sim)
+{
+    char trace[TEST_TEMP_PATH_LEN];
+    if (write_trace(150, trace)) return -1;
+    char json[2048];
+    snprintf(json, sizeof json,
+             "{\"seed\": 17, " TWO_POOLS ", \"workload\": {\"trace\": \"%s\"}, \"policy\": \"fifo\","
+             " \"failures\": %s}",
+             trace, failures);
+    int rc = test_sim_from_json(json, sc, sim);
+    unlink(trace);
+    return rc;
+}
+
+/* The node and pool of GPU g on the two-pool layout, by hand. */
+static int pools_node_of(int64_t g) { return g < 24 ? (int)(g / 8) : 3 + (int)((g - 24) / 4); }
+
+/* Failures on two pools: each repair under way holds exactly the GPUs of the
+ * component it names (a GPU; a whole node of its own size; a NIC's block of
+ * its node's GPUs: 4 of 8 or 2 of 4 with two NICs a node, 1 with one per GPU),
+ * every class lands in both pools, no failed GPU is handed out, every job
+ * completes, and every running job's Young interval comes from the GPUs, NICs
+ * and nodes it holds. */
+static void test_pools_failures(void)
+{
+    static const char *const cfgs[2] = {
+        "{\"gpu\": {\"mtbf\": \"4d\", \"repair\": \"2h\"}, \"node\": {\"mtbf\": \"3d\", \"repair\": \"2h\"},"
+        " \"nic\": {\"mtbf\": \"8d\", \"per_node\": 2, \"repair\": \"2h\"}, \"link\": {\"mtbf\": \"3d\", \"repair\": \"1h\"},"
+        " \"software\": {\"mtbf\": \"20d\"}, \"switch\": {\"mtbf\": \"2d\", \"repair\": \"20m\"},"
+        " \"restart\": \"5m\", \"checkpoint\": {\"mode\": \"young\", \"write\": \"30s\"}}",
+        "{\"gpu\": {\"mtbf\": \"4d\", \"repair\": \"2h\"}, \"node\": {\"mtbf\": \"3d\", \"repair\": \"2h\"},"
+        " \"nic\": {\"mtbf\": \"4d\", \"repair\": \"2h\"}, \"link\": {\"mtbf\": \"3d\", \"repair\": \"1h\"},"
+        " \"software\": {\"mtbf\": \"20d\"}, \"restart\": \"5m\","
+        " \"checkpoint\": {\"mode\": \"young\", \"write\": \"30s\"}}"};
+    for (int v = 0; v < 2; v++) {
+        aidc_scenario sc;
+        aidc_sim sim;
+        CU_ASSERT_FATAL(pools_sim(cfgs[v], &sc, &sim) == 0);
+        CU_ASSERT_EQUAL_FATAL(sim.cluster.total_gpus, 44);
+        CU_ASSERT_EQUAL(sim.fail_components[AIDC_FAIL_GPU], 44);
+        CU_ASSERT_EQUAL(sim.fail_components[AIDC_FAIL_NODE], 8);
+        CU_ASSERT_EQUAL(sim.fail_components[AIDC_FAIL_NIC], v == 0 ? 16 : 44);
+        CU_ASSERT_EQUAL(sim.n_leaves, 4);
+        int seen[AIDC_FAIL_CLASSES][2] = {{0}};
+        size_t bad_place = 0, bad_tau = 0, multi_pool = 0, checked_tau = 0;
+        char err[512];
+        int rc = 0;
+        for (int64_t t = 0; rc == 0; t += 300 * S) {
+            rc = aidc_sim_run_until(&sim, t, err, sizeof err);
+            CU_ASSERT_EQUAL(aidc_sim_fail_check(&sim), 0);
+            for (size_t k = 0; k < sim.n_repair_slots; k++) {
+                const aidc_fail_repair *r = &sim.repairs[k];
+                if (r->cls < 0 || r->cls == AIDC_FAIL_SWITCH) continue;
+                int node = pools_node_of(r->first_gpu), pool = node >= 3;
+                int per = pool ? 4 : 8;
+                int64_t node_first = pool ? 24 + (node - 3) * 4 : node * 8;
+                int want = r->cls == AIDC_FAIL_NODE || r->cls == AIDC_FAIL_LINK ? per
+                           : r->cls == AIDC_FAIL_NIC                             ? (v == 0 ? per / 2 : 1)
+                                                                                 : 1;
+                if (r->n_gpus != want || pools_node_of(r->first_gpu + r->n_gpus - 1) != node ||
+                    sim.gpu_node[r->first_gpu] != node || sim.cluster.pool[node] != pool ||
+                    ((r->cls == AIDC_FAIL_NODE || r->cls == AIDC_FAIL_LINK) && r->first_gpu != node_first) ||
+                    (r->cls == AIDC_FAIL_NIC && (r->first_gpu - node_first) % want != 0))
+                    bad_place++;
+                seen[r->cls][pool] = 1;
+            }
+            for (size_t q = 0; q < sim.n_running; q++) {
+                const aidc_job_rt *j = &sim.jobs[sim.running[q]];
+                double nics = 0;
+                int pools_held = 0;
+                for (int32_t a = 0; a < j->n_alloc; a++) {
+                    int32_t per = sim.cluster.nodes[j->alloc[a].node].gpus_total;
+                    nics += j->alloc[a].gpus * (v == 0 ? 2.0 / per : 1.0);
+                    pools_held |= 1 << sim.cluster.pool[j->alloc[a].node];
+                }
+                multi_pool += pools_held == 3;
+                const aidc_failures_cfg *fc = &sc.failures;
+                double rate = j->view.gpus * (fc->cls[AIDC_FAIL_GPU].rate_per_hour +
+                                              fc->cls[AIDC_FAIL_SOFTWARE].rate_per_hour) +
+                              nics * fc->cls[AIDC_FAIL_NIC].rate_per_hour +
+                              j->n_alloc * fc->cls[AIDC_FAIL_NODE].rate_per_hour;
+                if (j->n_alloc > 1) rate += j->n_alloc * fc->cls[AIDC_FAIL_LINK].rate_per_hour;
+                if (v == 1) { /* no switch class: the rate is the job's own components */
+                    double tau = sqrt(2 * 30 * 3600 / rate) * 1e9;
+                    checked_tau++;
+                    if (fabs(sim.jfail[sim.running[q]].seg.tau_ns - tau) > 1e-9 * tau) bad_tau++;
+                }
+            }
+        }
+        CU_ASSERT_EQUAL(rc, 1);
+        CU_ASSERT_EQUAL(bad_place, 0);
+        CU_ASSERT_EQUAL(bad_tau, 0);
+        CU_ASSERT(v == 0 || checked_tau > 100);
+        CU_ASSERT(multi_pool > 0); /* the 32-GPU jobs need both pools */
+        for (int c = 0; c < AIDC_FAIL_SWITCH; c++)
+            if (c != AIDC_FAIL_SOFTWARE) CU_ASSERT(seen[c][0] && seen[c][1]);
+        CU_ASSERT_EQUAL(sim.completed, sim.n_jobs);
+        for (size_t i = 0; i < sim.n_jobs; i++) {
+            aidc_job_fail_stats fs;
+            aidc_sim_job_fail_stats(&sim, (uint32_t)i, &fs);
+            CU_ASSERT_DOUBLE_EQUAL(fs.productive_ns, (double)sim.workload.jobs[i].duration_ns, 1);
+        }
+        aidc_sim_fini(&sim);
+        aidc_scenario_fini(&sc);
+    }
+}
+
+/* Over 2,000 h of the two-pool cluster, every class's count lies in the
+ * central 99% interval of Poisson(rate x components x hours), components
+ * summed over nodes of both sizes. */
+static void test_pools_poisson_counts(void)
+{
+    char trace[TEST_TEMP_PATH_LEN];
+    CU_ASSERT_FATAL(test_temp_file("id,submit_s,gpus,duration_s\na,0,4,3600\n", trace) == 0);
+    char json[2048];
+    snprintf(json, sizeof json,
+             "{\"seed\": 9, \"horizon\": \"2000h\", \"sample_interval\": \"1d\", " TWO_POOLS ","
+             " \"workload\": {\"trace\": \"%s\"}, \"policy\": \"fifo\", \"failures\": {"
+             " \"gpu\": {\"rate_per_hour\": 0.002}, \"node\": {\"rate_per_hour\": 0.01},"
+             " \"nic\": {\"rate_per_hour\": 0.001}, \"link\": {\"rate_per_hour\": 0.005},"
+             " \"software\": {\"rate_per_hour\": 0.0005}, \"switch\": {\"rate_per_hour\": 0.02}}}",
+             trace);
+    aidc_scenario sc;
+    aidc_sim sim;
+    int rc = test_sim_from_json(json, &sc, &sim);
+    unlink(trace);
+    CU_ASSERT_FATAL(rc == 0);
+    char err[512];
+    CU_ASSERT_EQUAL(aidc_sim_run(&sim, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(sim.end_ns, 2000 * 3600 * S);
+    static const double components[] = {44, 8, 44, 8, 44, 4}; /* NIC: one per GPU */
+    for (int c = 0; c < AIDC_FAIL_CLASSES; c++) {
+        CU_ASSERT_EQUAL(sim.fail_components[c], (int64_t)components[c]);
+        double mu = sc.failures.cls[c].rate_per_hour * components[c] * 2000;
+        unsigned lo = poisson_quantile(0.005, mu), hi = poisson_quantile(0.995, mu);
+        CU_ASSERT(sim.fail_count[c] >= lo && sim.fail_count[c] <= hi);
+        if (sim.fail_count[c] < lo || sim.fail_count[c] > hi)
+            fprintf(stderr, "pools, class %s: %llu failures, 99%% interval [%u, %u] of mean %.1f\n",
+                    aidc_fail_class_name((aidc_fail_class)c), (unsigned long long)sim.fail_count[c],
+                    lo, hi, mu);
+    }
+    aidc_sim_fini(&sim);
+    aidc_scenario_fini(&sc);
+}
+
 static void test_no_failures_section(void)
 {
     aidc_scenario sc;
@@ -474,6 +628,8 @@ int test_failures_register(void)
         !CU_add_test(s, "easy-backfill: same", test_completion_backfill) ||
         !CU_add_test(s, "rail-optimized fabric, topology-aware: same", test_completion_fabric) ||
         !CU_add_test(s, "same seed, same run", test_determinism) ||
+        !CU_add_test(s, "two pools: failures hit the right node and pool", test_pools_failures) ||
+        !CU_add_test(s, "two pools: per-class counts in the Poisson 99% interval", test_pools_poisson_counts) ||
         !CU_add_test(s, "checkpoint settings per job kind", test_checkpoint_kinds) ||
         !CU_add_test(s, "no failures section: nothing changes", test_no_failures_section) ||
         !CU_add_test(s, "bad values name their key path", test_bad_values))
