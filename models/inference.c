@@ -226,10 +226,10 @@ static void classes_lognormal(classes *c, double mean, double cv, double shift)
             e = hi > 0 ? mean * gsl_cdf_ugaussian_P((log(hi) - mu - s2) / s) : 0;
         }
         double w = p - prev_p;
-        int cls = k - 1 < 1 ? 1 : k - 1;
-        if (k == 1) cls = 0; /* below one token after the shift: none */
-        c->n[cls] += w;
-        c->sum[cls] += (e - prev_e) + shift * w;
+        /* into slot k - 1 (slot 0: below 2^(1/4) after the shift), one below
+         * cls_of's numbering; harmless, as only each slot's weight and mean count */
+        c->n[k - 1] += w;
+        c->sum[k - 1] += (e - prev_e) + shift * w;
         prev_p = p;
         prev_e = e;
         if (p >= 1) break;
@@ -280,6 +280,7 @@ struct aidc_infer {
     size_t cur_i;
     uint64_t cur_rep;
     double gen_t;  /* generator clock */
+    double mu_p, s_p, mu_o, s_o; /* generator: lognormal parameters of prompt and output tokens */
     bool have_peek;
     aidc_infer_req peek;
     bool stream_done;
@@ -288,6 +289,7 @@ struct aidc_infer {
     size_t n_reps, cap_reps;
     int32_t *live; /* indices of replicas not gone */
     size_t n_live;
+    int32_t *was_live; /* aidc_infer_advance's copy of live (capacity cap_reps) */
     /* discrete queue (ring) */
     aidc_infer_req *q;
     size_t q_head, q_n, q_cap;
@@ -399,6 +401,11 @@ aidc_infer *aidc_infer_create(const aidc_infer_cfg *cfg, const aidc_infer_req *r
     if (m->mode == AIDC_INFER_AUTO)
         m->mode = m->expected > cfg->fluid_above ? AIDC_INFER_FLUID : AIDC_INFER_DISCRETE;
     if (cfg->generated) {
+        double s2p = log(1 + cfg->prompt_cv * cfg->prompt_cv), s2o = log(1 + cfg->output_cv * cfg->output_cv);
+        m->mu_p = log(cfg->prompt_mean) - s2p / 2;
+        m->s_p = sqrt(s2p);
+        m->mu_o = log(cfg->output_mean) - s2o / 2;
+        m->s_o = sqrt(s2o);
         classes_lognormal(&m->gen_p, cfg->prompt_mean, cfg->prompt_cv, 0);
         classes_lognormal(&m->gen_d, cfg->output_mean, cfg->output_cv, -1);
     }
@@ -455,6 +462,7 @@ void aidc_infer_destroy(aidc_infer *m)
     for (size_t i = 0; i < m->n_reps; i++) free(m->reps[i].heap);
     free(m->reps);
     free(m->live);
+    free(m->was_live);
     free(m->q);
     free(m->base);
     free(m->pre);
@@ -500,9 +508,8 @@ static bool stream_next(aidc_infer *m, aidc_infer_req *out)
             if (m->diurnal_a > 0 && gsl_rng_uniform(m->rng) * (1 + m->diurnal_a) > diurnal_shape(m, m->gen_t))
                 continue;
             out->arrival_s = m->gen_t;
-            double s2p = log(1 + c->prompt_cv * c->prompt_cv), s2o = log(1 + c->output_cv * c->output_cv);
-            double p = c->prompt_cv > 0 ? gsl_ran_lognormal(m->rng, log(c->prompt_mean) - s2p / 2, sqrt(s2p)) : c->prompt_mean;
-            double o = c->output_cv > 0 ? gsl_ran_lognormal(m->rng, log(c->output_mean) - s2o / 2, sqrt(s2o)) : c->output_mean;
+            double p = c->prompt_cv > 0 ? gsl_ran_lognormal(m->rng, m->mu_p, m->s_p) : c->prompt_mean;
+            double o = c->output_cv > 0 ? gsl_ran_lognormal(m->rng, m->mu_o, m->s_o) : c->output_mean;
             p = round(p);
             o = round(o);
             out->prompt_tokens = p < 1 ? 1 : p > 1e9 ? 1000000000 : (int32_t)p;
@@ -563,9 +570,10 @@ static void stream_fluid(aidc_infer *m, double t0, double t1)
         m->f_sd = a * dm;
         m->f_sd2 = a * dm * dm * (1 + c->output_cv * c->output_cv);
         m->f_so = a * c->output_mean;
-        m->f_cost = a * cost_of(m, c->prompt_mean, dm);
+        double mc = cost_of(m, c->prompt_mean, dm);
+        m->f_cost = a * mc;
         double vp = pow(c->prompt_mean * c->prompt_cv / m->P, 2),
-               vd = pow(dm * c->output_cv / (m->B * m->r), 2), mc = cost_of(m, c->prompt_mean, dm);
+               vd = pow(dm * c->output_cv / (m->B * m->r), 2);
         m->f_cost2 = a * (vp + vd + mc * mc);
         m->obs_cost2 += m->f_cost2;
         for (int k = 0; k < NCLS; k++) {
@@ -642,6 +650,9 @@ int32_t aidc_infer_replica_add(aidc_infer *m)
         int32_t *l = realloc(m->live, cap * sizeof *l);
         if (!l) return -1;
         m->live = l;
+        l = realloc(m->was_live, cap * sizeof *l);
+        if (!l) return -1;
+        m->was_live = l;
         m->cap_reps = cap;
     }
     replica *r = &m->reps[m->n_reps];
@@ -798,7 +809,7 @@ static void q_push(aidc_infer *m, const aidc_infer_req *q)
 }
 
 static void record_done(aidc_infer *m, double first_s, double end_s, int32_t d, bool ttft_ok,
-                        double prompt, double output)
+                        double output)
 {
     bool ok = ttft_ok;
     if (d > 0) {
@@ -815,7 +826,6 @@ static void record_done(aidc_infer *m, double first_s, double end_s, int32_t d, 
     m->tot.completed++;
     m->win.slo_ok += ok;
     m->tot.slo_ok += ok;
-    (void)prompt;
     m->win.output_tokens += output;
     m->tot.output_tokens += output;
 }
@@ -899,11 +909,11 @@ static void discrete_advance(aidc_infer *m, double end_s)
                 m->tot.prompt_tokens += r->cur.prompt_tokens;
                 bool ok = ttft <= m->cfg.slo_ttft_s;
                 int32_t d = r->cur.output_tokens > 1 ? r->cur.output_tokens - 1 : 0;
-                if (d == 0) record_done(m, t, t, 0, ok, r->cur.prompt_tokens, r->cur.output_tokens);
+                if (d == 0) record_done(m, t, t, 0, ok, r->cur.output_tokens);
                 else heap_push(r, (active){r->v + d, t, d, ok});
             } else {
                 active a = heap_pop(r);
-                record_done(m, a.first_s, t, a.d, a.ttft_ok, 0, a.d + 1);
+                record_done(m, a.first_s, t, a.d, a.ttft_ok, a.d + 1);
             }
             if (r->state == AIDC_REP_DRAINING && !r->prefilling && r->n_heap == 0) rep_gone(m, who, t);
         }
@@ -1097,10 +1107,9 @@ void aidc_infer_advance(aidc_infer *m, double end_s)
         r->prefill_busy_s = r->decode_busy_s = 0;
         r->acc_s = t0;
     }
-    int32_t *was_live = malloc((m->n_live ? m->n_live : 1) * sizeof *was_live);
-    if (!was_live) abort();
+    int32_t *was_live = m->was_live;
     size_t n_was = m->n_live;
-    memcpy(was_live, m->live, n_was * sizeof *was_live);
+    if (n_was) memcpy(was_live, m->live, n_was * sizeof *was_live);
     if (m->mode == AIDC_INFER_FLUID) fluid_advance(m, end_s);
     else discrete_advance(m, end_s);
     double rs = 0;
@@ -1123,7 +1132,6 @@ void aidc_infer_advance(aidc_infer *m, double end_s)
             r->act_decode = r->decode_busy_s / (end_s - t0);
         }
     }
-    free(was_live);
     m->win.replica_s += rs;
     m->tot.replica_s += rs;
     if (live > m->win.replicas_max) m->win.replicas_max = live;
