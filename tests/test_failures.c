@@ -245,6 +245,34 @@ static unsigned poisson_quantile(double p, double mu)
     return k;
 }
 
+/* Runs the 2,000-hour scenario `json` (then removes `trace`) and checks
+ * each class's component count and that its failure count lies in the
+ * central 99% interval of Poisson(rate x components x hours). */
+static void check_poisson_counts(const char *json, const char *trace,
+                                 const double components[AIDC_FAIL_CLASSES], const char *label)
+{
+    aidc_scenario sc;
+    aidc_sim sim;
+    int rc = test_sim_from_json(json, &sc, &sim);
+    unlink(trace);
+    CU_ASSERT_FATAL(rc == 0);
+    char err[512];
+    CU_ASSERT_EQUAL(aidc_sim_run(&sim, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(sim.end_ns, 2000 * 3600 * S);
+    for (int c = 0; c < AIDC_FAIL_CLASSES; c++) {
+        CU_ASSERT_EQUAL(sim.fail_components[c], (int64_t)components[c]);
+        double mu = sc.failures.cls[c].rate_per_hour * components[c] * 2000;
+        unsigned lo = poisson_quantile(0.005, mu), hi = poisson_quantile(0.995, mu);
+        CU_ASSERT(sim.fail_count[c] >= lo && sim.fail_count[c] <= hi);
+        if (sim.fail_count[c] < lo || sim.fail_count[c] > hi)
+            fprintf(stderr, "%sclass %s: %llu failures, 99%% interval [%u, %u] of mean %.1f\n", label,
+                    aidc_fail_class_name((aidc_fail_class)c), (unsigned long long)sim.fail_count[c],
+                    lo, hi, mu);
+    }
+    aidc_sim_fini(&sim);
+    aidc_scenario_fini(&sc);
+}
+
 /* Over 2,000 h of a 64-node cluster, every class's count lies in the
  * central 99% interval of Poisson(rate x components x hours). */
 static void test_poisson_counts(void)
@@ -262,27 +290,8 @@ static void test_poisson_counts(void)
              " \"nic\": {\"rate_per_hour\": 0.0005, \"per_node\": 2}, \"link\": {\"rate_per_hour\": 0.002},"
              " \"software\": {\"rate_per_hour\": 0.0002}, \"switch\": {\"rate_per_hour\": 0.01}}}",
              trace);
-    aidc_scenario sc;
-    aidc_sim sim;
-    int rc = test_sim_from_json(json, &sc, &sim);
-    unlink(trace);
-    CU_ASSERT_FATAL(rc == 0);
-    char err[512];
-    CU_ASSERT_EQUAL(aidc_sim_run(&sim, err, sizeof err), 0);
-    CU_ASSERT_EQUAL(sim.end_ns, 2000 * 3600 * S);
     static const double components[] = {512, 64, 128, 64, 512, 16}; /* 16 racks of 4 */
-    for (int c = 0; c < AIDC_FAIL_CLASSES; c++) {
-        CU_ASSERT_EQUAL(sim.fail_components[c], (int64_t)components[c]);
-        double mu = sc.failures.cls[c].rate_per_hour * components[c] * 2000;
-        unsigned lo = poisson_quantile(0.005, mu), hi = poisson_quantile(0.995, mu);
-        CU_ASSERT(sim.fail_count[c] >= lo && sim.fail_count[c] <= hi);
-        if (sim.fail_count[c] < lo || sim.fail_count[c] > hi)
-            fprintf(stderr, "class %s: %llu failures, 99%% interval [%u, %u] of mean %.1f\n",
-                    aidc_fail_class_name((aidc_fail_class)c), (unsigned long long)sim.fail_count[c],
-                    lo, hi, mu);
-    }
-    aidc_sim_fini(&sim);
-    aidc_scenario_fini(&sc);
+    check_poisson_counts(json, trace, components, "");
 }
 
 /* One 512-GPU synchronous job for 5,000 h of work under software failures
@@ -509,27 +518,8 @@ static void test_pools_poisson_counts(void)
              " \"nic\": {\"rate_per_hour\": 0.001}, \"link\": {\"rate_per_hour\": 0.005},"
              " \"software\": {\"rate_per_hour\": 0.0005}, \"switch\": {\"rate_per_hour\": 0.02}}}",
              trace);
-    aidc_scenario sc;
-    aidc_sim sim;
-    int rc = test_sim_from_json(json, &sc, &sim);
-    unlink(trace);
-    CU_ASSERT_FATAL(rc == 0);
-    char err[512];
-    CU_ASSERT_EQUAL(aidc_sim_run(&sim, err, sizeof err), 0);
-    CU_ASSERT_EQUAL(sim.end_ns, 2000 * 3600 * S);
     static const double components[] = {44, 8, 44, 8, 44, 4}; /* NIC: one per GPU */
-    for (int c = 0; c < AIDC_FAIL_CLASSES; c++) {
-        CU_ASSERT_EQUAL(sim.fail_components[c], (int64_t)components[c]);
-        double mu = sc.failures.cls[c].rate_per_hour * components[c] * 2000;
-        unsigned lo = poisson_quantile(0.005, mu), hi = poisson_quantile(0.995, mu);
-        CU_ASSERT(sim.fail_count[c] >= lo && sim.fail_count[c] <= hi);
-        if (sim.fail_count[c] < lo || sim.fail_count[c] > hi)
-            fprintf(stderr, "pools, class %s: %llu failures, 99%% interval [%u, %u] of mean %.1f\n",
-                    aidc_fail_class_name((aidc_fail_class)c), (unsigned long long)sim.fail_count[c],
-                    lo, hi, mu);
-    }
-    aidc_sim_fini(&sim);
-    aidc_scenario_fini(&sc);
+    check_poisson_counts(json, trace, components, "pools, ");
 }
 
 static void test_no_failures_section(void)
