@@ -61,7 +61,7 @@ fi
 check "same scenario and seed: services.csv, summary.json, jobs.csv, timeseries.csv byte-identical" \
   "cmp -s $work/pre/services.csv $work/pre2/services.csv && cmp -s $work/pre/summary.json $work/pre2/summary.json && cmp -s $work/pre/jobs.csv $work/pre2/jobs.csv && cmp -s $work/pre/timeseries.csv $work/pre2/timeseries.csv"
 "$AIDCSIM" run "$SC" --quiet --seed 4 -o "$work/seed4" 2>/dev/null
-check "another seed: another request stream" "! cmp -s $work/pre/services.csv $work/seed4/services.csv"
+check "another seed: another request stream" "[ -s $work/seed4/services.csv ] && ! cmp -s $work/pre/services.csv $work/seed4/services.csv"
 "$AIDCSIM" run "$SC" --quiet -o "$work/fl1" --set 'services[0].resolution=fluid' 2>/dev/null
 "$AIDCSIM" run "$SC" --quiet -o "$work/fl2" --set 'services[0].resolution=fluid' 2>/dev/null
 check "fluid resolution forced by the key, deterministic" \
