@@ -399,6 +399,12 @@ static bool safe_char(char c)
            c == '-' || c == '+';
 }
 
+const char *aidc_study_rel_dir(const aidc_study *st, const char *dir)
+{
+    size_t n = strlen(st->out_dir);
+    return strncmp(dir, st->out_dir, n) == 0 && dir[n] == '/' ? dir + n + 1 : dir;
+}
+
 void aidc_study_run_dir(const aidc_study *st, const char *const *labels, size_t n, int64_t seed,
                         char *buf, size_t len)
 {
