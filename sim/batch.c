@@ -44,14 +44,6 @@ struct aidc_pool {
 
 /* ---- shared helpers ---------------------------------------------------- */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 /* The whole file as a string, or NULL. */
 static char *read_text(const char *path)
 {
@@ -102,7 +94,7 @@ static void finish_run(aidc_batch_run *r, int status, const char *msg)
                          strerror(errno));
         }
     } else {
-        r->error = dup_str(msg && msg[0] ? msg : "failed without a message");
+        r->error = strdup(msg && msg[0] ? msg : "failed without a message");
     }
 }
 
@@ -454,8 +446,8 @@ static int take_result(aidc_pool *p, aidc_batch_run *runs, size_t n, int *assign
         assert(runs && (size_t)ticket < n && assigned[src] == ticket);
         aidc_batch_run *r = &runs[ticket];
         r->status = status;
-        if (status == 0) r->summary = dup_str(summary);
-        else r->error = dup_str(error);
+        if (status == 0) r->summary = strdup(summary);
+        else r->error = strdup(error);
         if (status) {
             ++*failed;
             report_failure(pg, r, quiet);

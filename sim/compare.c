@@ -31,14 +31,6 @@ enum { EXIT_OK = 0, EXIT_REGRESSED = 1, EXIT_BAD_INPUT = 2, EXIT_INTERNAL = 3 };
 #define MAX_JOBS 256
 #define MD_MAX_ROWS 400 /* checks listed in the Markdown summary */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 /* ---- metrics ------------------------------------------------------------- */
 
 void aidc_cmp_metrics_init(aidc_cmp_metrics *m)
@@ -791,14 +783,14 @@ static void summary_fini(summary *s)
 static int summary_load(summary *s, const char *path, const char *label, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    if (!(s->label = dup_str(label))) {
+    if (!(s->label = strdup(label))) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     if (aidc_jread_load(path, "a summary.json", MAX_JSON_BYTES, &s->text, &s->root, err, errlen)) {
         /* name the final place, not the temporary directory */
         if (strcmp(path, label) != 0) {
-            char *tmp = dup_str(err);
+            char *tmp = strdup(err);
             if (tmp) {
                 const char *rest =
                     strncmp(tmp, path, strlen(path)) == 0 ? tmp + strlen(path) : NULL;
@@ -825,7 +817,7 @@ static void leaf_paths(const cJSON *o, const char *prefix, char **out, size_t *n
         aidc_jread_join(p, prefix, it->string);
         if (cJSON_IsObject(it))
             leaf_paths(it, p, out, n, cap);
-        else if ((cJSON_IsNumber(it) || cJSON_IsBool(it)) && (out[*n] = dup_str(p)))
+        else if ((cJSON_IsNumber(it) || cJSON_IsBool(it)) && (out[*n] = strdup(p)))
             (*n)++;
     }
 }
@@ -877,7 +869,7 @@ static int summary_metric(const summary *s, const char *path, double *out, char 
 static char *summary_string(const summary *s, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(s->root, key);
-    return cJSON_IsString(v) ? dup_str(v->valuestring) : NULL;
+    return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
 }
 
 static long long summary_seed(const summary *s)
@@ -939,7 +931,7 @@ static int evaluate(aidc_cmp_report *r, pair *pairs, size_t n, char *err, size_t
     for (size_t i = 0; i < n; i++) {
         aidc_cmp_scenario *sc = &r->scen[r->n_scen++];
         summary sum[2];
-        if (!(sc->name = dup_str(pairs[i].name)) ||
+        if (!(sc->name = strdup(pairs[i].name)) ||
             !(sc->checks = calloc(r->n_metrics ? r->n_metrics : 1, sizeof *sc->checks))) {
             snprintf(err, errlen, "out of memory");
             return EXIT_INTERNAL;
@@ -1018,7 +1010,7 @@ static int suite_add(suite *s, const char *file)
         s->cap = cap;
     }
     s->name[s->n] = NULL;
-    if (!(s->file[s->n] = dup_str(file))) return -1;
+    if (!(s->file[s->n] = strdup(file))) return -1;
     s->n++;
     return 0;
 }
@@ -1054,7 +1046,7 @@ static int suite_add_dir(suite *s, const char *dir, bool quiet, char *err, size_
             }
             names = nn;
         }
-        if (!(names[n] = dup_str(e->d_name))) {
+        if (!(names[n] = strdup(e->d_name))) {
             rc = EXIT_INTERNAL;
             break;
         }
@@ -1182,7 +1174,7 @@ static int suite_check(suite *s, const char **ov[2], int64_t seed, char *err, si
                 snprintf(err, errlen, "%s: %s", side_name[side], msg);
                 return EXIT_BAD_INPUT;
             }
-            if (side == 0 && !(s->name[i] = dup_str(sc.name))) {
+            if (side == 0 && !(s->name[i] = strdup(sc.name))) {
                 aidc_scenario_fini(&sc);
                 snprintf(err, errlen, "out of memory");
                 return EXIT_INTERNAL;
@@ -1388,7 +1380,7 @@ static int find_outputs(found *f, const char *dir, const char *opt, bool quiet, 
         f->single = true;
         f->name = calloc(1, sizeof *f->name);
         f->path = calloc(1, sizeof *f->path);
-        if (!f->name || !f->path || !(f->path[0] = dup_str(path))) {
+        if (!f->name || !f->path || !(f->path[0] = strdup(path))) {
             snprintf(err, errlen, "out of memory");
             return EXIT_INTERNAL;
         }
@@ -1423,8 +1415,8 @@ static int find_outputs(found *f, const char *dir, const char *opt, bool quiet, 
             }
             f->path = pp;
         }
-        f->name[f->n] = dup_str(e->d_name);
-        f->path[f->n] = dup_str(path);
+        f->name[f->n] = strdup(e->d_name);
+        f->path[f->n] = strdup(path);
         f->n++;
         if (!f->name[f->n - 1] || !f->path[f->n - 1]) rc = EXIT_INTERNAL;
     }
@@ -1495,16 +1487,16 @@ static int pair_dirs(const options *o, pair **out, size_t *n_out, char *err, siz
             }
             q->name = summary_string(&sm, "scenario");
             summary_fini(&sm);
-            if (!q->name) q->name = dup_str("scenario");
+            if (!q->name) q->name = strdup("scenario");
         } else {
             while (strcmp(f[0].name[i], f[1].name[j]) != 0)
                 j++;
-            q->name = dup_str(f[0].name[i]);
+            q->name = strdup(f[0].name[i]);
         }
-        q->path[0] = dup_str(f[0].path[i]);
-        q->path[1] = dup_str(f[1].path[j]);
-        q->label[0] = dup_str(f[0].path[i]);
-        q->label[1] = dup_str(f[1].path[j]);
+        q->path[0] = strdup(f[0].path[i]);
+        q->path[1] = strdup(f[1].path[j]);
+        q->label[0] = strdup(f[0].path[i]);
+        q->label[1] = strdup(f[1].path[j]);
         if (!q->name || !q->path[0] || !q->path[1] || !q->label[0] || !q->label[1]) {
             rc = EXIT_INTERNAL;
             snprintf(err, errlen, "out of memory");
@@ -1842,13 +1834,13 @@ static int run_mode(const options *o, const char *out_dir, const char *tmp, pair
     if (rc == EXIT_OK && !(pairs = calloc(s.n, sizeof *pairs))) rc = EXIT_INTERNAL;
     for (size_t i = 0; rc == EXIT_OK && i < s.n; i++) {
         char path[4400];
-        if (!(pairs[i].name = dup_str(s.name[i]))) rc = EXIT_INTERNAL;
+        if (!(pairs[i].name = strdup(s.name[i]))) rc = EXIT_INTERNAL;
         for (int side = 0; rc == EXIT_OK && side < 2; side++) {
             snprintf(path, sizeof path, "%s/%s/%s/summary.json", tmp, side_name[side], s.name[i]);
-            pairs[i].path[side] = dup_str(path);
+            pairs[i].path[side] = strdup(path);
             snprintf(path, sizeof path, "%s/%s/%s/summary.json", out_dir, side_name[side],
                      s.name[i]);
-            pairs[i].label[side] = dup_str(path);
+            pairs[i].label[side] = strdup(path);
             if (!pairs[i].path[side] || !pairs[i].label[side]) rc = EXIT_INTERNAL;
         }
     }

@@ -728,12 +728,6 @@ static cJSON *stats_json(const aidc_seed_stats *s)
     return o;
 }
 
-static const char *rel_dir(const plan *p, const char *dir)
-{
-    size_t n = strlen(p->st.out_dir);
-    return strncmp(dir, p->st.out_dir, n) == 0 && dir[n] == '/' ? dir + n + 1 : dir;
-}
-
 static cJSON *eval_json(const plan *p, const eval *e)
 {
     cJSON *o = cJSON_CreateObject();
@@ -759,7 +753,7 @@ static cJSON *eval_json(const plan *p, const eval *e)
     for (size_t k = 0; k < p->st.n_seeds; k++) {
         cJSON *r = cJSON_CreateObject();
         cJSON_AddNumberToObject(r, "seed", (double)e->runs[k].seed);
-        cJSON_AddStringToObject(r, "dir", rel_dir(p, e->runs[k].out_dir));
+        cJSON_AddStringToObject(r, "dir", aidc_study_rel_dir(&p->st, e->runs[k].out_dir));
         cJSON_AddNumberToObject(r, "status", e->runs[k].status);
         if (e->runs[k].status) cJSON_AddStringToObject(r, "error", e->runs[k].error);
         cJSON_AddItemToArray(runs, r);

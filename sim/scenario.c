@@ -23,14 +23,6 @@
 /* timeseries.csv rows a run may write: 10M rows is ~400 MB of CSV */
 #define AIDC_MAX_SAMPLES 10000000
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 /* ---- --set overrides ---------------------------------------------------- */
 
 /* Applies one "a.b[2].c=value" to the tree. The value is JSON when it parses
@@ -219,7 +211,7 @@ int aidc_scenario_builtin_catalog(aidc_catalog *c, char *err, size_t errlen)
 
 static char *resolve_path(const aidc_scenario *s, const char *rel)
 {
-    if (rel[0] == '/' || !s->dir[0]) return dup_str(rel);
+    if (rel[0] == '/' || !s->dir[0]) return strdup(rel);
     size_t n = strlen(s->dir) + strlen(rel) + 2;
     char *p = malloc(n);
     if (p) snprintf(p, n, "%s/%s", s->dir, rel);
@@ -406,7 +398,7 @@ static int read_tenants(const aidc_jread *r, const cJSON *o, const char *path, a
             return aidc_jread_fail(r, q, false, "expected a tenant name, found %s",
                                    aidc_jread_describe(x, found, sizeof found));
         }
-        if (!(c->tenants[i] = dup_str(x->valuestring)))
+        if (!(c->tenants[i] = strdup(x->valuestring)))
             return aidc_jread_fail(r, p, false, "out of memory");
     }
     return read_weights(r, wts, p, n, "name", c->tenant_weights);
@@ -612,7 +604,7 @@ static int add_param(const aidc_jread *r, aidc_scenario *s, const char *path, co
 {
     char found[96];
     aidc_policy_param *pp = &s->policy.params[s->policy.n_params];
-    if (!(pp->key = dup_str(it->string))) return aidc_jread_fail(r, path, false, "out of memory");
+    if (!(pp->key = strdup(it->string))) return aidc_jread_fail(r, path, false, "out of memory");
     s->policy.n_params++;
     if (cJSON_IsNumber(it)) {
         pp->type = AIDC_PARAM_NUMBER;
@@ -622,7 +614,7 @@ static int add_param(const aidc_jread *r, aidc_scenario *s, const char *path, co
         pp->boolean = cJSON_IsTrue(it);
     } else if (cJSON_IsString(it)) {
         pp->type = AIDC_PARAM_STRING;
-        if (!(pp->string = dup_str(it->valuestring)))
+        if (!(pp->string = strdup(it->valuestring)))
             return aidc_jread_fail(r, path, false, "out of memory");
     } else {
         return aidc_jread_fail(r, path, false,
@@ -709,7 +701,7 @@ static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
         s->policy.ops = aidc_policy_builtin_find(name);
         if (!s->policy.ops) return unknown_policy(r, cJSON_IsObject(p) ? "policy.name" : "policy", name);
     }
-    if (!(s->policy.name = dup_str(name))) return aidc_jread_fail(r, "policy", false, "out of memory");
+    if (!(s->policy.name = strdup(name))) return aidc_jread_fail(r, "policy", false, "out of memory");
     size_t n = (params ? (size_t)cJSON_GetArraySize(params) : 0) + 3;
     s->policy.params = calloc(n, sizeof *s->policy.params);
     if (!s->policy.params) return aidc_jread_fail(r, "policy", false, "out of memory");
@@ -728,7 +720,6 @@ static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     }
     return 0;
 }
-
 
 /* A power limit of zero would let nothing start: an input error, not a run that never ends
  * (omitting the key means no limit). */
@@ -1145,10 +1136,10 @@ static int read_scenario(const aidc_jread *r, const cJSON *root, aidc_scenario *
         /* default: the file name without directory and extension */
         const char *base = strrchr(s->path, '/');
         base = base ? base + 1 : s->path;
-        s->name = dup_str(base);
+        s->name = strdup(base);
         if (s->name) s->name[strcspn(s->name, ".")] = '\0';
     } else {
-        s->name = dup_str(name);
+        s->name = strdup(name);
     }
     if (!s->name) return aidc_jread_fail(r, "name", false, "out of memory");
     if (catalog && read_catalog(r, catalog, "catalog", &s->catalog)) return -1;
@@ -1183,8 +1174,8 @@ int aidc_scenario_load(aidc_scenario *s, const char *path, const char *const *ov
     int rc = -1;
     for (size_t i = 0; overrides && overrides[i]; i++)
         if (apply_override(root, overrides[i], path, err, errlen)) goto out;
-    s->path = dup_str(path);
-    s->dir = dup_str(path);
+    s->path = strdup(path);
+    s->dir = strdup(path);
     if (!s->path || !s->dir) {
         snprintf(err, errlen, "out of memory");
         goto out;

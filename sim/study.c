@@ -16,14 +16,6 @@
 #define MAX_AXIS_VALUES 100000
 #define MAX_SEEDS 10000
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 static char *fmt_str(const char *fmt, const char *a, const char *b)
 {
     size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
@@ -122,10 +114,10 @@ static int read_set(aidc_study *st, const cJSON *set, size_t *n_file)
             return aidc_jread_fail(&st->r, p, false,
                                    "expected a \"key.path=value\" string like \"horizon=7d\", found %s",
                                    aidc_jread_describe(v, d, sizeof d));
-        if (!(st->set[i] = dup_str(v->valuestring))) return aidc_jread_fail(&st->r, p, false, "out of memory");
+        if (!(st->set[i] = strdup(v->valuestring))) return aidc_jread_fail(&st->r, p, false, "out of memory");
     }
     for (size_t i = 0; i < st->n_cli_set; i++)
-        if (!(st->set[n + i] = dup_str(st->cli_set[i])))
+        if (!(st->set[n + i] = strdup(st->cli_set[i])))
             return aidc_jread_fail(&st->r, "", false, "out of memory");
     st->n_set = n + st->n_cli_set;
     return 0;
@@ -172,10 +164,10 @@ int aidc_study_load(aidc_study *st, const char *const *allowed)
     if (name && name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")])
         return aidc_jread_fail(r, "name", false,
                                "use letters, digits, '.', '_' and '-' only (it names the output directory)");
-    if (name) st->name = dup_str(name);
+    if (name) st->name = strdup(name);
     else {
         const char *base = strrchr(st->file, '/');
-        st->name = dup_str(base ? base + 1 : st->file);
+        st->name = strdup(base ? base + 1 : st->file);
         if (st->name) {
             char *dot = strrchr(st->name, '.');
             if (dot && dot != st->name) *dot = '\0';
@@ -183,7 +175,7 @@ int aidc_study_load(aidc_study *st, const char *const *allowed)
     }
     /* the scenario path is relative to the study file */
     const char *slash = strrchr(st->file, '/');
-    if (scenario[0] == '/' || !slash) st->scenario = dup_str(scenario);
+    if (scenario[0] == '/' || !slash) st->scenario = strdup(scenario);
     else {
         size_t n = (size_t)(slash - st->file) + 1 + strlen(scenario) + 1;
         if ((st->scenario = malloc(n)))
@@ -256,7 +248,7 @@ int aidc_study_load(aidc_study *st, const char *const *allowed)
                                MAX_SEEDS, aidc_jread_describe(seeds, d, sizeof d));
     }
 
-    if (st->out_opt) st->out_dir = dup_str(st->out_opt);
+    if (st->out_opt) st->out_dir = strdup(st->out_opt);
     else st->out_dir = fmt_str("out/%s%s", st->name, "");
     if (!st->out_dir || !(st->runs_dir = fmt_str("%s/%s", st->out_dir, "runs")))
         return aidc_jread_fail(r, "", false, "out of memory");
@@ -279,11 +271,11 @@ static int axis_value(aidc_study *st, aidc_value_axis *a, size_t i, const cJSON 
         cJSON *s = cJSON_CreateString(num);
         json = s ? cJSON_PrintUnformatted(s) : NULL;
         cJSON_Delete(s);
-        a->label[i] = dup_str(num);
+        a->label[i] = strdup(num);
         a->num[i] = v->valuedouble;
     } else {
         json = cJSON_PrintUnformatted(v);
-        a->label[i] = cJSON_IsString(v) ? dup_str(v->valuestring) : dup_str(json ? json : "");
+        a->label[i] = cJSON_IsString(v) ? strdup(v->valuestring) : strdup(json ? json : "");
         a->num[i] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
     }
     a->set[i] = json ? fmt_str("%s=%s", a->key, json) : NULL;
@@ -323,7 +315,7 @@ int aidc_study_axis(aidc_study *st, const cJSON *o, const char *path, const char
     if (strchr(key, '=') || strspn(key, " ") || key[strcspn(key, " \t")])
         return aidc_jread_fail(r, aidc_jread_join(p, path, "key"), false,
                                "expected a scenario key path like \"cluster.nodes\", found \"%s\"", key);
-    if (!(a->key = dup_str(key))) return aidc_jread_fail(r, path, false, "out of memory");
+    if (!(a->key = strdup(key))) return aidc_jread_fail(r, path, false, "out of memory");
     const cJSON *values = cJSON_GetObjectItemCaseSensitive(o, "values");
     const cJSON *range = cJSON_GetObjectItemCaseSensitive(o, "range");
     if (!values == !range)
@@ -405,6 +397,12 @@ static bool safe_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
            c == '-' || c == '+';
+}
+
+const char *aidc_study_rel_dir(const aidc_study *st, const char *dir)
+{
+    size_t n = strlen(st->out_dir);
+    return strncmp(dir, st->out_dir, n) == 0 && dir[n] == '/' ? dir + n + 1 : dir;
 }
 
 void aidc_study_run_dir(const aidc_study *st, const char *const *labels, size_t n, int64_t seed,

@@ -101,6 +101,10 @@ int aidc_study_check(aidc_study *st, const char *const *ov, const char *path);
 void aidc_study_run_dir(const aidc_study *st, const char *const *labels, size_t n, int64_t seed,
                         char *buf, size_t len);
 
+/* dir relative to st->out_dir when it lies inside it (a pointer into dir),
+ * else dir itself. */
+const char *aidc_study_rel_dir(const aidc_study *st, const char *dir);
+
 /* The fixed overrides followed by ov: a new NULL-terminated array the caller
  * frees (the strings stay owned by their owners). */
 const char **aidc_study_overrides(const aidc_study *st, const char *const *ov, size_t n_ov);

@@ -324,13 +324,6 @@ static int collect(sweep *s)
     return 0;
 }
 
-/* The run directory relative to the sweep's output directory. */
-static const char *rel_dir(const sweep *s, const char *dir)
-{
-    size_t n = strlen(s->st.out_dir);
-    return strncmp(dir, s->st.out_dir, n) == 0 && dir[n] == '/' ? dir + n + 1 : dir;
-}
-
 static void point_stats(const sweep *s, size_t pt, size_t m, aidc_seed_stats *out)
 {
     double x[s->st.n_seeds > 0 ? s->st.n_seeds : 1];
@@ -416,7 +409,7 @@ static int write_results(sweep *s, size_t *n_failed)
             aidc_csv_field(f, lab);
         }
         fprintf(f, ",%lld,%d,", (long long)s->runs[i].seed, s->runs[i].status);
-        aidc_csv_field(f, rel_dir(s, s->runs[i].out_dir));
+        aidc_csv_field(f, aidc_study_rel_dir(&s->st, s->runs[i].out_dir));
         for (size_t m = 0; m < s->n_metrics; m++) fputc(',', f), aidc_csv_num(f, s->values[i * s->n_metrics + m]);
         fputc(',', f);
         aidc_csv_field(f, s->runs[i].status ? s->runs[i].error : "");
@@ -473,7 +466,7 @@ static int write_results(sweep *s, size_t *n_failed)
             cJSON *ro = cJSON_CreateObject();
             cJSON_AddItemToArray(rl, ro);
             cJSON_AddNumberToObject(ro, "seed", (double)s->runs[i].seed);
-            cJSON_AddStringToObject(ro, "dir", rel_dir(s, s->runs[i].out_dir));
+            cJSON_AddStringToObject(ro, "dir", aidc_study_rel_dir(&s->st, s->runs[i].out_dir));
             cJSON_AddNumberToObject(ro, "status", s->runs[i].status);
             if (s->runs[i].status) cJSON_AddStringToObject(ro, "error", s->runs[i].error);
             cJSON *vals = cJSON_AddObjectToObject(ro, "metrics");

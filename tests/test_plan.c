@@ -163,6 +163,13 @@ static void test_planner_erlang_c(void)
             below_seen = true;
             CU_ASSERT_STRING_EQUAL(str_at(e, "verdict"), "infeasible");
         }
+        /* every run is listed relative to the output directory, one per seed */
+        const cJSON *runs = cJSON_GetObjectItemCaseSensitive(e, "runs");
+        CU_ASSERT_EQUAL(cJSON_GetArraySize(runs), 6);
+        for (const cJSON *r = runs ? runs->child : NULL; r; r = r->next) {
+            const char *d = str_at(r, "dir");
+            CU_ASSERT(strncmp(d, "runs/", 5) == 0 && strstr(d, "-s") != NULL);
+        }
     }
     CU_ASSERT(below_seen);
     /* bisection over 16 values: the top, at most 4 halvings, and the two
