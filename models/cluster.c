@@ -7,13 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The per-GPU free capacities, and the node views' pointers into them. */
-static int init_milli(aidc_cluster *c)
+/* Every GPU free and unowned, and the node views' pointers into the per-GPU free
+ * capacities (both callers assert at least one GPU). */
+static int init_gpus(aidc_cluster *c)
 {
-    c->gpu_free_milli = malloc((size_t)(c->total_gpus ? c->total_gpus : 1) * sizeof *c->gpu_free_milli);
-    if (!c->pool) c->pool = calloc(c->n_nodes ? c->n_nodes : 1, sizeof *c->pool);
-    if (!c->gpu_free_milli || !c->pool) return -1;
-    for (int64_t g = 0; g < c->total_gpus; g++) c->gpu_free_milli[g] = 1000;
+    c->gpu_free_milli = malloc((size_t)c->total_gpus * sizeof *c->gpu_free_milli);
+    if (!c->gpu_free_milli) return -1;
+    for (int64_t g = 0; g < c->total_gpus; g++) {
+        c->owner[g] = -1;
+        c->gpu_free_milli[g] = 1000;
+    }
     for (size_t i = 0; i < c->n_nodes; i++) {
         c->nodes[i].gpu_free_milli = &c->gpu_free_milli[c->first_gpu[i]];
         c->nodes[i].gpus_shared = 0;
@@ -59,8 +62,7 @@ int aidc_cluster_init_pools(aidc_cluster *c, const aidc_node_shape *shapes, cons
         domain += (int32_t)((counts[p] + per_domain - 1) / per_domain);
     }
     c->n_racks = rack;
-    for (int64_t g = 0; g < c->total_gpus; g++) c->owner[g] = -1;
-    if (init_milli(c)) {
+    if (init_gpus(c)) {
         aidc_cluster_fini(c);
         return -1;
     }
@@ -77,9 +79,10 @@ int aidc_cluster_init(aidc_cluster *c, size_t n_nodes, aidc_node_shape shape,
     c->n_racks = (int32_t)((n_nodes + (size_t)nodes_per_rack - 1) / (size_t)nodes_per_rack);
     c->nodes = calloc(n_nodes, sizeof *c->nodes);
     c->first_gpu = calloc(n_nodes, sizeof *c->first_gpu);
+    c->pool = calloc(n_nodes, sizeof *c->pool); /* all pool 0 */
     c->owner = malloc((size_t)c->total_gpus * sizeof *c->owner);
     c->state = calloc((size_t)c->total_gpus, sizeof *c->state);
-    if (!c->nodes || !c->first_gpu || !c->owner || !c->state) {
+    if (!c->nodes || !c->first_gpu || !c->pool || !c->owner || !c->state) {
         aidc_cluster_fini(c);
         return -1;
     }
@@ -91,8 +94,7 @@ int aidc_cluster_init(aidc_cluster *c, size_t n_nodes, aidc_node_shape shape,
                                         domain,        rack,       0, NULL, 0, 0};
         c->first_gpu[i] = (int64_t)i * shape.gpus;
     }
-    for (int64_t g = 0; g < c->total_gpus; g++) c->owner[g] = -1;
-    if (init_milli(c)) {
+    if (init_gpus(c)) {
         aidc_cluster_fini(c);
         return -1;
     }

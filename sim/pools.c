@@ -218,10 +218,10 @@ void aidc_pools_power(aidc_scenario *s, bool node_base_given, bool misc_given)
         ups += (double)p->nodes * rating;
     }
     s->power.chain.ups_capacity_w = ups;
-    for (size_t i = 0; i < s->cluster.n_pools; i++) s->cluster.pools[i].power.ups_capacity_w = ups;
-    if (!misc_given) {
-        s->power.chain.misc_w = 0.02 * ups;
-        for (size_t i = 0; i < s->cluster.n_pools; i++) s->cluster.pools[i].power.misc_w = 0.02 * ups;
+    if (!misc_given) s->power.chain.misc_w = 0.02 * ups;
+    for (size_t i = 0; i < s->cluster.n_pools; i++) { /* each pool copied the chain before */
+        s->cluster.pools[i].power.ups_capacity_w = ups;
+        s->cluster.pools[i].power.misc_w = s->power.chain.misc_w;
     }
 }
 

@@ -31,6 +31,7 @@ typedef struct svc_rt {
     int64_t last_ns;
     int32_t pool;            /* the pool its replicas run on; -1: every node (one shape) */
     int32_t gpn;             /* GPUs a node there */
+    aidc_sched_alloc *spare; /* a replica allocation a failed placement left unused */
     const aidc_power_cfg *pc; /* its GPUs' power figures */
 } svc_rt;
 
@@ -363,6 +364,7 @@ void aidc_services_fini(aidc_sim *s)
         size_t nr = v->m ? aidc_infer_replica_count(v->m) : 0;
         for (size_t k = 0; k < nr && k < v->cap_reps; k++) free(v->reps[k].alloc);
         free(v->reps);
+        free(v->spare);
         aidc_infer_destroy(v->m);
     }
     free(rt->svc);
@@ -535,11 +537,13 @@ void aidc_services_step(aidc_sim *s, size_t i)
     int32_t gpn = v->gpn;
     int32_t na = c->gpus_per_replica <= gpn ? 1 : c->gpus_per_replica / gpn;
     for (int32_t a = 0; a < k; a++) {
-        aidc_sched_alloc *al = malloc((size_t)na * sizeof *al);
+        /* a full cluster refuses every step: reuse the refused buffer, not malloc/free */
+        aidc_sched_alloc *al = v->spare ? v->spare : malloc((size_t)na * sizeof *al);
+        v->spare = NULL;
         if (!al) abort();
         int32_t n = place(s, v, c, al);
         if (!n) {
-            free(al);
+            v->spare = al;
             aidc_infer_denied(m, k - a);
             break;
         }

@@ -526,8 +526,10 @@ static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
 {
     const aidc_power_cfg *c;
     size_t n = s->cluster.n_nodes;
-    for (size_t i = 0; i < n; i++)
-        dc[i] = npc(s, (int32_t)i)->node_base_w + s->cluster.nodes[i].gpus_total * npc(s, (int32_t)i)->gpu_idle_w;
+    for (size_t i = 0; i < n; i++) {
+        c = npc(s, (int32_t)i);
+        dc[i] = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
+    }
     if (s->service_dc_w)
         for (size_t i = 0; i < n; i++) dc[i] += s->service_dc_w[i];
     for (size_t r = 0; r < s->n_running; r++) {
