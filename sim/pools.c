@@ -80,13 +80,7 @@ static int add_pool(const aidc_jread *r, const char *path, aidc_scenario *s, con
 /* The pools file written by the node-list importers. */
 static int read_pools_file(const aidc_jread *r, const char *rel, aidc_scenario *s, int64_t npr)
 {
-    char *path;
-    if (rel[0] == '/' || !s->dir[0]) {
-        path = strdup(rel);
-    } else {
-        size_t n = strlen(s->dir) + strlen(rel) + 2;
-        if ((path = malloc(n))) snprintf(path, n, "%s/%s", s->dir, rel);
-    }
+    char *path = aidc_scenario_path(s, rel);
     if (!path) return aidc_jread_fail(r, "cluster.pools", false, "out of memory");
     char *text = NULL;
     cJSON *root = NULL;

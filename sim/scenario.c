@@ -209,7 +209,7 @@ int aidc_scenario_builtin_catalog(aidc_catalog *c, char *err, size_t errlen)
 
 /* ---- sections ----------------------------------------------------------- */
 
-static char *resolve_path(const aidc_scenario *s, const char *rel)
+char *aidc_scenario_path(const aidc_scenario *s, const char *rel)
 {
     if (rel[0] == '/' || !s->dir[0]) return strdup(rel);
     size_t n = strlen(s->dir) + strlen(rel) + 2;
@@ -442,7 +442,7 @@ static int read_arrival(const aidc_jread *r, const cJSON *o, const char *path, a
         needs_rate = false;
         const char *file;
         if (aidc_jread_str(r, a, p, "file", true, &file) < 0) return -1;
-        char *full = resolve_path(s, file);
+        char *full = aidc_scenario_path(s, file);
         aidc_workload w;
         aidc_workload_init(&w);
         char msg[512];
@@ -506,7 +506,7 @@ static int read_duration(const aidc_jread *r, const cJSON *o, const char *path, 
         c->duration = AIDC_DUR_EMPIRICAL;
         const char *file;
         if (aidc_jread_str(r, d, p, "file", true, &file) < 0) return -1;
-        char *full = resolve_path(s, file);
+        char *full = aidc_scenario_path(s, file);
         char msg[512];
         int rc = full ? aidc_synth_read_samples(full, &c->samples_s, &c->n_samples, msg, sizeof msg)
                       : -1;
@@ -583,7 +583,7 @@ static int read_workload(const aidc_jread *r, const cJSON *root, aidc_scenario *
         s->workload.skip_unfit = strcmp(unfit, "skip") == 0;
     }
     if (trace) {
-        s->workload.trace_path = resolve_path(s, trace);
+        s->workload.trace_path = aidc_scenario_path(s, trace);
         if (!s->workload.trace_path) return aidc_jread_fail(r, "workload", false, "out of memory");
         struct stat st;
         if (stat(s->workload.trace_path, &st) != 0)
@@ -690,7 +690,7 @@ static int read_policy(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
         name = "fifo";
     }
     if (plugin) {
-        if (!(s->policy.plugin_path = resolve_path(s, plugin)))
+        if (!(s->policy.plugin_path = aidc_scenario_path(s, plugin)))
             return aidc_jread_fail(r, "policy.plugin", false, "out of memory");
         char msg[1024];
         if (aidc_plugin_load(&s->policy.plugin, s->policy.plugin_path, msg, sizeof msg))
@@ -855,7 +855,7 @@ static int read_grid(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     if (nonzero_budget(r, "grid.interconnect", s->grid.interconnect_w)) return -1;
     s->grid.start_weekday = (int)wd;
     s->grid.carbon_start_hour = (size_t)(cday - 1) * 24;
-    if (carbon && !(s->grid.carbon_path = resolve_path(s, carbon)))
+    if (carbon && !(s->grid.carbon_path = aidc_scenario_path(s, carbon)))
         return aidc_jread_fail(r, "grid.carbon", false, "out of memory");
     if (dr && read_dr(r, dr, s)) return -1;
     char msg[512];
@@ -1015,7 +1015,7 @@ static int read_cooling(const aidc_jread *r, const cJSON *root, aidc_scenario *s
                                s->cooling.outdoor_wet_bulb_c, s->cooling.outdoor_c);
     char msg[512];
     if (aidc_cooling_check(c, msg, sizeof msg)) return aidc_jread_fail(r, "cooling", false, "%s", msg);
-    if (weather && !(s->cooling.weather_path = resolve_path(s, weather)))
+    if (weather && !(s->cooling.weather_path = aidc_scenario_path(s, weather)))
         return aidc_jread_fail(r, "cooling.weather", false, "out of memory");
     s->cooling.start_hour = (size_t)(day - 1) * 24;
     s->cooling.enabled = true;
@@ -1090,7 +1090,7 @@ static int read_fabric(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
             return -1;
     }
     if (file) {
-        if (!(s->fabric.graph_path = resolve_path(s, file)))
+        if (!(s->fabric.graph_path = aidc_scenario_path(s, file)))
             return aidc_jread_fail(r, "fabric.file", false, "out of memory");
         t->graph_path = s->fabric.graph_path;
     }

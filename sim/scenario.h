@@ -122,6 +122,10 @@ int aidc_scenario_load(aidc_scenario *s, const char *path, const char *const *ov
                        int64_t seed_override, char *err, size_t errlen);
 void aidc_scenario_fini(aidc_scenario *s);
 
+/* A path named in the scenario file, relative to the file's directory unless
+ * absolute; malloc'd (NULL when out of memory). */
+char *aidc_scenario_path(const aidc_scenario *s, const char *rel);
+
 /* Loads the built-in catalog into c (used by the loader and by tests). */
 int aidc_scenario_builtin_catalog(aidc_catalog *c, char *err, size_t errlen);
 

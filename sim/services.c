@@ -44,16 +44,6 @@ typedef struct aidc_services_rt {
 
 /* ---- reading the scenario --------------------------------------------------- */
 
-static char *join_dir(const char *dir, const char *rel)
-{
-    size_t n = strlen(dir) + strlen(rel) + 2;
-    char *p = malloc(n);
-    if (!p) return NULL;
-    if (rel[0] == '/' || dir[0] == '\0') snprintf(p, n, "%s", rel);
-    else snprintf(p, n, "%s/%s", dir, rel);
-    return p;
-}
-
 static int read_tokens(const aidc_jread *r, const cJSON *o, const char *path, const char *key,
                        double *mean, double *cv)
 {
@@ -212,7 +202,7 @@ static int read_one(const aidc_jread *r, const cJSON *o, const char *path, aidc_
         if (aidc_jread_bool(r, rq, q, "repeat", false, &c->repeat) < 0 ||
             aidc_jread_num(r, rq, q, "rate_scale", false, 1e-6, 1e6, &c->rate_scale) < 0)
             return -1;
-        if (!(*stream = join_dir(s->dir, trace))) return aidc_jread_fail(r, q, false, "out of memory");
+        if (!(*stream = aidc_scenario_path(s, trace))) return aidc_jread_fail(r, q, false, "out of memory");
     } else {
         static const char *const bad[] = {"repeat", "rate_scale", NULL};
         for (int i = 0; bad[i]; i++)
