@@ -389,6 +389,15 @@ static bool is_share(const queue *q, const aidc_sched_job *job)
     return q->sharing && job->gpu_milli > 0 && job->gpu_milli < 1000;
 }
 
+/* The sharing placement's name for the configured strategy. */
+static aidc_share_strategy share_strategy(const queue *q)
+{
+    aidc_place_strategy st = q->c.placement;
+    return st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
+           : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
+                                        : AIDC_SHARE_BEST_FIT;
+}
+
 /* Shares and fgd/first-fit go through the sharing placement (sched/placement.h); a
  * share is written as one entry with gpus = 0 (its GPU is chosen again by start(),
  * on the live view). On a scratch view (shadow, minv) the per-GPU free parts are the
@@ -398,11 +407,8 @@ static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *
 {
     aidc_place_strategy st = q->c.placement;
     if (is_share(q, job) || (q->sharing && (st == AIDC_PLACE_FGD || st == AIDC_PLACE_FIRST_FIT))) {
-        aidc_share_strategy ss = st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
-                                 : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
-                                                              : AIDC_SHARE_BEST_FIT;
         aidc_sched_share sh;
-        int r = aidc_place_shared(nodes, q->n_nodes, job, ss, &q->model,
+        int r = aidc_place_shared(nodes, q->n_nodes, job, share_strategy(q), &q->model,
                                   nodes == q->host->nodes(q->host->ctx) ? &q->cache : NULL, &sh,
                                   out, q->n_nodes, n_out);
         if (r == 1) {
@@ -421,15 +427,11 @@ static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *
 static int start_share(queue *q, const aidc_sched_job *job, const aidc_sched_alloc *alloc)
 {
     const aidc_sched_host *h = q->host;
-    aidc_place_strategy st = q->c.placement;
-    aidc_share_strategy ss = st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
-                             : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
-                                                          : AIDC_SHARE_BEST_FIT;
     const aidc_sched_node *live = nodes_now(q);
     aidc_sched_share sh;
     size_t n_out;
     /* the same search restricted to the chosen node */
-    if (aidc_place_shared(&live[alloc[0].node], 1, job, ss, &q->model, NULL, &sh, NULL, 0, &n_out) != 1)
+    if (aidc_place_shared(&live[alloc[0].node], 1, job, share_strategy(q), &q->model, NULL, &sh, NULL, 0, &n_out) != 1)
         return 2; /* no room on it after all: wait */
     sh.node = alloc[0].node;
     return h->start_shared(h->ctx, job->id, &sh);
@@ -878,12 +880,7 @@ static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aid
     int32_t t = job->gpu_type;
     if (t < -1 || t >= MAX_FAILED) return aidc_place_largest_node(nodes, q->n_nodes, job); /* type sets */
     int32_t *slot = &q->largest[t + 1];
-    if (*slot < 0) {
-        int32_t best = 0;
-        for (size_t i = 0; i < q->n_nodes; i++)
-            if ((t < 0 || nodes[i].gpu_type == t) && nodes[i].gpus_total > best) best = nodes[i].gpus_total;
-        *slot = best;
-    }
+    if (*slot < 0) *slot = aidc_place_largest_node(nodes, q->n_nodes, job);
     return *slot;
 }
 
