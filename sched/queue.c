@@ -654,16 +654,6 @@ static int start(queue *q, const aidc_sched_job *job, const aidc_sched_alloc *al
     return h->start_capped(ctx, job->id, alloc, n, lo);
 }
 
-/* Whether running job r comes strictly after `job` in the order, and has run
- * long enough to be preempted. */
-static bool is_victim(const queue *q, const aidc_sched_job *r, int64_t k1, int64_t now)
-{
-    if (now - r->start_ns < q->c.min_run_ns) return false;
-    int64_t r1, r2;
-    key_of(&q->c, r, now, false, &r1, &r2);
-    return r1 > k1;
-}
-
 static int worst_first(const void *a, const void *b)
 {
     const victim *x = a, *y = b;
@@ -685,9 +675,11 @@ static int make_room(queue *q, const cand *c, int64_t now)
     victim *v = q->victims;
     for (size_t i = 0; i < n_run; i++) {
         const aidc_sched_job *r = h->running(ctx, i);
-        if (!is_victim(q, r, c->k1, now)) continue;
+        /* a victim has run long enough and comes strictly after c in the order */
+        if (now - r->start_ns < q->c.min_run_ns) continue;
         int64_t k1, k2;
         key_of(&q->c, r, now, false, &k1, &k2);
+        if (k1 <= c->k1) continue;
         v[nv++] = (victim){k1, r->start_ns, r->id, i};
     }
     qsort(v, nv, sizeof *v, worst_first);
