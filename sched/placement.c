@@ -685,6 +685,15 @@ static bool better(const pick *a, const pick *b)
     return a->gpu < b->gpu;
 }
 
+/* Whether an earlier GPU of the node has GPU g's free part: GPUs with the same free
+ * part are the same candidate, and the first of them stands for all. */
+static bool same_as_earlier(const int32_t *free_milli, int32_t g)
+{
+    for (int32_t h = 0; h < g; h++)
+        if (free_milli[h] == free_milli[g]) return true;
+    return false;
+}
+
 /* fgd on node i (which has room for job's CPUs, memory and type): the best spot, as
  * a pick with node -1 when none. Uses the memo when the job's class is known. */
 static pick fgd_node(const aidc_sched_node *nd, size_t i, aidc_frag_cache *c,
@@ -699,10 +708,7 @@ static pick fgd_node(const aidc_sched_node *nd, size_t i, aidc_frag_cache *c,
     int32_t r = job->gpu_milli;
     if (r > 0 && r < 1000) {
         for (int32_t g = 0; g < nd->gpus_total; g++) {
-            if (fm[g] < r) continue;
-            bool seen = false; /* GPUs with the same free part are the same candidate */
-            for (int32_t h = 0; h < g && !seen; h++) seen = fm[h] == fm[g];
-            if (seen) continue;
+            if (fm[g] < r || same_as_earlier(fm, g)) continue;
             pick p = {(int64_t)i, g,
                       (frag_after(nd, sums, m, g, r, 0, job->cpus, job->mem_gib) - c->f[i]) / m->total,
                       fm[g] - r};
@@ -740,11 +746,7 @@ static int place_share(const aidc_sched_node *nodes, size_t n, const aidc_sched_
         }
         const int32_t *fm = nd->gpu_free_milli;
         for (int32_t g = 0; g < nd->gpus_total; g++) {
-            if (fm[g] < r) continue;
-            /* GPUs with the same free part are the same candidate: keep the first */
-            bool seen = false;
-            for (int32_t h = 0; h < g && !seen; h++) seen = fm[h] == fm[g];
-            if (seen) continue;
+            if (fm[g] < r || same_as_earlier(fm, g)) continue;
             pick p = {(int64_t)i, g, 0, 0};
             if (st == AIDC_SHARE_FIRST_FIT) {
                 best = p;
