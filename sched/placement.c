@@ -7,14 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether node nd has a GPU type job accepts: any (-1, the common case, one test), one
- * type, or one of a set (-2, gpu_type_mask). */
+/* Whether node nd has a GPU type a request accepts: any (-1, the common case, one test),
+ * one type, or one of a set (-2, mask as gpu_type_mask). */
+static inline bool type_accepts(const aidc_sched_node *nd, int32_t gpu_type, uint64_t mask)
+{
+    if (gpu_type == -1) return true;
+    if (gpu_type >= 0) return nd->gpu_type == gpu_type;
+    return gpu_type == AIDC_GPU_TYPE_SET && nd->gpu_type >= 0 && nd->gpu_type < 64 &&
+           ((mask >> nd->gpu_type) & 1);
+}
+
 static inline bool type_ok(const aidc_sched_node *nd, const aidc_sched_job *job)
 {
-    if (job->gpu_type == -1) return true;
-    if (job->gpu_type >= 0) return nd->gpu_type == job->gpu_type;
-    return job->gpu_type == AIDC_GPU_TYPE_SET && nd->gpu_type >= 0 && nd->gpu_type < 64 &&
-           ((job->gpu_type_mask >> nd->gpu_type) & 1);
+    return type_accepts(nd, job->gpu_type, job->gpu_type_mask);
 }
 
 static bool node_is_idle(const aidc_sched_node *nd)
@@ -326,13 +331,6 @@ bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *jo
                 aidc_place_strategy strategy, aidc_sched_alloc *out, size_t max_out,
                 size_t *n_out)
 {
-    if (strategy == AIDC_PLACE_BEST_FIT || strategy == AIDC_PLACE_FGD)
-        return aidc_place_whole(nodes, n, job, out, max_out, n_out);
-    if (strategy == AIDC_PLACE_FIRST_FIT) {
-        aidc_sched_share unused;
-        return aidc_place_shared(nodes, n, job, AIDC_SHARE_FIRST_FIT, NULL, NULL, &unused, out,
-                                 max_out, n_out) == 2;
-    }
     return aidc_place_classed(nodes, n, job, strategy, whole_node_job(nodes, n, job), out, max_out,
                               n_out);
 }
@@ -449,18 +447,28 @@ static int32_t milli_of(const aidc_sched_job *job)
     return job->gpu_milli > 0 && job->gpu_milli < 1000 ? job->gpu_milli : 1000;
 }
 
+/* The index of job's class in the model, or SIZE_MAX. */
+static size_t class_of(const aidc_frag_model *m, const aidc_sched_job *job)
+{
+    int32_t milli = milli_of(job);
+    for (size_t k = 0; k < m->n; k++) {
+        const aidc_frag_class *c = &m->classes[k];
+        if (c->gpus == job->gpus && c->milli == milli && c->gpu_type == job->gpu_type &&
+            c->type_mask == job->gpu_type_mask && c->cpus == job->cpus && c->mem_gib == job->mem_gib)
+            return k;
+    }
+    return SIZE_MAX;
+}
+
 int aidc_frag_model_add(aidc_frag_model *m, const aidc_sched_job *job, double weight)
 {
     int32_t milli = milli_of(job);
-    for (size_t i = 0; i < m->n; i++) {
-        aidc_frag_class *c = &m->classes[i];
-        if (c->gpus == job->gpus && c->milli == milli && c->gpu_type == job->gpu_type &&
-            c->type_mask == job->gpu_type_mask && c->cpus == job->cpus && c->mem_gib == job->mem_gib) {
-            c->weight += weight;
-            m->total += weight;
-            m->version++;
-            return 0;
-        }
+    size_t k = class_of(m, job);
+    if (k != SIZE_MAX) {
+        m->classes[k].weight += weight;
+        m->total += weight;
+        m->version++;
+        return 0;
     }
     if (m->n == m->cap) {
         size_t cap = m->cap ? 2 * m->cap : 16;
@@ -499,14 +507,6 @@ void aidc_frag_cache_fini(aidc_frag_cache *c)
     memset(c, 0, sizeof *c);
 }
 
-static bool class_type_ok(const aidc_sched_node *nd, const aidc_frag_class *c)
-{
-    if (c->gpu_type == -1) return true;
-    if (c->gpu_type >= 0) return nd->gpu_type == c->gpu_type;
-    return c->gpu_type == AIDC_GPU_TYPE_SET && nd->gpu_type >= 0 && nd->gpu_type < 64 &&
-           ((c->type_mask >> nd->gpu_type) & 1);
-}
-
 /* A node's free-capacity summary: total free, entirely free GPUs, the largest free part. */
 typedef struct node_sum {
     int64_t total;
@@ -538,7 +538,7 @@ static double below(const int32_t *free_milli, int32_t gpus, int32_t milli)
 static double class_frag(const aidc_sched_node *nd, const aidc_frag_class *c, node_sum x,
                          int32_t cpus_free, double mem_free, double below_sum)
 {
-    if (!class_type_ok(nd, c) || c->gpus > nd->gpus_total || cpus_free < c->cpus ||
+    if (!type_accepts(nd, c->gpu_type, c->type_mask) || c->gpus > nd->gpus_total || cpus_free < c->cpus ||
         mem_free < c->mem_gib)
         return (double)x.total;
     if (c->milli < 1000) return x.max >= c->milli ? below_sum : (double)x.total;
@@ -559,8 +559,8 @@ double aidc_frag_node(const aidc_sched_node *nd, const aidc_frag_model *m)
     return f / m->total;
 }
 
-/* Brings the cache's sums for node i up to date; returns false when out of memory. */
-static bool cache_node(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t n, size_t i,
+/* Brings the cache's sums for node i up to date. */
+static void cache_node(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t i,
                        const aidc_frag_model *m)
 {
     const aidc_sched_node *nd = &nodes[i];
@@ -569,8 +569,7 @@ static bool cache_node(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t 
     bool same = cp[c->max_gpus] == nd->gpus_total && cp[c->max_gpus + 1] == nd->cpus_free &&
                 c->mem[i] == nd->mem_free_gib;
     for (int32_t g = 0; same && g < nd->gpus_total; g++) same = cp[g] == nd->gpu_free_milli[g];
-    if (same) return true;
-    (void)n;
+    if (same) return;
     memcpy(cp, nd->gpu_free_milli, (size_t)nd->gpus_total * sizeof *cp);
     cp[c->max_gpus] = nd->gpus_total;
     cp[c->max_gpus + 1] = nd->cpus_free;
@@ -585,7 +584,6 @@ static bool cache_node(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t 
         f += cl->weight * class_frag(nd, cl, x, nd->cpus_free, nd->mem_free_gib, sums[k]);
     }
     c->f[i] = f;
-    return true;
 }
 
 /* Makes the cache fit these nodes and this model (dropping everything when either
@@ -617,8 +615,7 @@ static bool cache_ready(aidc_frag_cache *c, const aidc_sched_node *nodes, size_t
         }
         for (size_t i = 0; i < n * (max_gpus + 2); i++) c->copy[i] = -1;
     }
-    for (size_t i = 0; i < n; i++)
-        if (!cache_node(c, nodes, n, i, m)) return false;
+    for (size_t i = 0; i < n; i++) cache_node(c, nodes, i, m);
     return true;
 }
 
@@ -688,17 +685,13 @@ static bool better(const pick *a, const pick *b)
     return a->gpu < b->gpu;
 }
 
-/* The index of job's class in the model, or SIZE_MAX. */
-static size_t class_of(const aidc_frag_model *m, const aidc_sched_job *job)
+/* Whether an earlier GPU of the node has GPU g's free part: GPUs with the same free
+ * part are the same candidate, and the first of them stands for all. */
+static bool same_as_earlier(const int32_t *free_milli, int32_t g)
 {
-    int32_t milli = milli_of(job);
-    for (size_t k = 0; k < m->n; k++) {
-        const aidc_frag_class *c = &m->classes[k];
-        if (c->gpus == job->gpus && c->milli == milli && c->gpu_type == job->gpu_type &&
-            c->type_mask == job->gpu_type_mask && c->cpus == job->cpus && c->mem_gib == job->mem_gib)
-            return k;
-    }
-    return SIZE_MAX;
+    for (int32_t h = 0; h < g; h++)
+        if (free_milli[h] == free_milli[g]) return true;
+    return false;
 }
 
 /* fgd on node i (which has room for job's CPUs, memory and type): the best spot, as
@@ -715,10 +708,7 @@ static pick fgd_node(const aidc_sched_node *nd, size_t i, aidc_frag_cache *c,
     int32_t r = job->gpu_milli;
     if (r > 0 && r < 1000) {
         for (int32_t g = 0; g < nd->gpus_total; g++) {
-            if (fm[g] < r) continue;
-            bool seen = false; /* GPUs with the same free part are the same candidate */
-            for (int32_t h = 0; h < g && !seen; h++) seen = fm[h] == fm[g];
-            if (seen) continue;
+            if (fm[g] < r || same_as_earlier(fm, g)) continue;
             pick p = {(int64_t)i, g,
                       (frag_after(nd, sums, m, g, r, 0, job->cpus, job->mem_gib) - c->f[i]) / m->total,
                       fm[g] - r};
@@ -756,11 +746,7 @@ static int place_share(const aidc_sched_node *nodes, size_t n, const aidc_sched_
         }
         const int32_t *fm = nd->gpu_free_milli;
         for (int32_t g = 0; g < nd->gpus_total; g++) {
-            if (fm[g] < r) continue;
-            /* GPUs with the same free part are the same candidate: keep the first */
-            bool seen = false;
-            for (int32_t h = 0; h < g && !seen; h++) seen = fm[h] == fm[g];
-            if (seen) continue;
+            if (fm[g] < r || same_as_earlier(fm, g)) continue;
             pick p = {(int64_t)i, g, 0, 0};
             if (st == AIDC_SHARE_FIRST_FIT) {
                 best = p;
@@ -774,8 +760,6 @@ static int place_share(const aidc_sched_node *nodes, size_t n, const aidc_sched_
     }
     aidc_frag_cache_fini(&local);
     if (best.node < 0) return 0;
-    const aidc_sched_node *nd = &nodes[best.node];
-    (void)nd;
     *share = (aidc_sched_share){(int32_t)best.node, best.gpu, r, job->cpus, job->mem_gib};
     return 1;
 }

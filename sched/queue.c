@@ -389,6 +389,15 @@ static bool is_share(const queue *q, const aidc_sched_job *job)
     return q->sharing && job->gpu_milli > 0 && job->gpu_milli < 1000;
 }
 
+/* The sharing placement's name for the configured strategy. */
+static aidc_share_strategy share_strategy(const queue *q)
+{
+    aidc_place_strategy st = q->c.placement;
+    return st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
+           : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
+                                        : AIDC_SHARE_BEST_FIT;
+}
+
 /* Shares and fgd/first-fit go through the sharing placement (sched/placement.h); a
  * share is written as one entry with gpus = 0 (its GPU is chosen again by start(),
  * on the live view). On a scratch view (shadow, minv) the per-GPU free parts are the
@@ -398,11 +407,8 @@ static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *
 {
     aidc_place_strategy st = q->c.placement;
     if (is_share(q, job) || (q->sharing && (st == AIDC_PLACE_FGD || st == AIDC_PLACE_FIRST_FIT))) {
-        aidc_share_strategy ss = st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
-                                 : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
-                                                              : AIDC_SHARE_BEST_FIT;
         aidc_sched_share sh;
-        int r = aidc_place_shared(nodes, q->n_nodes, job, ss, &q->model,
+        int r = aidc_place_shared(nodes, q->n_nodes, job, share_strategy(q), &q->model,
                                   nodes == q->host->nodes(q->host->ctx) ? &q->cache : NULL, &sh,
                                   out, q->n_nodes, n_out);
         if (r == 1) {
@@ -421,15 +427,11 @@ static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *
 static int start_share(queue *q, const aidc_sched_job *job, const aidc_sched_alloc *alloc)
 {
     const aidc_sched_host *h = q->host;
-    aidc_place_strategy st = q->c.placement;
-    aidc_share_strategy ss = st == AIDC_PLACE_FGD         ? AIDC_SHARE_FGD
-                             : st == AIDC_PLACE_FIRST_FIT ? AIDC_SHARE_FIRST_FIT
-                                                          : AIDC_SHARE_BEST_FIT;
     const aidc_sched_node *live = nodes_now(q);
     aidc_sched_share sh;
     size_t n_out;
     /* the same search restricted to the chosen node */
-    if (aidc_place_shared(&live[alloc[0].node], 1, job, ss, &q->model, NULL, &sh, NULL, 0, &n_out) != 1)
+    if (aidc_place_shared(&live[alloc[0].node], 1, job, share_strategy(q), &q->model, NULL, &sh, NULL, 0, &n_out) != 1)
         return 2; /* no room on it after all: wait */
     sh.node = alloc[0].node;
     return h->start_shared(h->ctx, job->id, &sh);
@@ -652,16 +654,6 @@ static int start(queue *q, const aidc_sched_job *job, const aidc_sched_alloc *al
     return h->start_capped(ctx, job->id, alloc, n, lo);
 }
 
-/* Whether running job r comes strictly after `job` in the order, and has run
- * long enough to be preempted. */
-static bool is_victim(const queue *q, const aidc_sched_job *r, int64_t k1, int64_t now)
-{
-    if (now - r->start_ns < q->c.min_run_ns) return false;
-    int64_t r1, r2;
-    key_of(&q->c, r, now, false, &r1, &r2);
-    return r1 > k1;
-}
-
 static int worst_first(const void *a, const void *b)
 {
     const victim *x = a, *y = b;
@@ -683,9 +675,11 @@ static int make_room(queue *q, const cand *c, int64_t now)
     victim *v = q->victims;
     for (size_t i = 0; i < n_run; i++) {
         const aidc_sched_job *r = h->running(ctx, i);
-        if (!is_victim(q, r, c->k1, now)) continue;
+        /* a victim has run long enough and comes strictly after c in the order */
+        if (now - r->start_ns < q->c.min_run_ns) continue;
         int64_t k1, k2;
         key_of(&q->c, r, now, false, &k1, &k2);
+        if (k1 <= c->k1) continue;
         v[nv++] = (victim){k1, r->start_ns, r->id, i};
     }
     qsort(v, nv, sizeof *v, worst_first);
@@ -878,12 +872,7 @@ static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aid
     int32_t t = job->gpu_type;
     if (t < -1 || t >= MAX_FAILED) return aidc_place_largest_node(nodes, q->n_nodes, job); /* type sets */
     int32_t *slot = &q->largest[t + 1];
-    if (*slot < 0) {
-        int32_t best = 0;
-        for (size_t i = 0; i < q->n_nodes; i++)
-            if ((t < 0 || nodes[i].gpu_type == t) && nodes[i].gpus_total > best) best = nodes[i].gpus_total;
-        *slot = best;
-    }
+    if (*slot < 0) *slot = aidc_place_largest_node(nodes, q->n_nodes, job);
     return *slot;
 }
 

@@ -14,9 +14,7 @@ static int refuse(aidc_plugin *p, char *err, size_t errlen, const char *fmt, con
                   unsigned x, unsigned y)
 {
     snprintf(err, errlen, fmt, a, x, y);
-    if (p->dl) dlclose(p->dl);
-    p->dl = NULL;
-    p->ops = NULL;
+    aidc_plugin_unload(p);
     return -1;
 }
 

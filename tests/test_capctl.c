@@ -44,9 +44,11 @@ static int step_run(const char *interval, int64_t tick_s, struct cap_steps *out)
     if (setup(&sc, &sim, interval)) return -1;
     *out = (struct cap_steps){0};
     double prev = sim.uniform_cap;
+    int rc = 0;
     for (int64_t t = 1; t <= 6 * 3600; t++) {
         if (aidc_sim_run_until(&sim, t * S, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
+            rc = -1; /* a failed run must fail the test, not just count fewer steps */
             break;
         }
         if (sim.uniform_cap > prev) {
@@ -65,7 +67,7 @@ static int step_run(const char *interval, int64_t tick_s, struct cap_steps *out)
                 sim.completed);
     aidc_sim_fini(&sim);
     aidc_scenario_fini(&sc);
-    return 0;
+    return rc;
 }
 
 static void test_caps_rise_only_on_ticks(void)

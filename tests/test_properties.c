@@ -442,17 +442,22 @@ static int is_bounded(const char *name)
     return 0;
 }
 
+/* A built-in's policy JSON: the preemptive ones preempt at once here, to exercise
+ * preemption hard. */
+static void builtin_json(const char *name, char *json, size_t len)
+{
+    if (strcmp(name, "srtf") == 0 || strcmp(name, "las") == 0 || strcmp(name, "priority") == 0)
+        snprintf(json, len, "{\"name\": \"%s\", \"params\": {\"min_run_s\": 0}}", name);
+    else
+        snprintf(json, len, "\"%s\"", name);
+}
+
 static void test_builtins(void)
 {
     const aidc_policy_ops *ops;
     for (size_t i = 0; (ops = aidc_policy_builtin_at(i)) != NULL; i++) {
         char json[256];
-        /* preemptive ones preempt at once here, to exercise preemption hard */
-        if (strcmp(ops->name, "srtf") == 0 || strcmp(ops->name, "las") == 0 ||
-            strcmp(ops->name, "priority") == 0)
-            snprintf(json, sizeof json, "{\"name\": \"%s\", \"params\": {\"min_run_s\": 0}}", ops->name);
-        else
-            snprintf(json, sizeof json, "\"%s\"", ops->name);
+        builtin_json(ops->name, json, sizeof json);
         check_policy(ops->name, json, is_bounded(ops->name));
     }
     /* compositions through "queue" */
@@ -470,11 +475,7 @@ static void test_fractional(void)
     const aidc_policy_ops *ops;
     for (size_t i = 0; (ops = aidc_policy_builtin_at(i)) != NULL; i++) {
         char json[256];
-        if (strcmp(ops->name, "srtf") == 0 || strcmp(ops->name, "las") == 0 ||
-            strcmp(ops->name, "priority") == 0)
-            snprintf(json, sizeof json, "{\"name\": \"%s\", \"params\": {\"min_run_s\": 0}}", ops->name);
-        else
-            snprintf(json, sizeof json, "\"%s\"", ops->name);
+        builtin_json(ops->name, json, sizeof json);
         check_policy(ops->name, json, 0);
     }
     check_policy("queue fgd", "{\"name\": \"queue\", \"params\": {\"placement\": \"fgd\"}}", 0);
