@@ -22,6 +22,11 @@ static inline bool type_ok(const aidc_sched_node *nd, const aidc_sched_job *job)
     return type_accepts(nd, job->gpu_type, job->gpu_type_mask);
 }
 
+bool aidc_place_type_ok(const aidc_sched_node *nd, const aidc_sched_job *job)
+{
+    return type_ok(nd, job);
+}
+
 static bool node_is_idle(const aidc_sched_node *nd)
 {
     return nd->gpus_free == nd->gpus_total && nd->cpus_free == nd->cpus_total &&

@@ -45,6 +45,8 @@ int32_t aidc_place_largest_node(const aidc_sched_node *nodes, size_t n, const ai
 /* Whether one node has room for the whole job (its type, GPUs, CPUs and
  * memory), and whether it is idle and of the job's type: the two tests every
  * strategy's one-node and whole-node placements are built on. */
+/* Whether node nd has a GPU type the job accepts (any, one type, or one of a set). */
+bool aidc_place_type_ok(const aidc_sched_node *nd, const aidc_sched_job *job);
 bool aidc_place_node_has_room(const aidc_sched_node *nd, const aidc_sched_job *job);
 bool aidc_place_node_idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job);
 

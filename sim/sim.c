@@ -67,15 +67,6 @@ static const aidc_power_cfg *jpc(const aidc_sim *s, const aidc_job_rt *j,
     return j->n_alloc > 0 ? npc(s, j->alloc[0].node) : &s->sc->power.chain;
 }
 
-/* Whether node nd has a GPU type job accepts. */
-static bool type_fits(const aidc_sched_node *nd, const aidc_sched_job *job)
-{
-    if (job->gpu_type == -1) return true;
-    if (job->gpu_type >= 0) return nd->gpu_type == job->gpu_type;
-    return job->gpu_type == AIDC_GPU_TYPE_SET && nd->gpu_type >= 0 && nd->gpu_type < 64 &&
-           ((job->gpu_type_mask >> nd->gpu_type) & 1);
-}
-
 /* GPUs' worth job j holds on allocation entry a: whole GPUs, or its share of one. A
  * shared GPU draws idle once plus each share's part of the job's draw above idle, so
  * it never draws more than one GPU at full load. */
@@ -787,7 +778,7 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
         return -1;
     }
     for (size_t i = 0; i < n_alloc; i++)
-        if (!type_fits(&s->cluster.nodes[alloc[i].node], &j->view)) {
+        if (!aidc_place_type_ok(&s->cluster.nodes[alloc[i].node], &j->view)) {
             snprintf(s->policy_error, sizeof s->policy_error,
                      "policy \"%s\" tried to start job \"%s\" on node %d, whose GPU type the job "
                      "does not accept", s->policy->name, j->view.name, (int)alloc[i].node);
