@@ -2,8 +2,9 @@
 # power.cap_interval end to end: bad values exit 2 naming the key path; "0s" gives the same
 # output directory as no key; with a period the IT and facility budgets hold in every
 # timeseries row, the summary records the period, and two runs are byte-identical.
+set -u
 . "$(dirname "$0")/lib.sh"
-work=$(mktemp -d)
+work=$(mktemp -d "${TMPDIR:-/tmp}/aidcsim-capctl.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 
 # 1. bad values
