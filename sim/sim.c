@@ -39,6 +39,8 @@ static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1, 1};
 /* failures (the end of this file); checkpoint settings are per job kind */
 _Static_assert(AIDC_FAIL_KINDS == AIDC_KIND_COUNT, "one checkpoint setting per job kind");
 static void fail_drain(aidc_sim *s, const aidc_job_rt *j);
+/* One in the fixed point of ckpt_writing_fx: 2^40 (a sum over 10^6 jobs stays below 2^63). */
+#define CKPT_FX_ONE 1099511627776.0
 static void fail_segment_begin(aidc_sim *s, uint32_t id);
 static void fail_segment_end(aidc_sim *s, uint32_t id, bool save_now);
 static void fail_push_next(aidc_sim *s, uint32_t cls);
@@ -1000,7 +1002,11 @@ static void leave_gpus(aidc_sim *s, uint32_t id)
     } else {
         aidc_cluster_release(&s->cluster, (int32_t)id, j->alloc, (size_t)j->n_alloc);
     }
-    if (s->has_failures) fail_drain(s, j);
+    if (s->has_failures) {
+        fail_drain(s, j);
+        s->ckpt_writing_fx -= s->jfail[id].writing_fx;
+        s->jfail[id].writing_fx = 0;
+    }
     job_power(s, j, -1);
     power_refresh(s);
     if (s->has_fabric) {
@@ -1888,14 +1894,9 @@ static void fail_segment_begin(aidc_sim *s, uint32_t id)
     const aidc_failures_cfg *fc = &s->sc->failures;
     aidc_job_rt *j = &s->jobs[id];
     aidc_job_fail *jf = &s->jfail[id];
-    double others = 0; /* expected other jobs writing at once */
+    /* expected other jobs writing at once (this one's share is added below) */
+    double others = (double)s->ckpt_writing_fx / CKPT_FX_ONE;
     int kind = j->view.kind;
-    if (fc->ckpt[kind].write_ns < 0)
-        for (size_t r = 0; r < s->n_running; r++) {
-            const aidc_job_fail *o = &s->jfail[s->running[r]];
-            if (s->running[r] != id && isfinite(o->seg.tau_ns) && o->seg.tau_ns + o->seg.delta_ns > 0)
-                others += o->seg.delta_ns / (o->seg.tau_ns + o->seg.delta_ns);
-        }
     double delta_s = aidc_ckpt_write_s(fc, kind, j->view.gpus, others);
     int32_t leaves = 0; /* leaf groups the job spans */
     if (++s->leaf_epoch == 0) { /* the stamps wrapped: start them over */
@@ -1926,6 +1927,11 @@ static void fail_segment_begin(aidc_sim *s, uint32_t id)
     jf->seg_restart_ns = jf->restart_next_ns;
     jf->head_next_ns = jf->restart_next_ns = 0;
     j->remaining_ns = aidc_ckpt_wall_ns(&jf->seg);
+    const aidc_ckpt_seg *sg = &jf->seg;
+    jf->writing_fx = isfinite(sg->tau_ns) && sg->tau_ns + sg->delta_ns > 0
+                         ? llround(sg->delta_ns / (sg->tau_ns + sg->delta_ns) * CKPT_FX_ONE)
+                         : 0;
+    s->ckpt_writing_fx += jf->writing_fx;
 }
 
 /* Splits a segment's wall work done so far; its restart share is lost. */

@@ -65,6 +65,8 @@ typedef struct aidc_job_fail {
     double lost_ns;         /* wall work lost: recomputed work and restarts */
     double ckpt_ns;         /* wall work writing checkpoints (and preemption overhead) */
     int32_t interruptions;  /* stopped by a failure */
+    int64_t writing_fx;     /* while running: its share of time writing checkpoints,
+                               delta / (tau + delta), in units of 2^-40 (see ckpt_writing_fx) */
 } aidc_job_fail;
 
 /* A component down for repair (failures). */
@@ -167,6 +169,9 @@ typedef struct aidc_sim {
     /* failures: one aggregated Poisson stream per class (models/failures.h) */
     bool has_failures;
     aidc_job_fail *jfail;    /* per job; NULL without failures */
+    int64_t ckpt_writing_fx; /* sum of writing_fx over running jobs: the expected number of jobs
+                                writing a checkpoint at once. Fixed point, so adding and
+                                removing terms in any order gives the same sum exactly */
     gsl_rng *fail_rng[AIDC_FAIL_CLASSES];
     int64_t fail_components[AIDC_FAIL_CLASSES];
     uint32_t *gpu_down_hard; /* per GPU: gpu/node/nic components down that hold it */
