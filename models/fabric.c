@@ -99,12 +99,16 @@ int aidc_fabric_init(aidc_fabric *f, const aidc_topology *t, size_t n_jobs)
     f->link_mark = calloc(nl, sizeof *f->link_mark);
     f->link_left = calloc(nl, sizeof *f->link_left);
     f->link_unfrozen = calloc(nl, sizeof *f->link_unfrozen);
+    f->link_sat = calloc(nl, sizeof *f->link_sat);
+    f->heap = calloc(nl, sizeof *f->heap);
+    f->heap_pos = calloc(nl, sizeof *f->heap_pos);
     f->demand_sum = calloc(nl, sizeof *f->demand_sum);
     f->comp_links = calloc(nl, sizeof *f->comp_links);
     f->comp_links_cap = nl;
     f->jobs = calloc(n_jobs ? n_jobs : 1, sizeof *f->jobs);
     if (!f->cap_gbps || !f->users || !f->n_users || !f->cap_users || !f->link_mark ||
-        !f->link_left || !f->link_unfrozen || !f->demand_sum || !f->comp_links || !f->jobs) {
+        !f->link_left || !f->link_unfrozen || !f->link_sat || !f->heap || !f->heap_pos ||
+        !f->demand_sum || !f->comp_links || !f->jobs) {
         aidc_fabric_fini(f);
         return -1;
     }
@@ -124,6 +128,9 @@ void aidc_fabric_fini(aidc_fabric *f)
     free(f->link_mark);
     free(f->link_left);
     free(f->link_unfrozen);
+    free(f->link_sat);
+    free(f->heap);
+    free(f->heap_pos);
     free(f->demand_sum);
     free(f->comp_links);
     free(f->comp_jobs);
@@ -221,23 +228,95 @@ static int by_demand(const void *a, const void *b)
     return (x->job > y->job) - (x->job < y->job);
 }
 
-/* Freezes job j at the present level: its rate is set, and its component
- * links have one unfrozen user fewer. */
+/* ---- max-min rates by progressive filling, bottleneck by bottleneck -------------- *
+ * Every unfrozen job of the component runs at the common level L. A link l
+ * with frozen rates F_l and c_l unfrozen users saturates when L reaches
+ *   sat_l = (cap_l - F_l) / c_l,
+ * which does not move as L rises: it changes only when one of l's users
+ * freezes. So the links wait in a min-heap by sat_l, and each round costs
+ * the frozen jobs' links times log(links) instead of a scan of every link
+ * (the old rounds scanned all links: quadratic in large components). */
+
+static bool sat_before(const aidc_fabric *f, int32_t a, int32_t b)
+{
+    double x = f->link_sat[a], y = f->link_sat[b];
+    return x < y || (x == y && a < b);
+}
+
+static void heap_swap(aidc_fabric *f, int32_t i, int32_t k)
+{
+    int32_t a = f->heap[i], b = f->heap[k];
+    f->heap[i] = b;
+    f->heap[k] = a;
+    f->heap_pos[b] = i;
+    f->heap_pos[a] = k;
+}
+
+static void heap_up(aidc_fabric *f, int32_t i)
+{
+    while (i > 0) {
+        int32_t p = (i - 1) / 2;
+        if (!sat_before(f, f->heap[i], f->heap[p])) break;
+        heap_swap(f, i, p);
+        i = p;
+    }
+}
+
+static void heap_down(aidc_fabric *f, int32_t i)
+{
+    for (;;) {
+        int32_t c = 2 * i + 1;
+        if (c >= f->heap_n) break;
+        if (c + 1 < f->heap_n && sat_before(f, f->heap[c + 1], f->heap[c])) c++;
+        if (!sat_before(f, f->heap[c], f->heap[i])) break;
+        heap_swap(f, i, c);
+        i = c;
+    }
+}
+
+/* Link l's saturation level after one of its users froze; leaves the heap
+ * when no unfrozen user is left. */
+static void link_update(aidc_fabric *f, int32_t l)
+{
+    int32_t i = f->heap_pos[l];
+    if (i < 0) return;
+    if (f->link_unfrozen[l] <= 0) {
+        int32_t last = f->heap[--f->heap_n];
+        f->heap_pos[l] = -1;
+        if (i == f->heap_n) return;
+        f->heap[i] = last;
+        f->heap_pos[last] = i;
+        heap_up(f, i);
+        heap_down(f, f->heap_pos[last]);
+        return;
+    }
+    double old = f->link_sat[l];
+    f->link_sat[l] = (f->cap_gbps[l] - f->link_left[l]) / f->link_unfrozen[l];
+    if (f->link_sat[l] < old) heap_up(f, i);
+    else heap_down(f, i);
+}
+
+/* Freezes job j at the level: its rate is set, and each of its component
+ * links has its rate added to the frozen sum (link_left holds F_l here) and
+ * one unfrozen user fewer. */
 static void freeze_job(aidc_fabric *f, aidc_fabric_job *j, double level, size_t *unfrozen)
 {
     j->rate_gbps = level < j->demand_gbps ? level : j->demand_gbps;
     (*unfrozen)--;
-    for (int32_t k = 0; k < j->n_links; k++)
-        if (f->link_mark[j->links[k]] == f->stamp) f->link_unfrozen[j->links[k]]--;
+    for (int32_t k = 0; k < j->n_links; k++) {
+        int32_t l = j->links[k];
+        if (f->link_mark[l] != f->stamp) continue;
+        f->link_left[l] += j->rate_gbps;
+        f->link_unfrozen[l]--;
+        link_update(f, l);
+    }
 }
 
-/* Max-min fair rates by progressive filling over one component. Jobs are
- * frozen when they reach their demand or cross a saturated link.
- * Each round costs the component's links plus the jobs it freezes: the
- * smallest demand left comes from the jobs sorted by demand (d - level and
- * d (1 - eps) round monotonically in d, so the minimum and the cut are those
- * of a scan of every job), and only users of links saturated in the round
- * are looked at. The rounds' arithmetic is the scan's, step for step. */
+/* Max-min fair rates over one component (jobs comp_jobs[0..nj), links
+ * comp_links[0..nl)). A round raises the level to the next event: the
+ * lowest saturation level or the smallest demand left. Jobs reaching their
+ * demand freeze there; the users of every link saturated at the level
+ * (within eps of its capacity) freeze at it. */
 static int water_fill(aidc_fabric *f, size_t nj, size_t nl)
 {
     const double eps = 1e-9;
@@ -249,32 +328,30 @@ static int water_fill(aidc_fabric *f, size_t nj, size_t nl)
     }
     for (size_t i = 0; i < nj; i++)
         f->by_demand[i] = (struct aidc_fabric_demand){f->jobs[f->comp_jobs[i]].demand_gbps, f->comp_jobs[i]};
-    qsort(f->by_demand, nj, sizeof *f->by_demand, by_demand);
+    /* jobs are collected link by link: mostly a few runs of equal demands */
+    size_t sorted = 1;
+    while (sorted < nj && by_demand(&f->by_demand[sorted - 1], &f->by_demand[sorted]) <= 0) sorted++;
+    if (sorted < nj) qsort(f->by_demand, nj, sizeof *f->by_demand, by_demand);
+    for (size_t i = 0; i < nj; i++) f->jobs[f->comp_jobs[i]].rate_gbps = -1; /* -1: unfrozen */
+    f->heap_n = 0;
     for (size_t i = 0; i < nl; i++) {
         int32_t l = f->comp_links[i];
-        f->link_left[l] = f->cap_gbps[l];
+        f->link_left[l] = 0; /* frozen rates so far */
         f->link_unfrozen[l] = f->n_users[l];
+        f->heap_pos[l] = -1;
+        if (f->n_users[l] <= 0) continue;
+        f->link_sat[l] = f->cap_gbps[l] / f->n_users[l];
+        f->heap[f->heap_n] = l;
+        f->heap_pos[l] = f->heap_n++;
     }
+    for (int32_t i = f->heap_n / 2; i-- > 0;) heap_down(f, i);
     size_t unfrozen = nj, low = 0; /* by_demand[low..] holds every unfrozen job */
-    for (size_t i = 0; i < nj; i++) f->jobs[f->comp_jobs[i]].rate_gbps = -1; /* -1: unfrozen */
-    double level = 0; /* every unfrozen job's rate */
+    double level = 0;
     while (unfrozen > 0) {
-        double inc = INFINITY;
-        for (size_t i = 0; i < nl; i++) {
-            int32_t l = f->comp_links[i];
-            if (f->link_unfrozen[l] > 0) {
-                double share = f->link_left[l] / f->link_unfrozen[l];
-                if (share < inc) inc = share;
-            }
-        }
+        double next = f->heap_n > 0 ? f->link_sat[f->heap[0]] : INFINITY;
         while (low < nj && f->jobs[f->by_demand[low].job].rate_gbps >= 0) low++;
-        if (low < nj && f->by_demand[low].gbps - level < inc) inc = f->by_demand[low].gbps - level;
-        if (inc < 0) inc = 0;
-        level += inc;
-        for (size_t i = 0; i < nl; i++) {
-            int32_t l = f->comp_links[i];
-            f->link_left[l] -= inc * f->link_unfrozen[l];
-        }
+        if (low < nj && f->by_demand[low].gbps < next) next = f->by_demand[low].gbps;
+        if (next > level) level = next;
         /* jobs at their demand */
         for (size_t q = low; q < nj; q++) {
             aidc_fabric_job *j = &f->jobs[f->by_demand[q].job];
@@ -282,12 +359,12 @@ static int water_fill(aidc_fabric *f, size_t nj, size_t nl)
             if (!(level >= j->demand_gbps * (1 - eps))) break;
             freeze_job(f, j, level, &unfrozen);
         }
-        /* jobs crossing a saturated link (links outside the component are
-         * uncongested: they bind no one) */
-        for (size_t i = 0; i < nl; i++) {
-            int32_t l = f->comp_links[i];
-            if (f->link_unfrozen[l] <= 0 || !(f->link_left[l] <= eps * f->cap_gbps[l])) continue;
-            for (int32_t u = 0; u < f->n_users[l]; u++) {
+        /* users of the links saturated at this level */
+        while (f->heap_n > 0) {
+            int32_t l = f->heap[0];
+            double left = f->cap_gbps[l] - f->link_left[l] - level * f->link_unfrozen[l];
+            if (!(left <= eps * f->cap_gbps[l])) break;
+            for (int32_t u = 0; u < f->n_users[l] && f->heap_pos[l] >= 0; u++) {
                 aidc_fabric_job *j = &f->jobs[f->users[l][u]];
                 if (j->rate_gbps < 0) freeze_job(f, j, level, &unfrozen);
             }

@@ -85,8 +85,10 @@ typedef struct aidc_fabric {
     uint32_t *comp_jobs;
     int32_t *comp_links;
     double *demand_sum; /* per link: the demands of its users, summed */
-    double *link_left;
-    int32_t *link_unfrozen;
+    double *link_left;      /* water filling: rates frozen on the link so far */
+    int32_t *link_unfrozen; /* water filling: users not yet frozen */
+    double *link_sat;       /* water filling: the level at which the link saturates */
+    int32_t *heap, *heap_pos, heap_n; /* water filling: links by link_sat; pos -1: out */
     size_t comp_jobs_cap, comp_links_cap;
     /* counters */
     uint64_t recomputes;   /* starts and ends that touched the network */

@@ -208,6 +208,105 @@ static void test_fat_tree_sharing(void)
     CU_ASSERT_DOUBLE_EQUAL(alone, 200, 1e-9);
 }
 
+/* Max-min fairness checked by its definition after every start and end of a
+ * random sequence on a 64-node, 16-leaf, 4-pod fabric at 3:1: rates never
+ * exceed demands or link capacities, and every job either gets its demand
+ * or crosses a saturated link on which no job gets more (its bottleneck).
+ * That allocation is unique, so this checks the recomputed components and
+ * the untouched jobs alike. */
+enum { RN = 64, RLEAVES = 16, RPODS = 4, RJOBS = 400 };
+static int32_t r_dom[RN], r_leaf[RN], r_pod[RN];
+static double r_leaf_up[RLEAVES], r_pod_up[RPODS];
+
+static void ignore_speed(void *ctx, uint32_t job, double speed)
+{
+    (void)ctx, (void)job, (void)speed;
+}
+
+static int check_max_min(const aidc_fabric *f)
+{
+    int bad = 0;
+    double used[RLEAVES + RPODS] = {0}, top[RLEAVES + RPODS] = {0};
+    for (size_t i = 0; i < f->n_jobs; i++) {
+        const aidc_fabric_job *j = &f->jobs[i];
+        if (!j->active || j->n_links == 0) continue;
+        if (j->rate_gbps > j->demand_gbps * (1 + 1e-9) || j->rate_gbps <= 0) bad++;
+        for (int32_t k = 0; k < j->n_links; k++) {
+            used[j->links[k]] += j->rate_gbps;
+            if (j->rate_gbps > top[j->links[k]]) top[j->links[k]] = j->rate_gbps;
+        }
+    }
+    for (int32_t l = 0; l < f->n_links; l++)
+        if (used[l] > f->cap_gbps[l] * (1 + 1e-9)) bad++;
+    for (size_t i = 0; i < f->n_jobs; i++) {
+        const aidc_fabric_job *j = &f->jobs[i];
+        if (!j->active || j->n_links == 0 || j->rate_gbps >= j->demand_gbps * (1 - 1e-9)) continue;
+        bool bottleneck = false;
+        for (int32_t k = 0; k < j->n_links && !bottleneck; k++) {
+            int32_t l = j->links[k];
+            bottleneck = used[l] >= f->cap_gbps[l] * (1 - 1e-7) && j->rate_gbps >= top[l] * (1 - 1e-9);
+        }
+        if (!bottleneck) bad++;
+    }
+    return bad;
+}
+
+static void test_random_max_min(void)
+{
+    aidc_topology t = two_leaves(3);
+    for (int i = 0; i < RN; i++) {
+        r_dom[i] = i;
+        r_leaf[i] = i / (RN / RLEAVES);
+        r_pod[i] = i / (RN / RPODS);
+    }
+    for (int l = 0; l < RLEAVES; l++) r_leaf_up[l] = 4 * 8 * 50 / 3.0;
+    for (int p = 0; p < RPODS; p++) r_pod_up[p] = 4 * 4 * 8 * 50 / 6.0; /* 2:1 more above */
+    t.cfg.nodes = t.n_nodes = RN;
+    t.domain = r_dom;
+    t.leaf = r_leaf;
+    t.pod = r_pod;
+    t.n_domains = RN;
+    t.n_leaves = RLEAVES;
+    t.n_pods = RPODS;
+    t.leaf_up_gbps = r_leaf_up;
+    t.pod_up_gbps = r_pod_up;
+    aidc_fabric f;
+    CU_ASSERT_FATAL(aidc_fabric_init(&f, &t, RJOBS) == 0);
+    uint64_t x = 88172645463325252ull; /* xorshift: the same sequence every run */
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+    int bad = 0, checks = 0, congested_jobs = 0;
+    for (uint32_t id = 0; id < RJOBS; id++) {
+        /* end a few running jobs first */
+        for (uint32_t e = 0; e < id; e++)
+            if (f.jobs[e].active && NEXT() % 16 == 0) {
+                aidc_fabric_job_end(&f, e, ignore_speed, NULL);
+                bad += check_max_min(&f);
+                checks++;
+            }
+        int nodes = 2 + (int)(NEXT() % 7), gpus = 1 << (NEXT() % 4);
+        aidc_sched_alloc a[8];
+        bool used[RN] = {false};
+        for (int k = 0; k < nodes; k++) {
+            int n;
+            do n = (int)(NEXT() % RN);
+            while (used[n]);
+            used[n] = true;
+            a[k] = (aidc_sched_alloc){n, gpus, 0, 0};
+        }
+        CU_ASSERT_FATAL(aidc_fabric_job_start(&f, id, a, (size_t)nodes, 0.3, 1e9, ignore_speed, NULL) == 0);
+        bad += check_max_min(&f);
+        checks++;
+        for (uint32_t e = 0; e <= id; e++)
+            congested_jobs += f.jobs[e].active && f.jobs[e].n_links > 0 &&
+                              f.jobs[e].rate_gbps < f.jobs[e].demand_gbps * (1 - 1e-9);
+    }
+#undef NEXT
+    CU_ASSERT(checks > RJOBS);
+    CU_ASSERT(congested_jobs > 1000); /* the links did bind: the check had work to do */
+    CU_ASSERT_EQUAL(bad, 0);
+    aidc_fabric_fini(&f);
+}
+
 int test_fabric_register(void)
 {
     CU_pSuite s = CU_add_suite("fabric", NULL, NULL);
@@ -220,7 +319,9 @@ int test_fabric_register(void)
         !CU_add_test(s, "4:1: two jobs share as max-min predicts",
                      test_oversubscribed_jobs_share_max_min) ||
         !CU_add_test(s, "unequal demands: max-min", test_unequal_demands_max_min) ||
-        !CU_add_test(s, "fat-tree 1:1 and 4:1 sharing", test_fat_tree_sharing))
+        !CU_add_test(s, "fat-tree 1:1 and 4:1 sharing", test_fat_tree_sharing) ||
+        !CU_add_test(s, "random starts and ends: rates are max-min fair by definition",
+                     test_random_max_min))
         return -1;
     return 0;
 }
