@@ -12,7 +12,11 @@
 static int init_gpus(aidc_cluster *c)
 {
     c->gpu_free_milli = malloc((size_t)c->total_gpus * sizeof *c->gpu_free_milli);
-    if (!c->gpu_free_milli) return -1;
+    /* room for a pass's worth of changes: more than a node count of them is
+     * read as "everything changed" anyway */
+    c->changes_cap = c->n_nodes < 1024 ? 1024 : c->n_nodes;
+    c->changes = malloc(c->changes_cap * sizeof *c->changes);
+    if (!c->gpu_free_milli || !c->changes) return -1;
     for (int64_t g = 0; g < c->total_gpus; g++) {
         c->owner[g] = -1;
         c->gpu_free_milli[g] = 1000;
@@ -109,7 +113,18 @@ void aidc_cluster_fini(aidc_cluster *c)
     free(c->state);
     free(c->gpu_free_milli);
     free(c->pool);
+    free(c->changes);
     memset(c, 0, sizeof *c);
+}
+
+long aidc_cluster_changes_since(const aidc_cluster *c, uint64_t *cursor, int32_t *out,
+                                size_t max_out)
+{
+    uint64_t from = *cursor, n = c->changes_total - from;
+    *cursor = c->changes_total;
+    if (n > max_out || n > c->changes_cap) return -1;
+    for (uint64_t k = 0; k < n; k++) out[k] = c->changes[(from + k) % c->changes_cap];
+    return (long)n;
 }
 
 bool aidc_cluster_can_take(const aidc_cluster *c, const aidc_sched_alloc *a, size_t n)
@@ -134,6 +149,7 @@ void aidc_cluster_take(aidc_cluster *c, int32_t job, const aidc_sched_alloc *a, 
     assert(aidc_cluster_can_take(c, a, n));
     for (size_t i = 0; i < n; i++) {
         aidc_sched_node *nd = &c->nodes[a[i].node];
+        aidc_cluster_touch(c, a[i].node);
         nd->gpus_free -= a[i].gpus;
         nd->cpus_free -= a[i].cpus;
         nd->mem_free_gib -= a[i].mem_gib;
@@ -155,6 +171,7 @@ void aidc_cluster_release(aidc_cluster *c, int32_t job, const aidc_sched_alloc *
 {
     for (size_t i = 0; i < n; i++) {
         aidc_sched_node *nd = &c->nodes[a[i].node];
+        aidc_cluster_touch(c, a[i].node);
         nd->gpus_free += a[i].gpus;
         nd->cpus_free += a[i].cpus;
         nd->mem_free_gib += a[i].mem_gib;
@@ -188,6 +205,7 @@ void aidc_cluster_take_share(aidc_cluster *c, const aidc_sched_share *sh)
 {
     assert(aidc_cluster_can_share(c, sh));
     aidc_sched_node *nd = &c->nodes[sh->node];
+    aidc_cluster_touch(c, sh->node);
     int64_t g = c->first_gpu[sh->node] + sh->gpu;
     if (c->gpu_free_milli[g] == 1000) {
         c->state[g] = AIDC_GPU_BUSY;
@@ -203,6 +221,7 @@ void aidc_cluster_take_share(aidc_cluster *c, const aidc_sched_share *sh)
 void aidc_cluster_release_share(aidc_cluster *c, const aidc_sched_share *sh)
 {
     aidc_sched_node *nd = &c->nodes[sh->node];
+    aidc_cluster_touch(c, sh->node);
     int64_t g = c->first_gpu[sh->node] + sh->gpu;
     aidc_place_share_apply(nd, &c->gpu_free_milli[c->first_gpu[sh->node]], sh->gpu, sh->milli, +1);
     nd->cpus_free += sh->cpus;

@@ -37,6 +37,12 @@ typedef struct aidc_cluster {
     int32_t *gpu_free_milli; /* per GPU: free thousandths (1000 idle, 0 taken) */
     int64_t busy_milli;      /* thousandths of GPUs allocated, over all GPUs */
     int32_t *pool;           /* per node: its pool (0 for a one-shape cluster) */
+    /* nodes whose view changed, newest last, for policies that index the nodes
+     * (ABI 1.3 nodes_changed): a ring of the last changes_cap entries, and the
+     * count of every change ever logged */
+    int32_t *changes;
+    size_t changes_cap;
+    uint64_t changes_total;
 } aidc_cluster;
 
 typedef struct aidc_node_shape {
@@ -54,6 +60,20 @@ typedef struct aidc_node_shape {
 int aidc_cluster_init(aidc_cluster *c, size_t n_nodes, aidc_node_shape shape,
                       int32_t nodes_per_rack);
 void aidc_cluster_fini(aidc_cluster *c);
+
+/* Logs that node i's view changed (free GPUs, CPUs, memory or shares).
+ * Whoever changes a node outside the functions below calls it. */
+static inline void aidc_cluster_touch(aidc_cluster *c, int32_t i)
+{
+    c->changes[c->changes_total++ % c->changes_cap] = i;
+}
+
+/* The nodes changed since *cursor (a count of changes, 0 at the start),
+ * with repeats, oldest first, into out; *cursor moves to now. Returns how
+ * many, or -1 when there were more than max_out or the ring no longer holds
+ * them all (the reader then re-reads every node). */
+long aidc_cluster_changes_since(const aidc_cluster *c, uint64_t *cursor, int32_t *out,
+                                size_t max_out);
 
 /* Builds n_pools pools of counts[p] nodes of shapes[p], each pool starting a new
  * rack of nodes_per_rack[p] nodes; node order is pool order. Returns 0, or -1 when

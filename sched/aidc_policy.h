@@ -53,7 +53,7 @@ extern "C" {
 #endif
 
 #define AIDC_POLICY_ABI_MAJOR 1
-#define AIDC_POLICY_ABI_MINOR 2
+#define AIDC_POLICY_ABI_MINOR 3
 #define AIDC_POLICY_ENTRY_SYMBOL "aidc_policy_entry"
 
 /* One node's share of a job's allocation. */
@@ -212,6 +212,14 @@ typedef struct aidc_sched_host {
      * index them): how many, and each one's name. */
     size_t (*gpu_type_count)(void *ctx);
     const char *(*gpu_type_name)(void *ctx, int32_t gpu_type);
+    /* ---- since 1.3: check host->abi_minor >= 3 before calling this ---- */
+    /* For a policy that keeps an index of the nodes instead of scanning them
+     * on every pass: writes into out (room for max_out) the indices of the
+     * nodes whose view changed in any field since *cursor (0: since the run
+     * began), oldest first, possibly repeated, and moves *cursor to now.
+     * Returns how many, or -1 when the host cannot list them all (more than
+     * max_out, or older than it keeps): the policy then re-reads every node. */
+    long (*nodes_changed)(void *ctx, uint64_t *cursor, int32_t *out, size_t max_out);
 } aidc_sched_host;
 
 #define AIDC_START_NO_POWER 1

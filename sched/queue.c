@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sched/nodeindex.h"
 #include "sched/placement.h"
 
 #define HOUR_NS (3600 * INT64_C(1000000000))
@@ -98,6 +99,8 @@ typedef struct queue {
     bool sharing;
     aidc_frag_model model;
     aidc_frag_cache cache;
+    /* the host's nodes by free GPUs (ABI 1.3 hosts): placement without scans */
+    aidc_node_index index;
 } queue;
 
 /* ---- growing arrays --------------------------------------------------------- */
@@ -309,6 +312,7 @@ static void queue_destroy(void *state)
     free(q->seg);
     aidc_frag_model_fini(&q->model);
     aidc_frag_cache_fini(&q->cache);
+    aidc_node_index_fini(&q->index);
     free(q);
 }
 
@@ -351,7 +355,8 @@ static int create_with(const aidc_sched_host *host, const aidc_policy_params *pa
     q->used_c = calloc(t, sizeof *q->used_c);
     q->used_m = calloc(t, sizeof *q->used_m);
     if (!q->view || !q->shadow || !q->minv || !q->alloc || !q->probe || !q->weight ||
-        !q->quota_gpus || !q->used_g || !q->used_c || !q->used_m)
+        !q->quota_gpus || !q->used_g || !q->used_c || !q->used_m ||
+        (host->node_size == sizeof(aidc_sched_node) && aidc_node_index_init(&q->index, host, q->n_nodes)))
         goto oom;
     for (size_t i = 0; i < t; i++) {
         q->weight[i] = 1;
@@ -420,6 +425,14 @@ static bool place(queue *q, const aidc_sched_node *nodes, const aidc_sched_job *
     /* every node array placed on (now, the shadow, the least-free view) has
      * the host's node sizes: the job's class comes from the pass's largest node */
     bool whole = job->gpus > largest_node_of(q, nodes, job);
+    if ((st == AIDC_PLACE_BEST_FIT || (st == AIDC_PLACE_TOPOLOGY_AWARE && !whole)) &&
+        nodes == q->host->nodes(q->host->ctx)) {
+        /* on the live nodes the index gives the scans' answers */
+        aidc_node_index_sync(&q->index, q->host, nodes);
+        if (aidc_node_index_answers(&q->index, job))
+            return whole ? aidc_node_index_whole(&q->index, nodes, job, out, q->n_nodes, n_out)
+                         : aidc_node_index_one_node(&q->index, job, out, q->n_nodes, n_out);
+    }
     return aidc_place_classed(nodes, q->n_nodes, job, st, whole, out, q->n_nodes, n_out);
 }
 
@@ -872,7 +885,9 @@ static int32_t largest_node_of(queue *q, const aidc_sched_node *nodes, const aid
     int32_t t = job->gpu_type;
     if (t < -1 || t >= MAX_FAILED) return aidc_place_largest_node(nodes, q->n_nodes, job); /* type sets */
     int32_t *slot = &q->largest[t + 1];
-    if (*slot < 0) *slot = aidc_place_largest_node(nodes, q->n_nodes, job);
+    if (*slot < 0)
+        *slot = q->index.built ? aidc_node_index_largest(&q->index, job)
+                               : aidc_place_largest_node(nodes, q->n_nodes, job);
     return *slot;
 }
 
@@ -1090,8 +1105,9 @@ static void queue_schedule(void *state)
     const aidc_sched_host *h = q->host;
     if (h->pending_count(h->ctx) == 0) return;
     int64_t now = h->now_ns(h->ctx);
-    /* node sizes are read afresh each pass */
+    /* node sizes are read afresh each pass (the index rebuilds when one changed) */
     for (size_t i = 0; i < sizeof q->largest / sizeof q->largest[0]; i++) q->largest[i] = -1;
+    if (h->node_size == sizeof(aidc_sched_node)) aidc_node_index_sync(&q->index, h, h->nodes(h->ctx));
     size_t m = snapshot(q, now, nodes_now(q));
     if (m == 0) return;
     switch (q->c.backfill) {

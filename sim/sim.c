@@ -90,6 +90,10 @@ static int64_t host_now(void *ctx) { return ((aidc_sim *)ctx)->now_ns; }
 static size_t host_node_count(void *ctx) { return ((aidc_sim *)ctx)->cluster.n_nodes; }
 static const aidc_sched_node *host_nodes(void *ctx) { return ((aidc_sim *)ctx)->cluster.nodes; }
 static size_t host_pending_count(void *ctx) { return ((aidc_sim *)ctx)->n_pending; }
+static long host_nodes_changed(void *ctx, uint64_t *cursor, int32_t *out, size_t max_out)
+{
+    return aidc_cluster_changes_since(&((aidc_sim *)ctx)->cluster, cursor, out, max_out);
+}
 static size_t host_running_count(void *ctx) { return ((aidc_sim *)ctx)->n_running; }
 
 static const aidc_sched_job *host_pending(void *ctx, size_t i)
@@ -1386,6 +1390,7 @@ static int build_policy(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
         .start_shared = host_start_shared,
         .gpu_type_count = host_gpu_type_count,
         .gpu_type_name = host_gpu_type_name,
+        .nodes_changed = host_nodes_changed,
     };
     aidc_policy_params params = {sc->policy.n_params, sc->policy.params};
     char msg[400] = "";
@@ -1883,6 +1888,7 @@ void aidc_sim_fail_released(aidc_sim *s, const aidc_sched_alloc *a, size_t n)
             if (c->state[g] == AIDC_GPU_FREE && gpu_down(s, g)) {
                 c->state[g] = AIDC_GPU_FAILED;
                 c->nodes[node].gpus_free--;
+                aidc_cluster_touch(c, node);
             }
     }
 }
@@ -2064,6 +2070,7 @@ static void fail_hold(aidc_sim *s, uint32_t cls, int64_t first, int32_t n, int d
             if (s->cluster.state[g] == AIDC_GPU_FREE) {
                 s->cluster.state[g] = AIDC_GPU_FAILED;
                 s->cluster.nodes[s->gpu_node[g]].gpus_free--;
+                aidc_cluster_touch(&s->cluster, s->gpu_node[g]);
             }
         } else {
             assert(down[g] > 0);
@@ -2071,6 +2078,7 @@ static void fail_hold(aidc_sim *s, uint32_t cls, int64_t first, int32_t n, int d
             if (s->cluster.state[g] == AIDC_GPU_FAILED && !gpu_down(s, g)) {
                 s->cluster.state[g] = AIDC_GPU_FREE;
                 s->cluster.nodes[s->gpu_node[g]].gpus_free++;
+                aidc_cluster_touch(&s->cluster, s->gpu_node[g]);
             }
         }
     }

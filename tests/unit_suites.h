@@ -26,6 +26,7 @@ int test_sharing_register(void);
 int test_failures_register(void);
 int test_inference_register(void);
 int test_capctl_register(void);
+int test_nodeindex_register(void);
 
 static int (*const unit_suites[])(void) = {
     test_units_register,
@@ -52,6 +53,7 @@ static int (*const unit_suites[])(void) = {
     test_failures_register,
     test_inference_register,
     test_capctl_register,
+    test_nodeindex_register,
 };
 
 #endif
