@@ -103,11 +103,13 @@ int aidc_fabric_init(aidc_fabric *f, const aidc_topology *t, size_t n_jobs)
     f->heap = calloc(nl, sizeof *f->heap);
     f->heap_pos = calloc(nl, sizeof *f->heap_pos);
     f->demand_sum = calloc(nl, sizeof *f->demand_sum);
+    f->dirty = calloc(nl, sizeof *f->dirty);
+    f->is_dirty = calloc(nl, 1);
     f->comp_links = calloc(nl, sizeof *f->comp_links);
     f->comp_links_cap = nl;
     f->jobs = calloc(n_jobs ? n_jobs : 1, sizeof *f->jobs);
     if (!f->cap_gbps || !f->users || !f->n_users || !f->cap_users || !f->link_mark ||
-        !f->link_left || !f->link_unfrozen || !f->link_sat || !f->heap || !f->heap_pos ||
+        !f->dirty || !f->is_dirty || !f->link_left || !f->link_unfrozen || !f->link_sat || !f->heap || !f->heap_pos ||
         !f->demand_sum || !f->comp_links || !f->jobs) {
         aidc_fabric_fini(f);
         return -1;
@@ -132,6 +134,8 @@ void aidc_fabric_fini(aidc_fabric *f)
     free(f->heap);
     free(f->heap_pos);
     free(f->demand_sum);
+    free(f->dirty);
+    free(f->is_dirty);
     free(f->comp_links);
     free(f->comp_jobs);
     free(f->by_demand);
@@ -408,6 +412,24 @@ static int recompute(aidc_fabric *f, const int32_t *seed, int32_t n_seed, aidc_f
     return 0;
 }
 
+static void mark_dirty(aidc_fabric *f, const int32_t *links, int32_t n)
+{
+    for (int32_t k = 0; k < n; k++)
+        if (!f->is_dirty[links[k]]) {
+            f->is_dirty[links[k]] = 1;
+            f->dirty[f->n_dirty++] = links[k];
+        }
+}
+
+int aidc_fabric_flush(aidc_fabric *f, aidc_fabric_speed_fn fn, void *ctx)
+{
+    if (f->n_dirty == 0) return 0;
+    for (int32_t k = 0; k < f->n_dirty; k++) f->is_dirty[f->dirty[k]] = 0;
+    int32_t n = f->n_dirty;
+    f->n_dirty = 0;
+    return recompute(f, f->dirty, n, fn, ctx);
+}
+
 int aidc_fabric_job_start(aidc_fabric *f, uint32_t job, const aidc_sched_alloc *a, size_t n,
                           double comm_fraction, double bytes, aidc_fabric_speed_fn fn, void *ctx)
 {
@@ -447,6 +469,16 @@ int aidc_fabric_job_start(aidc_fabric *f, uint32_t job, const aidc_sched_alloc *
         j->demand_gbps = (double)j->loc.gpus / j->loc.domains * t->cfg.nic_gbps;
         for (int32_t k = 0; k < j->n_links; k++)
             if (add_user(f, j->links[k], job)) return -1;
+        if (f->deferred) {
+            j->rate_gbps = j->demand_gbps; /* uncontended until the next flush */
+            mark_dirty(f, j->links, j->n_links);
+            double s = job_speed(f, j);
+            if (s != 1.0) {
+                j->speed = s;
+                fn(ctx, job, s);
+            }
+            return 0;
+        }
         return recompute(f, j->links, j->n_links, fn, ctx);
     }
     double s = job_speed(f, j); /* latency only: no shared links */
@@ -463,7 +495,8 @@ void aidc_fabric_job_end(aidc_fabric *f, uint32_t job, aidc_fabric_speed_fn fn, 
     if (!j->active) return;
     j->active = false;
     for (int32_t k = 0; k < j->n_links; k++) remove_user(f, j->links[k], job);
-    if (j->n_links > 0 && recompute(f, j->links, j->n_links, fn, ctx) != 0) abort();
+    if (f->deferred) mark_dirty(f, j->links, j->n_links);
+    else if (j->n_links > 0 && recompute(f, j->links, j->n_links, fn, ctx) != 0) abort();
     free(j->links);
     j->links = NULL;
     j->n_links = 0;

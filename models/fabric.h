@@ -96,6 +96,12 @@ typedef struct aidc_fabric {
     uint64_t speed_changes; /* of those, jobs whose speed changed (finish moved) */
     struct aidc_fabric_demand *by_demand; /* water filling: the component's jobs by demand */
     size_t by_demand_cap;
+    /* deferred mode: starts and ends only mark their links; aidc_fabric_flush
+     * recomputes everything they touched at once */
+    bool deferred;
+    int32_t *dirty; /* links touched since the last flush, each once */
+    int32_t n_dirty;
+    uint8_t *is_dirty;
 } aidc_fabric;
 
 /* Prepares contention state for n_jobs jobs. Returns 0 or -1 (out of memory). */
@@ -112,5 +118,14 @@ int aidc_fabric_job_start(aidc_fabric *f, uint32_t job, const aidc_sched_alloc *
 
 /* A job ends: frees its links and recomputes the jobs that shared them. */
 void aidc_fabric_job_end(aidc_fabric *f, uint32_t job, aidc_fabric_speed_fn fn, void *ctx);
+
+/* Deferred mode (a rate update period, as a network's congestion control
+ * or a monitoring loop converges over time, not at once): starts and ends
+ * only record their links, a new job runs at its uncontended rate, and
+ * aidc_fabric_flush recomputes every component they touched, once.
+ * Whether a flush has work to do: */
+static inline bool aidc_fabric_dirty(const aidc_fabric *f) { return f->n_dirty > 0; }
+/* Returns -1 only when out of memory. */
+int aidc_fabric_flush(aidc_fabric *f, aidc_fabric_speed_fn fn, void *ctx);
 
 #endif

@@ -572,6 +572,9 @@ static cJSON *summary_json(const aidc_sim *s, const results *r)
         cJSON_AddNumberToObject(net, "mean_slowdown", r->net_slowdown.n ? r->net_slowdown.mean : 1);
         cJSON_AddNumberToObject(net, "p95_slowdown", r->net_slowdown.n ? r->net_slowdown.p95 : 1);
         cJSON_AddNumberToObject(net, "cross_spine_jobs", (double)r->cross_leaf_jobs);
+        /* written only when set, so runs without it keep their summary byte for byte */
+        if (s->sc->fabric.update_interval_ns > 0)
+            cJSON_AddNumberToObject(net, "update_interval_s", (double)s->sc->fabric.update_interval_ns / 1e9);
         double changes = (double)s->fabric.recomputes;
         cJSON_AddNumberToObject(net, "speed_updates_per_change",
                                 changes ? (double)s->fabric.speed_updates / changes : 0);

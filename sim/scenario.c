@@ -1035,7 +1035,8 @@ static int read_fabric(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
     static const char *const keys[] = {"type",       "nic_gbps",      "nvlink_gbps",
                                        "oversubscription", "nodes_per_su", "sus_per_pod",
                                        "k",          "file",          "latency_us",
-                                       "comm_fraction", "gradient_gb", "allreduce", NULL};
+                                       "comm_fraction", "gradient_gb", "allreduce",
+                                       "update_interval", NULL};
     if (aidc_jread_keys(r, o, "fabric", keys)) return -1;
     const char *algo = NULL;
     if (aidc_jread_str(r, o, "fabric", "allreduce", false, &algo) < 0) return -1;
@@ -1078,6 +1079,7 @@ static int read_fabric(const aidc_jread *r, const cJSON *root, aidc_scenario *s)
         aidc_jread_str(r, o, "fabric", "file", t->kind == AIDC_FABRIC_GRAPH, &file) < 0 ||
         aidc_jread_num(r, o, "fabric", "comm_fraction", false, 0, 0.99, &s->fabric.comm_fraction) < 0 ||
         aidc_jread_num(r, o, "fabric", "gradient_gb", false, 1e-9, 1e6, &gb) < 0 ||
+        aidc_jread_duration(r, o, "fabric", "update_interval", false, 0, &s->fabric.update_interval_ns) < 0 ||
         aidc_jread_obj(r, o, "fabric", "latency_us", false, &lat) < 0)
         return -1;
     if (lat) {

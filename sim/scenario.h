@@ -104,6 +104,8 @@ typedef struct aidc_scenario {
         double comm_fraction;   /* of training and fine-tuning iterations */
         double gradient_bytes;
         bool tree; /* "allreduce": "tree" */
+        int64_t update_interval_ns; /* "update_interval": contention rates are recomputed at
+                                       multiples of it instead of at every start and end; 0 */
     } fabric;
     aidc_failures_cfg failures; /* "failures" (sim/failcfg): defaults when absent, enabled false */
     struct {

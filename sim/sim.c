@@ -30,10 +30,10 @@ static inline void prof_out(aidc_sim *s, int prev)
  * before arrivals join the queue; the policy runs after both; samples see the
  * instant's decisions; the horizon comes last. */
 enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR, EV_WAKE, EV_SERVICE,
-       EV_FAIL, EV_REPAIR, EV_RELAX };
+       EV_FAIL, EV_REPAIR, EV_RELAX, EV_FABRIC };
 /* a service step takes its GPUs before the policy runs at that instant; so
  * do failures and repairs */
-static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1, 1};
+static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1, 1, 3};
 #define HOUR_NS (3600 * (int64_t)1000000000)
 
 /* failures (the end of this file); checkpoint settings are per job kind */
@@ -353,6 +353,17 @@ static void on_fabric_speed(void *ctx, uint32_t job, double speed)
     aidc_sim *s = ctx;
     s->jobs[job].net_speed = speed;
     aidc_sim_set_speed(s, job, speed * s->jobs[job].cap_speed);
+}
+
+/* fabric.update_interval: starts and ends only mark the links they touch;
+ * the rates are recomputed at the next multiple of the interval. */
+static void fabric_touched(aidc_sim *s)
+{
+    int64_t iv = s->sc->fabric.update_interval_ns;
+    if (iv <= 0 || s->fabric_queued || !aidc_fabric_dirty(&s->fabric)) return;
+    if (s->now_ns / iv + 1 > INT64_MAX / iv) return; /* no tick before the end of time */
+    s->fabric_queued = true;
+    aidc_eventq_push(&s->q, (s->now_ns / iv + 1) * iv, ev_priority[EV_FABRIC], EV_FABRIC, 0);
 }
 
 /* Jobs that communicate across nodes: training and fine-tuning. */
@@ -871,6 +882,7 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
         if (aidc_fabric_job_start(&s->fabric, (uint32_t)id, alloc, n_alloc, f,
                                   s->sc->fabric.gradient_bytes, on_fabric_speed, s))
             abort();
+        fabric_touched(s);
         prof_out(s, prev);
     }
     return 0;
@@ -1016,6 +1028,7 @@ static void leave_gpus(aidc_sim *s, uint32_t id)
     if (s->has_fabric) {
         int prev = prof_in(s, AIDC_PROF_FABRIC);
         aidc_fabric_job_end(&s->fabric, id, on_fabric_speed, s);
+        fabric_touched(s);
         prof_out(s, prev);
     }
     if (j->user_cap_w > 0) s->n_user_caps--;
@@ -1349,6 +1362,7 @@ static int build_fabric(aidc_sim *s, const aidc_scenario *sc, char *err, size_t 
         return -1;
     }
     s->fabric.tree = sc->fabric.tree;
+    s->fabric.deferred = sc->fabric.update_interval_ns > 0;
     for (size_t i = 0; i < s->cluster.n_nodes; i++) {
         s->cluster.nodes[i].domain = s->topo.domain[i];
         s->cluster.nodes[i].leaf = s->topo.leaf[i];
@@ -1715,6 +1729,13 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
         case EV_SERVICE: {
             int prev = prof_in(s, AIDC_PROF_FAILURES);
             aidc_services_step(s, (size_t)ev.arg);
+            prof_out(s, prev);
+            break;
+        }
+        case EV_FABRIC: {
+            int prev = prof_in(s, AIDC_PROF_FABRIC);
+            s->fabric_queued = false;
+            if (aidc_fabric_flush(&s->fabric, on_fabric_speed, s)) abort();
             prof_out(s, prev);
             break;
         }

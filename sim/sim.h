@@ -127,6 +127,7 @@ typedef struct aidc_sim {
     double throttled_gpu_s;  /* lost while the cooling plant was the limit */
     double curtailed_gpu_s;  /* lost to power budgets */
     bool thermal_limited;
+    bool fabric_queued;      /* fabric.update_interval: a rate recomputation is queued */
     bool relax_queued;       /* power.cap_interval: a controller tick to raise caps is queued */
     /* grid */
     aidc_demand_meter *meter;

@@ -90,7 +90,31 @@ else ok "--profile is refused outside run (exit 2)"; fi
 if diff -r "$work/plain" "$work/again" >/dev/null; then ok "same scenario and seed: identical output directories"
 else notok "two runs differ"; fi
 
-# 6. the bench scenarios load and validate (no simulation)
+# 6. fabric.update_interval: 0 is the exact model byte for byte; a period
+#    recomputes contention at its ticks only, close to the exact answer; bad
+#    values exit 2 naming the key
+"$AIDCSIM" run "$SCN" -o "$work/fab0" --quiet --set fabric.update_interval=0s
+if diff -r "$work/plain" "$work/fab0" >/dev/null; then ok "fabric.update_interval 0: outputs identical to no key"
+else notok "fabric.update_interval 0 changed the outputs"; fi
+if "$AIDCSIM" run "$SCN" -o "$work/fab1m" --quiet --set fabric.update_interval=1m; then
+  /usr/bin/python3 - "$work/plain/summary.json" "$work/fab1m/summary.json" <<'PY' && ok "fabric.update_interval 1m: network slowdown and GPU-hours within 2% / 0.5% of exact" || notok "fabric.update_interval 1m strays from the exact model"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+ea, eb = a["network"]["mean_slowdown"] - 1, b["network"]["mean_slowdown"] - 1
+print("excess slowdown exact %.5f, 1m %.5f; GPU-h %.1f / %.1f" % (ea, eb, a["gpu_hours_delivered"], b["gpu_hours_delivered"]))
+sys.exit(0 if ea > 0.001 and abs(eb - ea) <= 0.02 * ea and
+         abs(b["gpu_hours_delivered"] / a["gpu_hours_delivered"] - 1) < 0.005 else 1)
+PY
+else notok "fabric.update_interval 1m run failed"; fi
+for bad in -1m 1parsec '"often"'; do
+  if "$AIDCSIM" run "$SCN" -o "$work/fabbad" --quiet --set "fabric.update_interval=$bad" 2>"$work/err"; then
+    notok "fabric.update_interval=$bad accepted"
+  elif [ $? -eq 2 ] && grep -q "fabric.update_interval" "$work/err" && [ ! -e "$work/fabbad" ]; then
+    ok "fabric.update_interval=$bad: exit 2 naming the key, no output"
+  else notok "fabric.update_interval=$bad: $(head -c 200 "$work/err")"; fi
+done
+
+# 7. the bench scenarios load and validate (no simulation)
 for f in scenarios/bench/*.json; do
   if "$AIDCSIM" validate "$f" >/dev/null 2>"$work/err"; then ok "validate $f"
   else notok "validate $f: $(head -c 200 "$work/err")"; fi

@@ -270,8 +270,11 @@ static void test_random_max_min(void)
     t.n_pods = RPODS;
     t.leaf_up_gbps = r_leaf_up;
     t.pod_up_gbps = r_pod_up;
-    aidc_fabric f;
+    aidc_fabric f, lazy; /* lazy: deferred mode, flushed once per step */
     CU_ASSERT_FATAL(aidc_fabric_init(&f, &t, RJOBS) == 0);
+    CU_ASSERT_FATAL(aidc_fabric_init(&lazy, &t, RJOBS) == 0);
+    lazy.deferred = true;
+    int lazy_bad = 0, lazy_stale = 0;
     uint64_t x = 88172645463325252ull; /* xorshift: the same sequence every run */
 #define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
     int bad = 0, checks = 0, congested_jobs = 0;
@@ -280,6 +283,7 @@ static void test_random_max_min(void)
         for (uint32_t e = 0; e < id; e++)
             if (f.jobs[e].active && NEXT() % 16 == 0) {
                 aidc_fabric_job_end(&f, e, ignore_speed, NULL);
+                aidc_fabric_job_end(&lazy, e, ignore_speed, NULL);
                 bad += check_max_min(&f);
                 checks++;
             }
@@ -296,6 +300,16 @@ static void test_random_max_min(void)
         CU_ASSERT_FATAL(aidc_fabric_job_start(&f, id, a, (size_t)nodes, 0.3, 1e9, ignore_speed, NULL) == 0);
         bad += check_max_min(&f);
         checks++;
+        /* deferred: the new job runs uncontended until the flush, then every
+         * rate is the exact one */
+        CU_ASSERT_FATAL(aidc_fabric_job_start(&lazy, id, a, (size_t)nodes, 0.3, 1e9, ignore_speed, NULL) == 0);
+        if (lazy.jobs[id].n_links > 0 && lazy.jobs[id].rate_gbps != lazy.jobs[id].demand_gbps) lazy_bad++;
+        lazy_stale += lazy.jobs[id].rate_gbps > f.jobs[id].rate_gbps * (1 + 1e-9);
+        CU_ASSERT_FATAL(aidc_fabric_flush(&lazy, ignore_speed, NULL) == 0);
+        CU_ASSERT(!aidc_fabric_dirty(&lazy));
+        for (uint32_t e = 0; e <= id; e++)
+            if (f.jobs[e].active && fabs(lazy.jobs[e].rate_gbps - f.jobs[e].rate_gbps) > 1e-9 * f.jobs[e].demand_gbps)
+                lazy_bad++;
         for (uint32_t e = 0; e <= id; e++)
             congested_jobs += f.jobs[e].active && f.jobs[e].n_links > 0 &&
                               f.jobs[e].rate_gbps < f.jobs[e].demand_gbps * (1 - 1e-9);
@@ -304,7 +318,10 @@ static void test_random_max_min(void)
     CU_ASSERT(checks > RJOBS);
     CU_ASSERT(congested_jobs > 1000); /* the links did bind: the check had work to do */
     CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(lazy_bad, 0);
+    CU_ASSERT(lazy_stale > 10); /* between flushes new jobs did run faster than exact */
     aidc_fabric_fini(&f);
+    aidc_fabric_fini(&lazy);
 }
 
 int test_fabric_register(void)
@@ -320,7 +337,7 @@ int test_fabric_register(void)
                      test_oversubscribed_jobs_share_max_min) ||
         !CU_add_test(s, "unequal demands: max-min", test_unequal_demands_max_min) ||
         !CU_add_test(s, "fat-tree 1:1 and 4:1 sharing", test_fat_tree_sharing) ||
-        !CU_add_test(s, "random starts and ends: rates are max-min fair by definition",
+        !CU_add_test(s, "random starts and ends: rates are max-min fair by definition; deferred mode equals it after each flush",
                      test_random_max_min))
         return -1;
     return 0;
