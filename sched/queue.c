@@ -913,6 +913,31 @@ static bool place_now_cached(queue *q, const aidc_sched_job *job, aidc_sched_all
     return false;
 }
 
+/* For a whole-node best-fit head without CPU or memory requests, placing it
+ * on the shadow succeeds exactly when the shadow's idle nodes of its type
+ * hold enough GPUs (place_whole_nodes takes them in order until it has
+ * enough): then the backfill test keeps that count instead of placing. */
+static bool head_counted(queue *q, const aidc_sched_job *head)
+{
+    return q->c.placement == AIDC_PLACE_BEST_FIT && shape_cacheable(q, head) &&
+           head->gpus > largest_node_of(q, q->shadow, head);
+}
+
+/* Applies alloc to the shadow with sign; returns the GPUs of idle nodes the
+ * head could use that this made busy (sign -1) or idle (sign +1). */
+static int64_t shadow_apply_counted(queue *q, const aidc_sched_job *head, const aidc_sched_alloc *alloc,
+                                    size_t n, int sign)
+{
+    int64_t moved = 0;
+    for (size_t a = 0; a < n; a++) {
+        aidc_sched_node *nd = &q->shadow[alloc[a].node];
+        bool was = aidc_place_node_idle_fit(nd, head);
+        aidc_place_apply(q->shadow, &alloc[a], 1, sign);
+        if (was != aidc_place_node_idle_fit(nd, head)) moved += nd->gpus_total;
+    }
+    return moved;
+}
+
 static void pass_easy(queue *q, size_t m, int64_t now)
 {
     size_t n_alloc, k = 0;
@@ -929,26 +954,42 @@ static void pass_easy(queue *q, size_t m, int64_t now)
     const aidc_sched_job *head = &q->cands[k].job;
     forget_failures(q);
     int64_t shadow_ns = reserve(q, head, now);
+    bool counted = shadow_ns != INT64_MAX && head_counted(q, head);
+    int64_t shadow_idle = 0; /* counted: GPUs of the shadow's idle nodes the head can use */
+    for (size_t i = 0; counted && i < q->n_nodes; i++)
+        if (aidc_place_node_idle_fit(&q->shadow[i], head)) shadow_idle += q->shadow[i].gpus_total;
     refusals ref = no_refusals();
     for (size_t i = k + 1; i < m; i++) {
         const aidc_sched_job *job = &q->cands[i].job;
         if (job->gpus >= ref.gpus[kind_of(job)]) continue;
         if (!place_now_cached(q, job, q->alloc, &n_alloc)) continue;
         bool ends_in_time = remaining_estimate(job) <= shadow_ns - now;
+        int64_t lost = 0;
         if (!ends_in_time) {
             /* it would still hold its nodes at the shadow time: the head
              * must fit in what is left then */
-            aidc_place_apply(q->shadow, q->alloc, n_alloc, -1);
-            size_t n_probe;
-            if (!place(q, q->shadow, head, q->probe, &n_probe)) {
+            bool fits;
+            if (counted) {
+                lost = shadow_apply_counted(q, head, q->alloc, n_alloc, -1);
+                fits = shadow_idle - lost >= head->gpus;
+            } else {
+                aidc_place_apply(q->shadow, q->alloc, n_alloc, -1);
+                size_t n_probe;
+                fits = place(q, q->shadow, head, q->probe, &n_probe);
+            }
+            if (!fits) {
                 aidc_place_apply(q->shadow, q->alloc, n_alloc, +1);
                 continue;
             }
+            shadow_idle -= lost;
         }
         int rc = start(q, job, q->alloc, n_alloc);
         if (rc < 0) return;
         if (rc == AIDC_START_NO_POWER) {
-            if (!ends_in_time) aidc_place_apply(q->shadow, q->alloc, n_alloc, +1);
+            if (!ends_in_time) {
+                aidc_place_apply(q->shadow, q->alloc, n_alloc, +1);
+                shadow_idle += lost;
+            }
             ref.gpus[kind_of(job)] = job->gpus;
         }
     }

@@ -107,7 +107,7 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
     j->remaining_ns -= (double)(s->now_ns - j->last_ns) * j->speed;
     if (j->remaining_ns < 0) j->remaining_ns = 0;
     j->last_ns = s->now_ns;
-    double total = (double)(s->workload.jobs[j->view.id].duration_ns);
+    double total = j->duration_ns;
     j->view.progress = total > 0 ? 1.0 - j->remaining_ns / total : 1.0;
     if (j->view.progress < 0) j->view.progress = 0; /* restore time still to pay */
     if (s->has_failures && total > 0 && s->sc->policy.plugin_path) {
@@ -200,16 +200,22 @@ static void swing_snapshot(aidc_sim *s)
     s->swing_peak_w = s->site.facility_w;
 }
 
-/* GPU-seconds per second lost to caps now: sum of gpus x (1 - cap speed). */
+/* GPU-seconds per second lost to caps now: sum of gpus x (1 - cap speed)
+ * over the running jobs, kept as each job's term changes. */
+#define LOST_FX_ONE 4294967296.0
+
 static double lost_gpu_rate(const aidc_sim *s)
 {
     if (s->uniform_cap >= 1 && s->n_user_caps == 0) return 0;
-    double r = 0;
-    for (size_t i = 0; i < s->n_running; i++) {
-        const aidc_job_rt *j = &s->jobs[s->running[i]];
-        r += (double)j->view.gpus * (1 - j->cap_speed);
-    }
-    return r;
+    return (double)s->lost_fx / LOST_FX_ONE;
+}
+
+/* Job j's term, after its cap speed changed or it joined the running list. */
+static void lost_update(aidc_sim *s, aidc_job_rt *j)
+{
+    int64_t term = llround((double)j->view.gpus * (1 - j->cap_speed) * LOST_FX_ONE);
+    s->lost_fx += term - j->lost_fx;
+    j->lost_fx = term;
 }
 
 /* Recomputes the site after node loads changed: all IT power becomes heat
@@ -604,6 +610,7 @@ static void apply_uniform_cap(aidc_sim *s, double f)
             }
             j->cap_speed = speed_at_cap[k];
         }
+        lost_update(s, j);
         aidc_sim_set_speed(s, id, j->net_speed * j->cap_speed);
     }
     power_refresh(s);
@@ -762,6 +769,7 @@ static int host_set_power_cap(void *ctx, uint64_t id, double cap_w)
     }
     power_refresh(s);
     j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)j->view.kind, j->cap_w);
+    lost_update(s, j);
     aidc_sim_set_speed(s, (uint32_t)id, j->net_speed * j->cap_speed);
     return 0;
 }
@@ -862,6 +870,7 @@ static int start_job(aidc_sim *s, uint64_t id, const aidc_sched_alloc *alloc, si
     j->speed = j->net_speed * j->cap_speed;
     j->running_slot = (uint32_t)s->n_running;
     s->running[s->n_running++] = (uint32_t)id;
+    lost_update(s, j);
     if (s->has_failures) fail_segment_begin(s, (uint32_t)id);
     j->finish = aidc_eventq_push(&s->q, finish_time(s, j), ev_priority[EV_FINISH], EV_FINISH, id);
     if (s->has_fabric && j->n_alloc > 1) {
@@ -1034,6 +1043,8 @@ static void leave_gpus(aidc_sim *s, uint32_t id)
     if (j->user_cap_w > 0) s->n_user_caps--;
     j->cap_w = j->user_cap_w = 0;
     j->cap_speed = j->net_speed = 1;
+    s->lost_fx -= j->lost_fx;
+    j->lost_fx = 0;
     uint32_t slot = j->running_slot, last = s->running[--s->n_running];
     s->running[slot] = last;
     s->jobs[last].running_slot = slot;
@@ -1321,7 +1332,7 @@ static int build_jobs(aidc_sim *s, const aidc_scenario *sc, char *err, size_t er
             .shared_gpu = -1,
             .gpu_type_mask = js->gpu_type_mask,
         };
-        j->remaining_ns = (double)js->duration_ns;
+        j->remaining_ns = j->duration_ns = (double)js->duration_ns;
         j->first_start_ns = -1;
         j->speed = 1.0;
         j->net_speed = 1.0;

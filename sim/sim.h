@@ -39,6 +39,9 @@ typedef struct aidc_job_rt {
     aidc_sched_job view; /* what the policy sees */
     aidc_job_state state;
     double remaining_ns; /* work left at full speed */
+    int64_t lost_fx;     /* while running: gpus x (1 - cap_speed), in units of 2^-32 (sim.c lost_fx) */
+    double duration_ns;  /* the whole job's work at full speed (the workload's duration; kept
+                            here because the running view is refreshed very often) */
     double speed;        /* 1 = full speed: net_speed x cap_speed */
     double net_speed;    /* from the fabric */
     double cap_speed;    /* from a GPU power cap */
@@ -127,6 +130,8 @@ typedef struct aidc_sim {
     double throttled_gpu_s;  /* lost while the cooling plant was the limit */
     double curtailed_gpu_s;  /* lost to power budgets */
     bool thermal_limited;
+    int64_t lost_fx;         /* sum of the running jobs' lost_fx: GPU-seconds per second lost to caps.
+                                Fixed point, so the sum is the same in any order of changes */
     bool fabric_queued;      /* fabric.update_interval: a rate recomputation is queued */
     bool relax_queued;       /* power.cap_interval: a controller tick to raise caps is queued */
     /* grid */
