@@ -123,10 +123,21 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
     j->view.executed_ns = j->executed_before_ns + (s->now_ns - j->view.start_ns);
 }
 
+/* Loops over the running list touch jobs scattered over a large array, one
+ * cache miss after another: ask for the job a few places ahead early. */
+static inline void prefetch_running(const aidc_sim *s, size_t r)
+{
+    if (r >= s->n_running) return;
+    const char *p = (const char *)&s->jobs[s->running[r]];
+    for (size_t off = 0; off < sizeof(aidc_job_rt); off += 64) __builtin_prefetch(p + off);
+}
+#define PREFETCH_AHEAD 8
+
 static const aidc_sched_job *host_running(void *ctx, size_t i)
 {
     aidc_sim *s = ctx;
     if (i >= s->n_running) return NULL;
+    prefetch_running(s, i + PREFETCH_AHEAD);
     aidc_job_rt *j = &s->jobs[s->running[i]];
     update_progress(s, j);
     return &j->view;
@@ -547,6 +558,7 @@ static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
     if (s->service_dc_w)
         for (size_t i = 0; i < n; i++) dc[i] += s->service_dc_w[i];
     for (size_t r = 0; r < s->n_running; r++) {
+        prefetch_running(s, r + PREFETCH_AHEAD);
         const aidc_job_rt *j = &s->jobs[s->running[r]];
         c = jpc(s, j, NULL, 0);
         double jcap = tighter_cap(j->user_cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
@@ -592,6 +604,7 @@ static void apply_uniform_cap(aidc_sim *s, double f)
     double speed_at_cap[AIDC_KIND_COUNT];
     bool known[AIDC_KIND_COUNT] = {false};
     for (size_t r = 0; r < s->n_running; r++) {
+        prefetch_running(s, r + PREFETCH_AHEAD);
         uint32_t id = s->running[r];
         aidc_job_rt *j = &s->jobs[id];
         const aidc_power_cfg *c = jpc(s, j, NULL, 0);
@@ -622,19 +635,21 @@ static void apply_uniform_cap(aidc_sim *s, double f)
 static double cap_fraction_from(aidc_sim *s, const aidc_job_rt *extra,
                                 const aidc_sched_alloc *alloc, size_t n, double lowest);
 
-/* The common case, in O(allocation): nothing is capped by the response, so
- * the present sums plus the new job's deltas decide. */
-static bool fits_uncapped(aidc_sim *s, const aidc_job_rt *extra, const aidc_sched_alloc *alloc,
-                          size_t n)
+/* The common case, in O(allocation): every running job draws at the
+ * present common cap (none, or uniform_cap), so the present sums plus the
+ * new job's deltas at that cap decide. */
+static bool fits_at_present_cap(aidc_sim *s, const aidc_job_rt *extra, const aidc_sched_alloc *alloc,
+                                size_t n)
 {
     const aidc_power_cfg *c = &s->sc->power.chain;
+    double f = s->uniform_cap;
     if (isfinite(s->sc->power.row_budget_w))
-        return budgets_hold_at(s, 1, extra, alloc, n, s->power_dc_scratch, s->power_rack_scratch);
+        return budgets_hold_at(s, f, extra, alloc, n, s->power_dc_scratch, s->power_rack_scratch);
     double it = s->it_w;
     if (extra) {
         c = jpc(s, extra, alloc, n);
-        double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, extra->user_cap_w) -
-                     c->gpu_idle_w;
+        double cap = tighter_cap(extra->user_cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
+        double per = aidc_power_gpu_w(c, (aidc_job_kind)extra->view.kind, cap) - c->gpu_idle_w;
         for (size_t k = 0; k < n; k++) {
             int32_t i = alloc[k].node;
             double d = aidc_power_node_ac_w(npc(s, i), s->node_dc_w[i] + per * held(extra, &alloc[k])) -
@@ -675,7 +690,7 @@ static double cap_fraction_from(aidc_sim *s, const aidc_job_rt *extra,
     double *dc = s->power_dc_scratch, *rack = s->power_rack_scratch;
     if (s->uniform_cap >= 1) {
         /* nothing capped by the response: the present sums decide, cheaply */
-        if (fits_uncapped(s, extra, alloc, n)) return 1;
+        if (fits_at_present_cap(s, extra, alloc, n)) return 1;
     } else if (budgets_hold_at(s, 1, extra, alloc, n, dc, rack)) {
         return 1;
     }
@@ -702,7 +717,7 @@ static double cap_fraction_at_most(aidc_sim *s, const aidc_job_rt *extra,
     assert(s->uniform_cap < 1 && s->power_dc_scratch);
     double *dc = s->power_dc_scratch, *rack = s->power_rack_scratch;
     double hi = s->uniform_cap;
-    if (budgets_hold_at(s, hi, extra, alloc, n, dc, rack)) return hi;
+    if (fits_at_present_cap(s, extra, alloc, n)) return hi;
     double lo = s->sc->power.cap_response ? s->sc->power.min_cap_fraction : 1;
     if (lo >= hi || !budgets_hold_at(s, lo, extra, alloc, n, dc, rack)) return -1;
     for (int it = 0; it < 30; it++) {
@@ -1462,6 +1477,7 @@ int aidc_sim_init(aidc_sim *s, const aidc_scenario *sc, FILE *timeseries, char *
 
 void aidc_sim_fini(aidc_sim *s)
 {
+
     aidc_services_fini(s);
     if (s->policy && s->policy_state) s->policy->destroy(s->policy_state);
     for (size_t i = 0; s->jobs && i < s->n_jobs; i++) free(s->jobs[i].alloc);
