@@ -218,7 +218,9 @@ typedef struct aidc_sched_host {
      * nodes whose view changed in any field since *cursor (0: since the run
      * began), oldest first, possibly repeated, and moves *cursor to now.
      * Returns how many, or -1 when the host cannot list them all (more than
-     * max_out, or older than it keeps): the policy then re-reads every node. */
+     * max_out, or older than it keeps): the policy then re-reads every node.
+     * With max_out 0 (out may be NULL) it answers whether anything changed:
+     * 0 nothing, -1 something. */
     long (*nodes_changed)(void *ctx, uint64_t *cursor, int32_t *out, size_t max_out);
 } aidc_sched_host;
 

@@ -101,6 +101,12 @@ typedef struct queue {
     aidc_frag_cache cache;
     /* the host's nodes by free GPUs (ABI 1.3 hosts): placement without scans */
     aidc_node_index index;
+    /* EASY: the last reservation, kept in shadow for the next pass while no
+     * node has changed since (ABI 1.3 hosts; see pass_easy) */
+    bool res_valid, res_counted;
+    bool shares_seen; /* a GPU share was submitted: shares' shadow is the live one, keep none */
+    uint64_t res_head, res_cursor;
+    int64_t res_shadow_ns, res_shadow_idle;
 } queue;
 
 /* ---- growing arrays --------------------------------------------------------- */
@@ -317,9 +323,12 @@ static void queue_destroy(void *state)
 }
 
 /* fgd learns the workload's request distribution from the jobs submitted so far. */
+static bool is_share(const queue *q, const aidc_sched_job *job);
+
 static void queue_job_submitted(void *state, const aidc_sched_job *job)
 {
     queue *q = state;
+    if (is_share(q, job)) q->shares_seen = true;
     if (q->sharing && q->c.placement == AIDC_PLACE_FGD && aidc_frag_model_add(&q->model, job, 1))
         abort(); /* out of memory inside a callback: nothing sensible to return */
 }
@@ -697,6 +706,7 @@ static int make_room(queue *q, const cand *c, int64_t now)
     }
     qsort(v, nv, sizeof *v, worst_first);
     memcpy(q->shadow, nodes_now(q), q->n_nodes * sizeof *q->shadow);
+    q->res_valid = false; /* the shadow holds something else now */
     size_t need = 0, n_alloc;
     bool fits = false;
     for (; need < nv && !fits; need++) {
@@ -938,6 +948,38 @@ static int64_t shadow_apply_counted(queue *q, const aidc_sched_job *head, const 
     return moved;
 }
 
+/* The host's node-change count now (ABI 1.3), for a later
+ * nodes_unchanged_since. */
+static uint64_t nodes_cursor_now(queue *q)
+{
+    uint64_t c = 0;
+    (void)q->host->nodes_changed(q->host->ctx, &c, NULL, 0);
+    return c;
+}
+
+static bool nodes_unchanged_since(queue *q, uint64_t cursor)
+{
+    return q->host->nodes_changed(q->host->ctx, &cursor, NULL, 0) == 0;
+}
+
+/* Whether the reservation made in an earlier pass still stands (never with
+ * GPU shares: the shadow sees them as the GPUs are now, not as they free up):
+ * the same
+ * head, no node changed since that pass's last start (so no job ended,
+ * started, failed or was preempted, and nothing was repaired), and its
+ * shadow time still ahead. Then a fresh reservation would come out the
+ * same: running jobs' estimated ends do not move while they run (an
+ * overrun one counts as ending now, still before the shadow time); the
+ * jobs backfilled since are running now, the short ones end before the
+ * shadow time and the long ones were taken out of the kept shadow, where
+ * the head was checked to still fit; earlier the cluster has only less
+ * room, so the head fits no sooner. */
+static bool reservation_stands(queue *q, const aidc_sched_job *head, int64_t now)
+{
+    return q->res_valid && q->index.usable && !q->shares_seen && q->res_head == head->id &&
+           now < q->res_shadow_ns && nodes_unchanged_since(q, q->res_cursor);
+}
+
 static void pass_easy(queue *q, size_t m, int64_t now)
 {
     size_t n_alloc, k = 0;
@@ -953,11 +995,20 @@ static void pass_easy(queue *q, size_t m, int64_t now)
     if (k + 1 >= m) return;
     const aidc_sched_job *head = &q->cands[k].job;
     forget_failures(q);
-    int64_t shadow_ns = reserve(q, head, now);
-    bool counted = shadow_ns != INT64_MAX && head_counted(q, head);
+    int64_t shadow_ns;
+    bool counted;
     int64_t shadow_idle = 0; /* counted: GPUs of the shadow's idle nodes the head can use */
-    for (size_t i = 0; counted && i < q->n_nodes; i++)
-        if (aidc_place_node_idle_fit(&q->shadow[i], head)) shadow_idle += q->shadow[i].gpus_total;
+    if (reservation_stands(q, head, now)) {
+        shadow_ns = q->res_shadow_ns;
+        counted = q->res_counted;
+        shadow_idle = q->res_shadow_idle;
+    } else {
+        shadow_ns = reserve(q, head, now);
+        counted = shadow_ns != INT64_MAX && head_counted(q, head);
+        for (size_t i = 0; counted && i < q->n_nodes; i++)
+            if (aidc_place_node_idle_fit(&q->shadow[i], head)) shadow_idle += q->shadow[i].gpus_total;
+    }
+    q->res_valid = false;
     refusals ref = no_refusals();
     for (size_t i = k + 1; i < m; i++) {
         const aidc_sched_job *job = &q->cands[i].job;
@@ -992,6 +1043,14 @@ static void pass_easy(queue *q, size_t m, int64_t now)
             }
             ref.gpus[kind_of(job)] = job->gpus;
         }
+    }
+    if (q->index.usable) {
+        q->res_valid = true;
+        q->res_head = head->id;
+        q->res_shadow_ns = shadow_ns;
+        q->res_counted = counted;
+        q->res_shadow_idle = shadow_idle;
+        q->res_cursor = nodes_cursor_now(q);
     }
 }
 

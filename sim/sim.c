@@ -102,13 +102,11 @@ static const aidc_sched_job *host_pending(void *ctx, size_t i)
     return i < s->n_pending ? &s->jobs[s->pending[i]].view : NULL;
 }
 
-static void update_progress(aidc_sim *s, aidc_job_rt *j)
+/* The view's progress and executed time now, for work left `remaining`. */
+static void refresh_view(const aidc_sim *s, aidc_job_rt *j, double remaining)
 {
-    j->remaining_ns -= (double)(s->now_ns - j->last_ns) * j->speed;
-    if (j->remaining_ns < 0) j->remaining_ns = 0;
-    j->last_ns = s->now_ns;
     double total = j->duration_ns;
-    j->view.progress = total > 0 ? 1.0 - j->remaining_ns / total : 1.0;
+    j->view.progress = total > 0 ? 1.0 - remaining / total : 1.0;
     if (j->view.progress < 0) j->view.progress = 0; /* restore time still to pay */
     if (s->has_failures && total > 0 && s->sc->policy.plugin_path) {
         /* failures: remaining_ns holds restart and checkpoint writes too.
@@ -117,10 +115,20 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
          * skip the checkpoint arithmetic on every running job every pass. */
         const aidc_job_fail *jf = &s->jfail[j->view.id];
         double wall = aidc_ckpt_wall_ns(&jf->seg);
-        aidc_ckpt_split_r sp = aidc_ckpt_split(&jf->seg, wall - j->remaining_ns, true);
+        aidc_ckpt_split_r sp = aidc_ckpt_split(&jf->seg, wall - remaining, true);
         j->view.progress = 1.0 - (jf->prod_left_ns - sp.saved_ns) / total;
     }
     j->view.executed_ns = j->executed_before_ns + (s->now_ns - j->view.start_ns);
+}
+
+/* Brings a running job's work left up to now (before its speed changes or
+ * it stops). */
+static void update_progress(aidc_sim *s, aidc_job_rt *j)
+{
+    j->remaining_ns -= (double)(s->now_ns - j->last_ns) * j->speed;
+    if (j->remaining_ns < 0) j->remaining_ns = 0;
+    j->last_ns = s->now_ns;
+    refresh_view(s, j, j->remaining_ns);
 }
 
 /* Loops over the running list touch jobs scattered over a large array, one
@@ -139,7 +147,10 @@ static const aidc_sched_job *host_running(void *ctx, size_t i)
     if (i >= s->n_running) return NULL;
     prefetch_running(s, i + PREFETCH_AHEAD);
     aidc_job_rt *j = &s->jobs[s->running[i]];
-    update_progress(s, j);
+    /* the view only: reading a job must not change its arithmetic, so the
+     * run does not depend on how often a policy looks */
+    double remaining = j->remaining_ns - (double)(s->now_ns - j->last_ns) * j->speed;
+    refresh_view(s, j, remaining < 0 ? 0 : remaining);
     return &j->view;
 }
 
