@@ -604,11 +604,41 @@ static bool has_budgets(const aidc_sim *s)
            isfinite(it_limit_w(s)) || isfinite(site_limit_w(s));
 }
 
+/* Every node's DC and AC load, the rack and IT sums afresh, with every
+ * busy GPU at its kind's draw under the common cap f: one pass over the
+ * nodes (busy GPUs per kind from the power classes) instead of two
+ * updates per node of every running job. Needs the classes, one node
+ * shape and no policy-set caps. */
+static void node_power_at_cap(aidc_sim *s, double f)
+{
+    const aidc_power_cfg *c = &s->sc->power.chain;
+    double cap = f >= 1 ? 0 : f * c->gpu_tdp_w, per[AIDC_KIND_COUNT];
+    for (int k = 0; k < AIDC_KIND_COUNT; k++)
+        per[k] = aidc_power_gpu_w(c, (aidc_job_kind)k, cap) - c->gpu_idle_w;
+    for (int32_t r = 0; r < s->cluster.n_racks; r++) s->rack_it_w[r] = 0;
+    double it = 0, dc_sum = 0;
+    for (size_t i = 0; i < s->cluster.n_nodes; i++) {
+        const int32_t *busy = &s->pclass.busy[i * AIDC_KIND_COUNT];
+        double dc = c->node_base_w + s->cluster.nodes[i].gpus_total * c->gpu_idle_w;
+        for (int k = 0; k < AIDC_KIND_COUNT; k++)
+            if (busy[k]) dc += per[k] * busy[k];
+        if (s->service_dc_w) dc += s->service_dc_w[i];
+        s->node_dc_w[i] = dc;
+        s->node_ac_w[i] = node_ac(s, (int32_t)i, dc);
+        s->rack_it_w[s->cluster.nodes[i].rack] += s->node_ac_w[i];
+        it += s->node_ac_w[i];
+        dc_sum += dc;
+    }
+    s->it_w = it;
+    s->dc_w = dc_sum;
+}
+
 /* Applies a uniform per-GPU cap of f x TDP to every running job (f >= 1
  * lifts the response's caps), moving their finish events. */
 static void apply_uniform_cap(aidc_sim *s, double f)
 {
     int prof_prev_ = prof_in(s, AIDC_PROF_POWER);
+    bool bulk = s->has_pclass && !s->node_pc && s->n_user_caps == 0;
     /* one node shape: jobs without a cap of their own share one speed per kind */
     const aidc_power_cfg *one = s->node_pc ? NULL : &s->sc->power.chain;
     double cap = one && f < 1 ? f * one->gpu_tdp_w : 0;
@@ -621,9 +651,9 @@ static void apply_uniform_cap(aidc_sim *s, double f)
         const aidc_power_cfg *c = jpc(s, j, NULL, 0);
         double eff = tighter_cap(j->user_cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
         if (j->cap_w == eff) continue;
-        job_power_as(s, j, -1, false);
+        if (!bulk) job_power_as(s, j, -1, false);
         j->cap_w = eff;
-        job_power_as(s, j, +1, false);
+        if (!bulk) job_power_as(s, j, +1, false);
         int k = j->view.kind;
         if (!one || eff != cap || k < 0 || k >= AIDC_KIND_COUNT) {
             j->cap_speed = aidc_power_cap_speed(c, (aidc_job_kind)k, eff);
@@ -637,6 +667,7 @@ static void apply_uniform_cap(aidc_sim *s, double f)
         lost_update(s, j);
         aidc_sim_set_speed(s, id, j->net_speed * j->cap_speed);
     }
+    if (bulk) node_power_at_cap(s, f);
     power_refresh(s);
     prof_out(s, prof_prev_);
 }
