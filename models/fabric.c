@@ -225,11 +225,29 @@ struct aidc_fabric_demand {
     uint32_t job;
 };
 
-static int by_demand(const void *a, const void *b)
+static bool demand_before(const struct aidc_fabric_demand *x, const struct aidc_fabric_demand *y)
 {
-    const struct aidc_fabric_demand *x = a, *y = b;
-    if (x->gbps != y->gbps) return x->gbps < y->gbps ? -1 : 1;
-    return (x->job > y->job) - (x->job < y->job);
+    return x->gbps < y->gbps || (x->gbps == y->gbps && x->job < y->job);
+}
+
+static void demand_down(struct aidc_fabric_demand *h, size_t n, size_t i)
+{
+    struct aidc_fabric_demand top = h[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && demand_before(&h[c + 1], &h[c])) c++;
+        if (!demand_before(&h[c], &top)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = top;
+}
+
+static void demand_pop(struct aidc_fabric_demand *h, size_t *n)
+{
+    h[0] = h[--*n];
+    if (*n > 1) demand_down(h, *n, 0);
 }
 
 /* ---- max-min rates by progressive filling, bottleneck by bottleneck -------------- *
@@ -330,12 +348,12 @@ static int water_fill(aidc_fabric *f, size_t nj, size_t nl)
         f->by_demand = o;
         f->by_demand_cap = nj;
     }
+    /* a min-heap by (demand, job): only the jobs frozen at their demand
+     * come off it, in the order a full sort would give them */
     for (size_t i = 0; i < nj; i++)
         f->by_demand[i] = (struct aidc_fabric_demand){f->jobs[f->comp_jobs[i]].demand_gbps, f->comp_jobs[i]};
-    /* jobs are collected link by link: mostly a few runs of equal demands */
-    size_t sorted = 1;
-    while (sorted < nj && by_demand(&f->by_demand[sorted - 1], &f->by_demand[sorted]) <= 0) sorted++;
-    if (sorted < nj) qsort(f->by_demand, nj, sizeof *f->by_demand, by_demand);
+    for (size_t i = nj / 2; i-- > 0;) demand_down(f->by_demand, nj, i);
+    size_t n_demand = nj;
     for (size_t i = 0; i < nj; i++) f->jobs[f->comp_jobs[i]].rate_gbps = -1; /* -1: unfrozen */
     f->heap_n = 0;
     for (size_t i = 0; i < nl; i++) {
@@ -349,19 +367,23 @@ static int water_fill(aidc_fabric *f, size_t nj, size_t nl)
         f->heap_pos[l] = f->heap_n++;
     }
     for (int32_t i = f->heap_n / 2; i-- > 0;) heap_down(f, i);
-    size_t unfrozen = nj, low = 0; /* by_demand[low..] holds every unfrozen job */
+    size_t unfrozen = nj;
     double level = 0;
     while (unfrozen > 0) {
         double next = f->heap_n > 0 ? f->link_sat[f->heap[0]] : INFINITY;
-        while (low < nj && f->jobs[f->by_demand[low].job].rate_gbps >= 0) low++;
-        if (low < nj && f->by_demand[low].gbps < next) next = f->by_demand[low].gbps;
+        /* the smallest demand of an unfrozen job (frozen ones leave the heap) */
+        while (n_demand > 0 && f->jobs[f->by_demand[0].job].rate_gbps >= 0)
+            demand_pop(f->by_demand, &n_demand);
+        if (n_demand > 0 && f->by_demand[0].gbps < next) next = f->by_demand[0].gbps;
         if (next > level) level = next;
         /* jobs at their demand */
-        for (size_t q = low; q < nj; q++) {
-            aidc_fabric_job *j = &f->jobs[f->by_demand[q].job];
-            if (j->rate_gbps >= 0) continue;
-            if (!(level >= j->demand_gbps * (1 - eps))) break;
-            freeze_job(f, j, level, &unfrozen);
+        while (n_demand > 0) {
+            aidc_fabric_job *j = &f->jobs[f->by_demand[0].job];
+            if (j->rate_gbps < 0) {
+                if (!(level >= j->demand_gbps * (1 - eps))) break;
+                freeze_job(f, j, level, &unfrozen);
+            }
+            demand_pop(f->by_demand, &n_demand);
         }
         /* users of the links saturated at this level */
         while (f->heap_n > 0) {

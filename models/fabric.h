@@ -94,7 +94,7 @@ typedef struct aidc_fabric {
     uint64_t recomputes;   /* starts and ends that touched the network */
     uint64_t speed_updates; /* jobs whose speed was recomputed */
     uint64_t speed_changes; /* of those, jobs whose speed changed (finish moved) */
-    struct aidc_fabric_demand *by_demand; /* water filling: the component's jobs by demand */
+    struct aidc_fabric_demand *by_demand; /* water filling: the component's jobs, a min-heap by demand */
     size_t by_demand_cap;
     /* deferred mode: starts and ends only mark their links; aidc_fabric_flush
      * recomputes everything they touched at once */
