@@ -22,7 +22,7 @@ badfile num-gpus-1e12 ":7:22:" "cluster.gpus_per_node" "found 1000000"
 badfile num-gpus-1e10 ":6:14:" "cluster.nodes" "more than 100 million GPUs"
 # absurd sizes: refused up front from the memory estimate, with a fixed ceiling so the result
 # does not depend on this machine's memory
-AIDCSIM_MAX_MEMORY_GB=8 badfile mem-jobs-1e8 "$BAD/mem-jobs-1e8.json: the run would need about 51" \
+AIDCSIM_MAX_MEMORY_GB=8 badfile mem-jobs-1e8 "$BAD/mem-jobs-1e8.json: the run would need about 52.9 GB" \
   "more than the 8 GB limit (AIDCSIM_MAX_MEMORY_GB)" "1e+08 jobs"
 AIDCSIM_MAX_MEMORY_GB=8 badfile mem-nodes-fabric "$BAD/mem-nodes-fabric.json: the run would need about" \
   "1e+07 nodes and 8e+07 GPUs" "fabric 28.8 GB"
