@@ -19,9 +19,9 @@ endif
 OPT     ?= -O2
 SAN     ?=
 CFLAGS  ?=
-CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -g $(SAN) -D_POSIX_C_SOURCE=200809L \
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -g $(SAN) -pthread -D_POSIX_C_SOURCE=200809L \
            -DAIDC_VERSION='"$(VERSION)"' -I. -I$(BUILD) -MMD -MP
-LDFLAGS += $(SAN)
+LDFLAGS += $(SAN) -pthread
 
 SCHED_SRC  := $(wildcard sched/*.c)
 MODELS_SRC := $(wildcard models/*.c)

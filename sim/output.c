@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <errno.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <gsl/gsl_sort.h>
 #include <math.h>
 #include <gsl/gsl_statistics_double.h>
@@ -226,65 +227,108 @@ static int compute(const aidc_sim *s, results *r)
 
 /* ---- writers ------------------------------------------------------------ */
 
+/* One jobs.csv row: job i. */
+static void write_job_row(const aidc_sim *s, size_t i, FILE *f)
+{
+    static const char *const state_names[] = {"future", "queued", "running", "done", "skipped"};
+    const aidc_job_rt *j = &s->jobs[i];
+    const aidc_job_spec *js = &s->workload.jobs[i];
+    double submit = (double)js->submit_ns / 1e9;
+    /* ids are written as given; quote them when CSV requires it */
+    const char *id = j->view.name;
+    if (strpbrk(id, ",\"\r\n")) {
+        fputc('"', f);
+        for (const char *c = id; *c; c++) {
+            if (*c == '"') fputc('"', f);
+            fputc(*c, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(id, f);
+    }
+    fprintf(f, ",%.9g,", submit);
+    bool started = j->first_start_ns >= 0;
+    if (started) fprintf(f, "%.9g", (double)j->first_start_ns / 1e9);
+    fputc(',', f);
+    if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)j->end_ns / 1e9);
+    fputc(',', f);
+    if (started) fprintf(f, "%.9g", (double)(j->first_start_ns - js->submit_ns) / 1e9);
+    fputc(',', f);
+    if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)(j->end_ns - js->submit_ns) / 1e9);
+    fprintf(f, ",%.9g,%d,%d,%s,%s,%s,", (double)js->duration_ns / 1e9, js->gpus,
+            j->state == AIDC_JOB_RUNNING || j->state == AIDC_JOB_DONE ? j->n_alloc : 0,
+            aidc_workload_str(&s->workload, s->workload.tenants[js->tenant]),
+            aidc_job_kind_name(js->kind), state_names[j->state]);
+    /* leaf groups spanned, and run time over trace duration (finished jobs) */
+    if (started && s->has_fabric) fprintf(f, "%d", s->fabric.jobs[i].loc.leaves > 0 ? s->fabric.jobs[i].loc.leaves : 1);
+    fputc(',', f);
+    if (j->state == AIDC_JOB_DONE && js->duration_ns > 0 && !j->view.preemptions)
+        fprintf(f, "%.6f", (double)(j->end_ns - j->view.start_ns) / (double)js->duration_ns);
+    fprintf(f, ",%d", j->view.preemptions);
+    /* failures: GPU-hours lost and spent checkpointing; ETTR = productive
+     * over all work done on GPUs (empty before the job first starts) */
+    aidc_job_fail_stats fs;
+    aidc_sim_job_fail_stats(s, (uint32_t)i, &fs);
+    double all = fs.productive_ns + fs.lost_ns + fs.ckpt_ns;
+    fprintf(f, ",%d,%.6f,%.6f,", fs.interruptions, fs.lost_ns * js->gpus / 3.6e12,
+            fs.ckpt_ns * js->gpus / 3.6e12);
+    if (started) fprintf(f, "%.6f", all > 0 ? fs.productive_ns / all : 1.0);
+    fputc('\n', f);
+}
+
+/* Rows [from, to) formatted into memory (number formatting is most of the
+ * output time at a million jobs: two blocks are formatted at once). */
+typedef struct row_block {
+    const aidc_sim *s;
+    size_t from, to;
+    char *buf;
+    size_t len;
+    int rc;
+} row_block;
+
+static void *format_rows(void *arg)
+{
+    row_block *b = arg;
+    FILE *m = open_memstream(&b->buf, &b->len);
+    if (!m) {
+        b->rc = -1;
+        return NULL;
+    }
+    for (size_t i = b->from; i < b->to; i++) write_job_row(b->s, i, m);
+    b->rc = fclose(m) != 0 ? -1 : 0;
+    return NULL;
+}
+
 static int write_jobs_csv(const aidc_sim *s, const char *path, char *err, size_t errlen)
 {
+    enum { BLOCK = 65536 };
     FILE *f = fopen(path, "w");
     if (!f) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         return -1;
     }
-    static const char *const state_names[] = {"future", "queued", "running", "done", "skipped"};
     fputs("id,submit_s,start_s,end_s,wait_s,jct_s,duration_s,gpus,nodes,tenant,kind,state,"
           "leaves,comm_slowdown,preemptions,interruptions,lost_gpu_hours,checkpoint_gpu_hours,"
           "ettr\n", f);
-    for (size_t i = 0; i < s->n_jobs; i++) {
-        const aidc_job_rt *j = &s->jobs[i];
-        const aidc_job_spec *js = &s->workload.jobs[i];
-        double submit = (double)js->submit_ns / 1e9;
-        /* ids are written as given; quote them when CSV requires it */
-        const char *id = j->view.name;
-        if (strpbrk(id, ",\"\r\n")) {
-            fputc('"', f);
-            for (const char *c = id; *c; c++) {
-                if (*c == '"') fputc('"', f);
-                fputc(*c, f);
-            }
-            fputc('"', f);
-        } else {
-            fputs(id, f);
+    bool oom = false;
+    for (size_t from = 0; from < s->n_jobs && !oom; from += 2 * BLOCK) {
+        size_t mid = from + BLOCK < s->n_jobs ? from + BLOCK : s->n_jobs;
+        size_t to = mid + BLOCK < s->n_jobs ? mid + BLOCK : s->n_jobs;
+        row_block b[2] = {{s, from, mid, NULL, 0, 0}, {s, mid, to, NULL, 0, 0}};
+        pthread_t helper;
+        bool threaded = mid < to && pthread_create(&helper, NULL, format_rows, &b[1]) == 0;
+        format_rows(&b[0]);
+        if (threaded) pthread_join(helper, NULL);
+        else if (mid < to) format_rows(&b[1]);
+        for (int k = 0; k < 2; k++) {
+            if (b[k].rc) oom = true;
+            else if (b[k].len) fwrite(b[k].buf, 1, b[k].len, f);
+            free(b[k].buf);
         }
-        fprintf(f, ",%.9g,", submit);
-        bool started = j->first_start_ns >= 0;
-        if (started) fprintf(f, "%.9g", (double)j->first_start_ns / 1e9);
-        fputc(',', f);
-        if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)j->end_ns / 1e9);
-        fputc(',', f);
-        if (started) fprintf(f, "%.9g", (double)(j->first_start_ns - js->submit_ns) / 1e9);
-        fputc(',', f);
-        if (j->state == AIDC_JOB_DONE) fprintf(f, "%.9g", (double)(j->end_ns - js->submit_ns) / 1e9);
-        fprintf(f, ",%.9g,%d,%d,%s,%s,%s,", (double)js->duration_ns / 1e9, js->gpus,
-                j->state == AIDC_JOB_RUNNING || j->state == AIDC_JOB_DONE ? j->n_alloc : 0,
-                aidc_workload_str(&s->workload, s->workload.tenants[js->tenant]),
-                aidc_job_kind_name(js->kind), state_names[j->state]);
-        /* leaf groups spanned, and run time over trace duration (finished jobs) */
-        if (started && s->has_fabric) fprintf(f, "%d", s->fabric.jobs[i].loc.leaves > 0 ? s->fabric.jobs[i].loc.leaves : 1);
-        fputc(',', f);
-        if (j->state == AIDC_JOB_DONE && js->duration_ns > 0 && !j->view.preemptions)
-            fprintf(f, "%.6f", (double)(j->end_ns - j->view.start_ns) / (double)js->duration_ns);
-        fprintf(f, ",%d", j->view.preemptions);
-        /* failures: GPU-hours lost and spent checkpointing; ETTR = productive
-         * over all work done on GPUs (empty before the job first starts) */
-        aidc_job_fail_stats fs;
-        aidc_sim_job_fail_stats(s, (uint32_t)i, &fs);
-        double all = fs.productive_ns + fs.lost_ns + fs.ckpt_ns;
-        fprintf(f, ",%d,%.6f,%.6f,", fs.interruptions, fs.lost_ns * js->gpus / 3.6e12,
-                fs.ckpt_ns * js->gpus / 3.6e12);
-        if (started) fprintf(f, "%.6f", all > 0 ? fs.productive_ns / all : 1.0);
-        fputc('\n', f);
     }
     bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+    if (fclose(f) != 0 || bad || oom) {
+        snprintf(err, errlen, "%s: write failed: %s", path, oom ? "out of memory" : strerror(errno));
         return -1;
     }
     return 0;
