@@ -1,6 +1,8 @@
 /* nodeindex — node sets by free GPUs for fast placement; see nodeindex.h. */
 #include "sched/nodeindex.h"
 
+#include "sched/placement.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,18 +85,12 @@ static size_t bit_next(const aidc_node_index *x, size_t s, size_t i)
 
 /* ---- nodes in and out ------------------------------------------------------------ */
 
-static bool node_idle(const aidc_sched_node *nd)
-{
-    return nd->gpus_free == nd->gpus_total && nd->cpus_free == nd->cpus_total &&
-           nd->mem_free_gib >= nd->mem_total_gib && nd->gpus_total > 0;
-}
-
 static void node_add(aidc_node_index *x, const aidc_sched_node *nd, size_t i)
 {
     int32_t groups[2] = {0, nd->gpu_type + 1};
     /* room for a request without CPUs or memory: any free GPU count */
     x->bucket[i] = nd->cpus_free >= 0 && nd->mem_free_gib >= 0 ? nd->gpus_free : -1;
-    x->idle[i] = node_idle(nd);
+    x->idle[i] = aidc_place_node_idle(nd);
     for (int g = 0; g < 2; g++) {
         if (x->bucket[i] >= 0) bit_set(x, set_of(x, groups[g], x->bucket[i]), i);
         if (x->idle[i]) {

@@ -191,6 +191,8 @@ bool aidc_place_node_idle_fit(const aidc_sched_node *nd, const aidc_sched_job *j
     return idle_fit(nd, job);
 }
 
+bool aidc_place_node_idle(const aidc_sched_node *nd) { return node_is_idle(nd) && nd->gpus_total > 0; }
+
 /* Per group at `level`: idle-node GPUs (for whole-node jobs) or whether one
  * node has room, and free GPUs. Arrays sized max label + 1; caller frees. */
 typedef struct groups {

@@ -49,6 +49,8 @@ int32_t aidc_place_largest_node(const aidc_sched_node *nodes, size_t n, const ai
 bool aidc_place_type_ok(const aidc_sched_node *nd, const aidc_sched_job *job);
 bool aidc_place_node_has_room(const aidc_sched_node *nd, const aidc_sched_job *job);
 bool aidc_place_node_idle_fit(const aidc_sched_node *nd, const aidc_sched_job *job);
+/* Whether the node is entirely free (GPUs, CPUs, memory) and has GPUs at all. */
+bool aidc_place_node_idle(const aidc_sched_node *nd);
 
 /* aidc_place_whole with a strategy. */
 bool aidc_place(const aidc_sched_node *nodes, size_t n, const aidc_sched_job *job,

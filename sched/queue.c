@@ -322,9 +322,10 @@ static void queue_destroy(void *state)
     free(q);
 }
 
-/* fgd learns the workload's request distribution from the jobs submitted so far. */
 static bool is_share(const queue *q, const aidc_sched_job *job);
 
+/* fgd learns the workload's request distribution from the jobs submitted so
+ * far; a GPU share ends the kept EASY reservations (reservation_stands). */
 static void queue_job_submitted(void *state, const aidc_sched_job *job)
 {
     queue *q = state;
@@ -963,9 +964,8 @@ static bool nodes_unchanged_since(queue *q, uint64_t cursor)
 }
 
 /* Whether the reservation made in an earlier pass still stands (never with
- * GPU shares: the shadow sees them as the GPUs are now, not as they free up):
- * the same
- * head, no node changed since that pass's last start (so no job ended,
+ * GPU shares: the shadow sees them as the GPUs are now, not as they free
+ * up): the same head, no node changed since that pass's last start (so no job ended,
  * started, failed or was preempted, and nothing was repaired), and its
  * shadow time still ahead. Then a fresh reservation would come out the
  * same: running jobs' estimated ends do not move while they run (an

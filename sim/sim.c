@@ -131,21 +131,10 @@ static void update_progress(aidc_sim *s, aidc_job_rt *j)
     refresh_view(s, j, j->remaining_ns);
 }
 
-/* Loops over the running list touch jobs scattered over a large array, one
- * cache miss after another: ask for the job a few places ahead early. */
-static inline void prefetch_running(const aidc_sim *s, size_t r)
-{
-    if (r >= s->n_running) return;
-    const char *p = (const char *)&s->jobs[s->running[r]];
-    for (size_t off = 0; off < sizeof(aidc_job_rt); off += 64) __builtin_prefetch(p + off);
-}
-#define PREFETCH_AHEAD 8
-
 static const aidc_sched_job *host_running(void *ctx, size_t i)
 {
     aidc_sim *s = ctx;
     if (i >= s->n_running) return NULL;
-    prefetch_running(s, i + PREFETCH_AHEAD);
     aidc_job_rt *j = &s->jobs[s->running[i]];
     /* the view only: reading a job must not change its arithmetic, so the
      * run does not depend on how often a policy looks */
@@ -569,7 +558,6 @@ static bool budgets_hold_exact(aidc_sim *s, double f, const aidc_job_rt *extra,
     if (s->service_dc_w)
         for (size_t i = 0; i < n; i++) dc[i] += s->service_dc_w[i];
     for (size_t r = 0; r < s->n_running; r++) {
-        prefetch_running(s, r + PREFETCH_AHEAD);
         const aidc_job_rt *j = &s->jobs[s->running[r]];
         c = jpc(s, j, NULL, 0);
         double jcap = tighter_cap(j->user_cap_w, f >= 1 ? 0 : f * c->gpu_tdp_w);
@@ -645,7 +633,6 @@ static void apply_uniform_cap(aidc_sim *s, double f)
     double speed_at_cap[AIDC_KIND_COUNT];
     bool known[AIDC_KIND_COUNT] = {false};
     for (size_t r = 0; r < s->n_running; r++) {
-        prefetch_running(s, r + PREFETCH_AHEAD);
         uint32_t id = s->running[r];
         aidc_job_rt *j = &s->jobs[id];
         const aidc_power_cfg *c = jpc(s, j, NULL, 0);

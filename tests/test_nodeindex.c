@@ -99,6 +99,20 @@ static bool same_allocs(const aidc_sched_alloc *a, size_t na, const aidc_sched_a
     return true;
 }
 
+/* A 1.3 host over the nodes above: only what the index calls. */
+static aidc_sched_host test_host(void)
+{
+    aidc_sched_host host = {0};
+    host.abi_major = AIDC_POLICY_ABI_MAJOR;
+    host.abi_minor = AIDC_POLICY_ABI_MINOR;
+    host.size = sizeof host;
+    host.node_count = h_count;
+    host.nodes = h_nodes;
+    host.node_size = sizeof(aidc_sched_node);
+    host.nodes_changed = h_changed;
+    return host;
+}
+
 static int outcomes[2][2]; /* [whole][placed] */
 
 static int compare_all(const aidc_node_index *x)
@@ -132,14 +146,7 @@ static void test_index_equals_scans(void)
 {
     make_nodes();
     n_changes = 0;
-    aidc_sched_host host = {0};
-    host.abi_major = AIDC_POLICY_ABI_MAJOR;
-    host.abi_minor = AIDC_POLICY_ABI_MINOR;
-    host.size = sizeof host;
-    host.node_count = h_count;
-    host.nodes = h_nodes;
-    host.node_size = sizeof(aidc_sched_node);
-    host.nodes_changed = h_changed;
+    aidc_sched_host host = test_host();
     aidc_node_index x;
     CU_ASSERT_FATAL(aidc_node_index_init(&x, &host, NN) == 0);
     CU_ASSERT(x.usable);
@@ -177,14 +184,7 @@ static void test_index_equals_scans(void)
 static void test_index_declines(void)
 {
     make_nodes();
-    aidc_sched_host host = {0};
-    host.abi_major = AIDC_POLICY_ABI_MAJOR;
-    host.abi_minor = AIDC_POLICY_ABI_MINOR;
-    host.size = sizeof host;
-    host.node_count = h_count;
-    host.nodes = h_nodes;
-    host.node_size = sizeof(aidc_sched_node);
-    host.nodes_changed = h_changed;
+    aidc_sched_host host = test_host();
     aidc_node_index x;
     CU_ASSERT_FATAL(aidc_node_index_init(&x, &host, NN) == 0);
     aidc_node_index_sync(&x, &host, nodes);
