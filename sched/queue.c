@@ -965,7 +965,9 @@ static bool nodes_unchanged_since(queue *q, uint64_t cursor)
 
 /* Whether the reservation made in an earlier pass still stands (never with
  * GPU shares: the shadow sees them as the GPUs are now, not as they free
- * up): the same head, no node changed since that pass's last start (so no job ended,
+ * up; only for a head without CPU or memory requests, whose placement can
+ * only get easier with more room -- whole-node placement with CPU or memory
+ * requests is not monotone, see shape_cacheable): the same head, no node changed since that pass's last start (so no job ended,
  * started, failed or was preempted, and nothing was repaired), and its
  * shadow time still ahead. Then a fresh reservation would come out the
  * same: running jobs' estimated ends do not move while they run (an
@@ -976,8 +978,8 @@ static bool nodes_unchanged_since(queue *q, uint64_t cursor)
  * room, so the head fits no sooner. */
 static bool reservation_stands(queue *q, const aidc_sched_job *head, int64_t now)
 {
-    return q->res_valid && q->index.usable && !q->shares_seen && q->res_head == head->id &&
-           now < q->res_shadow_ns && nodes_unchanged_since(q, q->res_cursor);
+    return q->res_valid && q->index.usable && !q->shares_seen && shape_cacheable(q, head) &&
+           q->res_head == head->id && now < q->res_shadow_ns && nodes_unchanged_since(q, q->res_cursor);
 }
 
 static void pass_easy(queue *q, size_t m, int64_t now)

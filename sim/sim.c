@@ -39,8 +39,9 @@ static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1, 1, 3};
 /* failures (the end of this file); checkpoint settings are per job kind */
 _Static_assert(AIDC_FAIL_KINDS == AIDC_KIND_COUNT, "one checkpoint setting per job kind");
 static void fail_drain(aidc_sim *s, const aidc_job_rt *j);
-/* One in the fixed point of ckpt_writing_fx: 2^40 (a sum over 10^6 jobs stays below 2^63). */
-#define CKPT_FX_ONE 1099511627776.0
+/* One in the fixed point of ckpt_writing_fx: 2^32 (terms are at most 1, so
+ * a sum over 2^31 running jobs still fits in an int64). */
+#define CKPT_FX_ONE 4294967296.0
 static void fail_segment_begin(aidc_sim *s, uint32_t id);
 static void fail_segment_end(aidc_sim *s, uint32_t id, bool save_now);
 static void fail_push_next(aidc_sim *s, uint32_t cls);

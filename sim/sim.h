@@ -69,7 +69,7 @@ typedef struct aidc_job_fail {
     double ckpt_ns;         /* wall work writing checkpoints (and preemption overhead) */
     int32_t interruptions;  /* stopped by a failure */
     int64_t writing_fx;     /* while running: its share of time writing checkpoints,
-                               delta / (tau + delta), in units of 2^-40 (see ckpt_writing_fx) */
+                               delta / (tau + delta), in units of 2^-32 (see ckpt_writing_fx) */
 } aidc_job_fail;
 
 /* A component down for repair (failures). */

@@ -309,7 +309,8 @@ static const aidc_policy_ops proxy_ops = {
 
 /* A trace of 40-90 jobs on `nodes` nodes of 8 GPUs: sizes 1-16 GPUs (never
  * more than the cluster), lognormal run times, estimates 1-3x the run
- * time, three tenants, priorities 0-2, some jobs deferrable. */
+ * time, three tenants, priorities 0-2, some jobs deferrable, half with CPU
+ * and memory requests. */
 static bool fractional; /* write_trace: half the one-GPU jobs ask for a share (test-only) */
 
 static void write_trace(gsl_rng *r, int nodes, char *path)
@@ -327,10 +328,13 @@ static void write_trace(gsl_rng *r, int nodes, char *path)
         int g = sizes[gsl_rng_uniform_int(r, nodes >= 2 ? 5 : 4)];
         double d = floor(exp(log(1800) + 1.2 * (gsl_rng_uniform(r) * 2 - 1) * 1.5)) + 1;
         double est = floor(d * (1 + 2 * gsl_rng_uniform(r))) + 1;
+        /* half the jobs ask no CPUs or memory: the placements (and the EASY
+         * reservation kept across passes) that only such jobs take get tested */
+        bool cpu_free = gsl_rng_uniform(r) < 0.5;
         off += (size_t)snprintf(buf + off, sizeof buf - off, "j%d,%.0f,%d,%.0f,%.0f,%c,%d,%d,%d,%d\n",
                                 i, floor(t), g, d, est, "ABC"[gsl_rng_uniform_int(r, 3)],
                                 (int)gsl_rng_uniform_int(r, 3), gsl_rng_uniform(r) < 0.3,
-                                g * 4, g * 32);
+                                cpu_free ? 0 : g * 4, cpu_free ? 0 : g * 32);
         if (fractional) {
             int s = g == 1 ? shares[gsl_rng_uniform_int(r, 6)] : 1000;
             off--; /* the newline */
