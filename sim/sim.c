@@ -34,6 +34,14 @@ enum { EV_FINISH, EV_ARRIVAL, EV_SCHEDULE, EV_SAMPLE, EV_HORIZON, EV_HOUR, EV_DR
 /* a service step takes its GPUs before the policy runs at that instant; so
  * do failures and repairs */
 static const uint32_t ev_priority[] = {0, 2, 3, 4, 5, 1, 1, 2, 1, 1, 1, 1, 3};
+/* The profile category each event's handler runs in (a handler that mixes
+ * categories switches inside it). */
+static const int ev_prof[] = {
+    [EV_FINISH] = AIDC_PROF_ENGINE,   [EV_ARRIVAL] = AIDC_PROF_ENGINE, [EV_SCHEDULE] = AIDC_PROF_POLICY,
+    [EV_SAMPLE] = AIDC_PROF_ENGINE,   [EV_HORIZON] = AIDC_PROF_ENGINE, [EV_HOUR] = AIDC_PROF_ENGINE,
+    [EV_DR] = AIDC_PROF_POWER,        [EV_WAKE] = AIDC_PROF_ENGINE,    [EV_SERVICE] = AIDC_PROF_FAILURES,
+    [EV_FAIL] = AIDC_PROF_FAILURES,   [EV_REPAIR] = AIDC_PROF_FAILURES, [EV_RELAX] = AIDC_PROF_POWER,
+    [EV_FABRIC] = AIDC_PROF_FABRIC};
 #define HOUR_NS (3600 * (int64_t)1000000000)
 
 /* failures (the end of this file); checkpoint settings are per job kind */
@@ -375,13 +383,13 @@ static void on_fabric_speed(void *ctx, uint32_t job, double speed)
 
 /* fabric.update_interval: starts and ends only mark the links they touch;
  * the rates are recomputed at the next multiple of the interval. */
+static bool push_tick(aidc_sim *s, int64_t iv, uint32_t type);
+
 static void fabric_touched(aidc_sim *s)
 {
     int64_t iv = s->sc->fabric.update_interval_ns;
     if (iv <= 0 || s->fabric_queued || !aidc_fabric_dirty(&s->fabric)) return;
-    if (s->now_ns / iv + 1 > INT64_MAX / iv) return; /* no tick before the end of time */
-    s->fabric_queued = true;
-    aidc_eventq_push(&s->q, (s->now_ns / iv + 1) * iv, ev_priority[EV_FABRIC], EV_FABRIC, 0);
+    s->fabric_queued = push_tick(s, iv, EV_FABRIC);
 }
 
 /* Jobs that communicate across nodes: training and fine-tuning. */
@@ -1121,11 +1129,19 @@ static void relax_caps(aidc_sim *s)
         return;
     }
     if (s->uniform_cap >= 1 || s->relax_queued) return;
-    if (s->now_ns / iv + 1 > INT64_MAX / iv) return; /* no tick before the end of time */
+    s->relax_queued = push_tick(s, iv, EV_RELAX);
+}
+
+/* Queues an event of `type` at the next multiple of iv after now (a
+ * controller's tick); false when there is none before the horizon or the
+ * end of time. */
+static bool push_tick(aidc_sim *s, int64_t iv, uint32_t type)
+{
+    if (s->now_ns / iv + 1 > INT64_MAX / iv) return false;
     int64_t tick = (s->now_ns / iv + 1) * iv;
-    if (s->sc->horizon_ns >= 0 && tick > s->sc->horizon_ns) return;
-    s->relax_queued = true;
-    aidc_eventq_push(&s->q, tick, ev_priority[EV_RELAX], EV_RELAX, 0);
+    if (s->sc->horizon_ns >= 0 && tick > s->sc->horizon_ns) return false;
+    aidc_eventq_push(&s->q, tick, ev_priority[type], type, 0);
+    return true;
 }
 
 static void queue_schedule(aidc_sim *s)
@@ -1736,6 +1752,7 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             s->finished = true;
             break;
         }
+        int prof_prev = prof_in(s, ev_prof[ev.type]);
         switch (ev.type) {
         case EV_ARRIVAL:
             on_arrival(s, ev.arg);
@@ -1745,14 +1762,8 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             break;
         case EV_SCHEDULE:
             s->schedule_queued = false;
-            if (s->prof) {
-                int prev = aidc_profile_enter(s->prof, AIDC_PROF_POLICY);
-                s->prof->schedule_calls++;
-                s->policy->schedule(s->policy_state);
-                aidc_profile_leave(s->prof, prev);
-            } else {
-                s->policy->schedule(s->policy_state);
-            }
+            if (s->prof) s->prof->schedule_calls++;
+            s->policy->schedule(s->policy_state);
             break;
         case EV_SAMPLE:
             on_sample(s);
@@ -1761,52 +1772,34 @@ int aidc_sim_run_until(aidc_sim *s, int64_t until_ns, char *err, size_t errlen)
             on_hour(s);
             break;
         case EV_DR:
-            {
-                int prev = prof_in(s, AIDC_PROF_POWER);
-                on_dr(s);
-                prof_out(s, prev);
-            }
+            on_dr(s);
             break;
         case EV_WAKE:
             s->wakes_queued--;
             queue_schedule(s);
             break;
-        case EV_FAIL: {
-            int prev = prof_in(s, AIDC_PROF_FAILURES);
+        case EV_FAIL:
             on_fail(s, (uint32_t)ev.arg);
-            prof_out(s, prev);
             break;
-        }
-        case EV_REPAIR: {
-            int prev = prof_in(s, AIDC_PROF_FAILURES);
+        case EV_REPAIR:
             on_repair(s, (uint32_t)ev.arg);
-            prof_out(s, prev);
             break;
-        }
-        case EV_SERVICE: {
-            int prev = prof_in(s, AIDC_PROF_FAILURES);
+        case EV_SERVICE:
             aidc_services_step(s, (size_t)ev.arg);
-            prof_out(s, prev);
             break;
-        }
-        case EV_FABRIC: {
-            int prev = prof_in(s, AIDC_PROF_FABRIC);
+        case EV_FABRIC:
             s->fabric_queued = false;
             if (aidc_fabric_flush(&s->fabric, on_fabric_speed, s)) abort();
-            prof_out(s, prev);
             break;
-        }
-        case EV_RELAX: {
-            int prev = prof_in(s, AIDC_PROF_POWER);
+        case EV_RELAX:
             s->relax_queued = false;
             advance_integrals(s);
             relax_caps_now(s);
-            prof_out(s, prev);
             break;
-        }
         default:
             assert(!"unknown event type");
         }
+        prof_out(s, prof_prev);
         if (s->policy_error[0]) {
             snprintf(err, errlen, "at t=%.3f s: %s", (double)s->now_ns / 1e9, s->policy_error);
             return -1;
